@@ -1,0 +1,47 @@
+/**
+ * Request schemas of the message protocol (see ./messages.ts), and the validating parser the
+ * background runs on every incoming message. Imported at run time by the background only.
+ */
+import * as v from 'valibot';
+import type { MessageType, ProtocolError, RequestOf } from './messages';
+
+const url = v.pipe(v.string(), v.maxLength(4096));
+
+export const requestSchemas = {
+  /** A content script announces itself; the answer says whether it should do anything. */
+  'cs/hello': v.strictObject({ protocol: v.pipe(v.number(), v.integer()), page: url }),
+  /** Popup/options: everything they render, from stored state only (no network). */
+  'ui/get-status': v.strictObject({}),
+  /** Popup/options: turn the extension on or off everywhere. */
+  'ui/set-enabled': v.strictObject({ enabled: v.boolean() }),
+} as const;
+
+export type ParsedMessage = { [T in MessageType]: { ok: true; type: T; payload: RequestOf<T> } }[MessageType];
+
+/** A short human-readable summary of validation issues: where, and what was expected. */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[], max = 3): string {
+  return issues
+    .slice(0, max)
+    .map((i) => `${v.getDotPath(i) ?? '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Validates a raw incoming message. Never throws. */
+export function parseMessage(raw: unknown): ParsedMessage | { ok: false; error: ProtocolError } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, error: { code: 'bad-message', message: 'a message must be an object {type, payload}' } };
+  }
+  const { type, payload } = raw as { type?: unknown; payload?: unknown };
+  if (typeof type !== 'string') {
+    return { ok: false, error: { code: 'bad-message', message: 'a message needs a string "type"' } };
+  }
+  if (!Object.hasOwn(requestSchemas, type)) {
+    return { ok: false, error: { code: 'unknown-type', message: `unknown message type ${JSON.stringify(type.slice(0, 64))}` } };
+  }
+  const t = type as MessageType;
+  const parsed = v.safeParse(requestSchemas[t], payload ?? {});
+  if (!parsed.success) {
+    return { ok: false, error: { code: 'bad-payload', message: `${t}: ${describeIssues(parsed.issues)}` } };
+  }
+  return { ok: true, type: t, payload: parsed.output } as ParsedMessage;
+}

@@ -1,0 +1,63 @@
+/**
+ * THE message protocol between the runtimes (content script, extension pages, background): every
+ * message type is declared once, in ./message-schemas.ts (its request schema, validated on receipt
+ * in the background so a malformed or unknown message gets an error answer, never silence), with
+ * its response type here. The direction is in the name: `cs/…` comes from a content script on an X
+ * tab, `ui/…` from one of our own extension pages.
+ *
+ * This file holds no run-time dependency on the schema library: content scripts and pages import
+ * it (and ./messaging.ts) without bundling the validator; only the background imports the schemas.
+ */
+import type { InferOutput } from 'valibot';
+import type { requestSchemas } from './message-schemas';
+import type { Settings } from './settings';
+
+export const PROTOCOL_VERSION = 1;
+
+export type MessageType = keyof typeof requestSchemas;
+export type RequestOf<T extends MessageType> = InferOutput<(typeof requestSchemas)[T]>;
+
+export interface FeedStatus {
+  name: string;
+  url: string;
+  enabled: boolean;
+  entries: number;
+  lastSyncAt: string | null;
+  lastError: string | null;
+}
+
+export interface StatusView {
+  version: string;
+  enabled: boolean;
+  feeds: FeedStatus[];
+  settings: Settings;
+}
+
+export interface ResponseMap {
+  'cs/hello': { enabled: boolean; version: string; protocol: number };
+  'ui/get-status': StatusView;
+  'ui/set-enabled': { enabled: boolean };
+}
+export type ResponseOf<T extends MessageType> = ResponseMap[T];
+
+/** What goes over runtime.sendMessage. */
+export interface Envelope<T extends MessageType = MessageType> {
+  type: T;
+  payload: RequestOf<T>;
+}
+
+export type ErrorCode = 'bad-message' | 'unknown-type' | 'bad-payload' | 'forbidden-sender' | 'internal';
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+}
+export type Reply<T extends MessageType = MessageType> =
+  | { ok: true; value: ResponseOf<T> }
+  | { ok: false; error: ProtocolError };
+
+/** Which kind of sender may send a message type: decided by its direction prefix. */
+export type SenderKind = 'content-script' | 'extension-page';
+export function senderKindOf(type: MessageType): SenderKind {
+  return type.startsWith('cs/') ? 'content-script' : 'extension-page';
+}
+

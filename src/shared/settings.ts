@@ -1,0 +1,77 @@
+/**
+ * The reader's settings: type, defaults, validation. Stored by the background in
+ * storage.local under SETTINGS_KEY; pages read them through the protocol.
+ * Versioned: a stored object that fails validation is replaced by defaults (keeping what is valid
+ * is the job of a migration step when schemaVersion grows).
+ */
+import * as v from 'valibot';
+
+export const SETTINGS_KEY = 'settings';
+export const SETTINGS_SCHEMA_VERSION = 1;
+const MAX_SUBSCRIPTIONS = 50;
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost']);
+
+/** https only; plain http only to a loopback host, and only in test builds. */
+export function isAllowedFeedUrl(raw: string, allowTestHosts: boolean): boolean {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return false;
+  }
+  if (u.username || u.password) return false;
+  if (u.protocol === 'https:') return true;
+  return allowTestHosts && u.protocol === 'http:' && LOCAL_HOSTS.has(u.hostname);
+}
+
+/** Ed25519 public key: 32 bytes, base64 (44 characters with padding). */
+const PUBLIC_KEY_RE = /^[A-Za-z0-9+/]{43}=$/;
+
+export function subscriptionSchema(allowTestHosts: boolean) {
+  return v.strictObject({
+    name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a feed needs a name'), v.maxLength(100)),
+    url: v.pipe(
+      v.string(),
+      v.maxLength(2048),
+      v.check((u) => isAllowedFeedUrl(u, allowTestHosts), 'feed URL must be https'),
+    ),
+    publicKey: v.pipe(v.string(), v.regex(PUBLIC_KEY_RE, 'public key must be 32 bytes of base64 (Ed25519)')),
+    enabled: v.optional(v.boolean(), true),
+  });
+}
+export type FeedSubscription = v.InferOutput<ReturnType<typeof subscriptionSchema>>;
+
+export function settingsSchema(allowTestHosts: boolean) {
+  return v.strictObject({
+    schemaVersion: v.literal(SETTINGS_SCHEMA_VERSION),
+    enabled: v.boolean(),
+    subscriptions: v.pipe(v.array(subscriptionSchema(allowTestHosts)), v.maxLength(MAX_SUBSCRIPTIONS)),
+  });
+}
+export type Settings = v.InferOutput<ReturnType<typeof settingsSchema>>;
+
+export function defaultSettings(defaultFeeds: FeedSubscription[]): Settings {
+  return { schemaVersion: SETTINGS_SCHEMA_VERSION, enabled: true, subscriptions: defaultFeeds };
+}
+
+/**
+ * Parses the build-time AD_DEFAULT_FEEDS value (a JSON array of subscriptions). Throws an Error
+ * that names the bad entry and field, so a wrong build setting stops the build.
+ */
+export function parseDefaultFeeds(json: string | undefined, allowTestHosts: boolean): FeedSubscription[] {
+  if (!json || !json.trim()) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (e) {
+    throw new Error(`AD_DEFAULT_FEEDS is not valid JSON: ${(e as Error).message}`);
+  }
+  const schema = v.pipe(v.array(subscriptionSchema(allowTestHosts)), v.maxLength(MAX_SUBSCRIPTIONS));
+  const parsed = v.safeParse(schema, value);
+  if (!parsed.success) {
+    const i = parsed.issues[0];
+    throw new Error(`AD_DEFAULT_FEEDS: at ${v.getDotPath(i) ?? '(root)'}: ${i.message}`);
+  }
+  return parsed.output;
+}

@@ -1,0 +1,23 @@
+import type { FeedStatus } from '../../shared/messages';
+import { t } from '../../shared/i18n';
+
+function feedState(f: FeedStatus): string {
+  if (!f.enabled) return t('feedDisabled');
+  if (f.lastError) return t('feedError', f.lastError);
+  if (!f.lastSyncAt) return t('feedNeverSynced');
+  return `${t('feedEntries', String(f.entries))} · ${t('feedLastSync', new Date(f.lastSyncAt).toLocaleString())}`;
+}
+
+export function FeedList({ feeds }: { feeds: FeedStatus[] }) {
+  if (feeds.length === 0) return <p class="muted" data-testid="feeds-empty">{t('feedsEmpty')}</p>;
+  return (
+    <ul class="feeds" data-testid="feeds">
+      {feeds.map((f) => (
+        <li key={f.url} class={f.lastError ? 'feed error' : 'feed'}>
+          <span class="feed-name">{f.name}</span>
+          <span class="feed-state">{feedState(f)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,82 @@
+// Lint rules that hold the architecture (see README "Design"):
+// - src/core is pure: no DOM, no extension APIs, no storage or network globals, no imports from
+//   the rest of src or from browser-only libraries;
+// - the runtimes (background, content, ui) and the CLI import core and shared, never each other;
+// - shared imports only itself (and may read core's types);
+// - no HTML injection sinks anywhere in src;
+// - promises are awaited or explicitly voided.
+import tseslint from 'typescript-eslint';
+
+const runtimes = ['background', 'content', 'ui', 'cli'];
+const others = (self) => runtimes.filter((r) => r !== self).map((r) => `**/${r}/**`);
+
+const noImportsFrom = (groups, message) => ({
+  'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.bench-corpus/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    rules: {
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'No HTML from strings: build nodes (preact) or set textContent.' },
+        { property: 'outerHTML', message: 'No HTML from strings.' },
+        { property: 'insertAdjacentHTML', message: 'No HTML from strings.' },
+        { object: 'document', property: 'write', message: 'No HTML from strings.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'No HTML from strings.' },
+      ],
+    },
+  },
+  {
+    files: ['src/core/**'],
+    rules: {
+      ...noImportsFrom(
+        ['**/shared/**', ...runtimes.map((r) => `**/${r}/**`), 'webextension-polyfill', 'idb', 'preact', 'preact/*'],
+        'src/core is pure: it imports nothing from the rest of src and no browser-only library.',
+      ),
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'browser', 'chrome', 'indexedDB', 'fetch', 'localStorage', 'navigator', 'location', 'XMLHttpRequest'].map(
+          (name) => ({ name, message: 'src/core is DOM-free and I/O-free: pass data in from the runtime.' }),
+        ),
+      ],
+    },
+  },
+  {
+    files: ['src/shared/**'],
+    rules: noImportsFrom(runtimes.map((r) => `**/${r}/**`), 'src/shared is imported by the runtimes, never the reverse.'),
+  },
+  ...runtimes.map((r) => ({
+    files: [`src/${r}/**`],
+    rules: noImportsFrom(others(r), `src/${r} talks to the other runtimes only through the message protocol in src/shared.`),
+  })),
+  {
+    files: ['src/cli/**'],
+    rules: noImportsFrom(
+      [...others('cli'), '**/shared/**', 'webextension-polyfill'],
+      'The CLI shares only src/core with the extension.',
+    ),
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

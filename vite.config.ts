@@ -25,7 +25,8 @@ const FIREFOX_MIN = '140.0';
 const FIREFOX_ANDROID_MIN = '142.0';
 /** MV3 service worker + optional_host_permissions + storage.session are all there by Chrome 116. */
 const CHROME_MIN = '116';
-const TEST_HOST_PATTERNS = ['http://127.0.0.1/*', 'http://localhost/*'];
+const TEST_HOSTS = ['127.0.0.1', 'localhost'];
+const TEST_HOST_PATTERNS = TEST_HOSTS.map((h) => `http://${h}/*`);
 const ICON_SIZES = [16, 32, 48, 96, 128] as const;
 
 interface Flavour {
@@ -77,13 +78,15 @@ export function transformManifest(source: Manifest, f: Pick<Flavour, 'target' | 
   return m;
 }
 
+/**
+ * AD_DEFAULT_FEEDS (a JSON array of subscriptions) pre-fills a build's feeds; empty by default.
+ * Test builds, unless told otherwise, subscribe to the local demo feed the e2e tests serve.
+ */
+const TEST_DEFAULT_FEEDS = 'tests/fixtures/feeds/test-default-feeds.json';
 function buildInfo(f: Flavour): BuildInfo {
-  return {
-    target: f.target,
-    test: f.test,
-    version: pkg.version,
-    defaultFeeds: parseDefaultFeeds(process.env.AD_DEFAULT_FEEDS, f.test),
-  };
+  const json = process.env.AD_DEFAULT_FEEDS ?? (f.test ? fs.readFileSync(path.join(ROOT, TEST_DEFAULT_FEEDS), 'utf8') : '');
+  const testHosts = f.test ? TEST_HOSTS : [];
+  return { target: f.target, test: f.test, version: pkg.version, defaultFeeds: parseDefaultFeeds(json, testHosts), testHosts };
 }
 
 function defines(info: BuildInfo): Record<string, string> {
@@ -170,7 +173,7 @@ function extensionParts(f: Flavour, info: BuildInfo): Plugin {
   };
 }
 
-const testBuildInfo: BuildInfo = { target: 'chrome', test: true, version: pkg.version, defaultFeeds: [] };
+const testBuildInfo: BuildInfo = { target: 'chrome', test: true, version: pkg.version, defaultFeeds: [], testHosts: TEST_HOSTS };
 
 export default defineConfig(({ command, mode }): UserConfig => {
   if (command === 'serve') {

@@ -8,7 +8,7 @@ import browser from 'webextension-polyfill';
 import { BUILD } from '../shared/build';
 import { SETTINGS_KEY, defaultSettings, settingsSchema, type Settings } from '../shared/settings';
 
-const schema = settingsSchema(BUILD.test);
+const schema = settingsSchema(BUILD.testHosts);
 
 export async function loadSettings(): Promise<Settings> {
   const stored = (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY];

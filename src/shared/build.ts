@@ -1,7 +1,7 @@
 /**
  * Build-time facts, replaced by the bundler (vite.config.ts `define`; vitest defines test values).
- * `test` is true only in the test builds (dist/test-*), which also treat loopback pages as X and
- * may fetch media and feeds from loopback hosts. Store builds compile that code away.
+ * `test` is true only in the test builds (dist/test-*), which also treat the loopback `testHosts`
+ * as X pages and as media and feed hosts. In store builds `testHosts` is empty.
  */
 import type { FeedSubscription } from './settings';
 
@@ -10,6 +10,9 @@ export interface BuildInfo {
   test: boolean;
   version: string;
   defaultFeeds: FeedSubscription[];
+  /** Loopback hosts treated as X and as feed/media hosts: empty in store builds, so the store
+   * bundles do not even contain them. */
+  testHosts: string[];
 }
 
 declare const __AD_BUILD__: BuildInfo;

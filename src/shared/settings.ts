@@ -10,10 +10,8 @@ export const SETTINGS_KEY = 'settings';
 export const SETTINGS_SCHEMA_VERSION = 1;
 const MAX_SUBSCRIPTIONS = 50;
 
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost']);
-
-/** https only; plain http only to a loopback host, and only in test builds. */
-export function isAllowedFeedUrl(raw: string, allowTestHosts: boolean): boolean {
+/** https only; plain http only to a test host (loopback, test builds only: see BuildInfo.testHosts). */
+export function isAllowedFeedUrl(raw: string, testHosts: readonly string[]): boolean {
   let u: URL;
   try {
     u = new URL(raw);
@@ -22,19 +20,19 @@ export function isAllowedFeedUrl(raw: string, allowTestHosts: boolean): boolean 
   }
   if (u.username || u.password) return false;
   if (u.protocol === 'https:') return true;
-  return allowTestHosts && u.protocol === 'http:' && LOCAL_HOSTS.has(u.hostname);
+  return u.protocol === 'http:' && testHosts.includes(u.hostname);
 }
 
 /** Ed25519 public key: 32 bytes, base64 (44 characters with padding). */
 const PUBLIC_KEY_RE = /^[A-Za-z0-9+/]{43}=$/;
 
-export function subscriptionSchema(allowTestHosts: boolean) {
+export function subscriptionSchema(testHosts: readonly string[]) {
   return v.strictObject({
     name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a feed needs a name'), v.maxLength(100)),
     url: v.pipe(
       v.string(),
       v.maxLength(2048),
-      v.check((u) => isAllowedFeedUrl(u, allowTestHosts), 'feed URL must be https'),
+      v.check((u) => isAllowedFeedUrl(u, testHosts), 'feed URL must be https'),
     ),
     publicKey: v.pipe(v.string(), v.regex(PUBLIC_KEY_RE, 'public key must be 32 bytes of base64 (Ed25519)')),
     enabled: v.optional(v.boolean(), true),
@@ -42,11 +40,11 @@ export function subscriptionSchema(allowTestHosts: boolean) {
 }
 export type FeedSubscription = v.InferOutput<ReturnType<typeof subscriptionSchema>>;
 
-export function settingsSchema(allowTestHosts: boolean) {
+export function settingsSchema(testHosts: readonly string[]) {
   return v.strictObject({
     schemaVersion: v.literal(SETTINGS_SCHEMA_VERSION),
     enabled: v.boolean(),
-    subscriptions: v.pipe(v.array(subscriptionSchema(allowTestHosts)), v.maxLength(MAX_SUBSCRIPTIONS)),
+    subscriptions: v.pipe(v.array(subscriptionSchema(testHosts)), v.maxLength(MAX_SUBSCRIPTIONS)),
   });
 }
 export type Settings = v.InferOutput<ReturnType<typeof settingsSchema>>;
@@ -59,7 +57,7 @@ export function defaultSettings(defaultFeeds: FeedSubscription[]): Settings {
  * Parses the build-time AD_DEFAULT_FEEDS value (a JSON array of subscriptions). Throws an Error
  * that names the bad entry and field, so a wrong build setting stops the build.
  */
-export function parseDefaultFeeds(json: string | undefined, allowTestHosts: boolean): FeedSubscription[] {
+export function parseDefaultFeeds(json: string | undefined, testHosts: readonly string[]): FeedSubscription[] {
   if (!json || !json.trim()) return [];
   let value: unknown;
   try {
@@ -67,7 +65,7 @@ export function parseDefaultFeeds(json: string | undefined, allowTestHosts: bool
   } catch (e) {
     throw new Error(`AD_DEFAULT_FEEDS is not valid JSON: ${(e as Error).message}`);
   }
-  const schema = v.pipe(v.array(subscriptionSchema(allowTestHosts)), v.maxLength(MAX_SUBSCRIPTIONS));
+  const schema = v.pipe(v.array(subscriptionSchema(testHosts)), v.maxLength(MAX_SUBSCRIPTIONS));
   const parsed = v.safeParse(schema, value);
   if (!parsed.success) {
     const i = parsed.issues[0];

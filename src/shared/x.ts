@@ -5,15 +5,14 @@
  * that a sender is an X tab and that a media URL is on X's media hosts before fetching it.
  *
  * Test builds (IS_TEST_BUILD) treat loopback pages as X and loopback media as X media, so the
- * end-to-end tests exercise these same rules against fixture pages served on 127.0.0.1.
+ * end-to-end tests exercise these same rules against fixture pages served on loopback.
  */
-import { IS_TEST_BUILD } from './build';
+import { BUILD } from './build';
 
 /** Where the X web app runs (content script matches in manifest.json say the same). */
 export const X_PAGE_HOSTS: readonly string[] = ['x.com', 'twitter.com', 'mobile.x.com', 'mobile.twitter.com'];
 /** Where X serves media: images on pbs, video files on video. */
 export const X_MEDIA_HOSTS: readonly string[] = ['pbs.twimg.com', 'video.twimg.com'];
-const TEST_HOSTS: readonly string[] = ['127.0.0.1', 'localhost'];
 
 function parse(raw: string): URL | null {
   try {
@@ -24,7 +23,7 @@ function parse(raw: string): URL | null {
 }
 
 function isTestUrl(u: URL): boolean {
-  return IS_TEST_BUILD && u.protocol === 'http:' && TEST_HOSTS.includes(u.hostname);
+  return u.protocol === 'http:' && BUILD.testHosts.includes(u.hostname);
 }
 
 /** A page of the X web app (or, in test builds, a loopback fixture page). */

@@ -1,0 +1,68 @@
+// End to end in Debian's Firefox ESR (headless, puppeteer-core over WebDriver BiDi): the test build
+// installed as a temporary add-on, against fixture pages served on 127.0.0.1 by the test.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { firefoxPath, launchFirefox, missingPrerequisite } from './helpers/browsers.mjs';
+import { poll, protocolProbe, readHandshake } from './helpers/checks.mjs';
+import { startFixtureServer } from './helpers/server.mjs';
+
+const skip = missingPrerequisite('Firefox', firefoxPath(), 'test-firefox');
+
+describe('Firefox', { skip: skip ?? false }, () => {
+  let server;
+  let ff;
+
+  before(async () => {
+    server = await startFixtureServer();
+    ff = await launchFirefox('test-firefox');
+  });
+  after(async () => {
+    await ff?.close();
+    await server?.close();
+  });
+
+  test('the add-on installs with its gecko id', () => {
+    assert.equal(ff.addonId, 'already-debunked@already-debunked.org');
+  });
+
+  test('the content script runs on an X timeline and reaches the background through the protocol', async () => {
+    const page = await ff.browser.newPage();
+    await page.goto(server.url('home'));
+    await page.waitForSelector('article[data-testid="tweet"]');
+    const hello = await readHandshake(page);
+    assert.equal(hello.ready, true, JSON.stringify(hello));
+    assert.equal(hello.enabled, true);
+    assert.equal(hello.protocol, 1);
+    await page.close();
+  });
+
+  test('the popup renders the stored state, and bad messages get an error answer', async () => {
+    const page = await ff.openExtensionPage('popup/index.html');
+    await poll(page, () => document.querySelector('[data-testid="popup"] [data-testid="version"]'));
+    assert.equal(await page.$eval('h1', (e) => e.textContent), 'Already Debunked');
+    assert.equal(await page.$eval('[data-testid="enabled"]', (e) => e.checked), true);
+    const feeds = await page.$$eval('[data-testid="feeds"] li', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(feeds, ['Local demo fact-checksnot synced yet']);
+    const replies = await page.evaluate(protocolProbe);
+    assert.equal(replies.unknown.error.code, 'unknown-type');
+    assert.equal(replies.notAnObject.error.code, 'bad-message');
+    assert.equal(replies.badPayload.error.code, 'bad-payload');
+    assert.equal(replies.fromWrongSender.error.code, 'forbidden-sender');
+    assert.equal(replies.good.ok, true);
+    await page.close();
+  });
+
+  test('switching off in the popup reaches the content script on the next page load', async () => {
+    const popup = await ff.openExtensionPage('popup/index.html');
+    await poll(popup, () => document.querySelector('[data-testid="enabled"]'));
+    await popup.click('[data-testid="enabled"]');
+    await poll(popup, () => document.querySelector('[data-testid="enabled"]:not(:checked)'));
+    const page = await ff.browser.newPage();
+    await page.goto(server.url('home'));
+    assert.equal((await readHandshake(page)).enabled, false);
+    await popup.click('[data-testid="enabled"]');
+    await poll(popup, () => document.querySelector('[data-testid="enabled"]:checked'));
+    await page.close();
+    await popup.close();
+  });
+});

@@ -1,0 +1,84 @@
+// The architecture's rules are enforced by ESLint (eslint.config.js); these tests prove the rules
+// fire, so that a config change that silently disables them fails here. Plus locale hygiene.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const eslint = new ESLint({ cwd: ROOT });
+
+/**
+ * Lints `code` as if it were `file`. Type-aware rules need the file on disk (the TypeScript project
+ * service reads it), so it is written under a unique name for the duration of the call.
+ */
+async function ruleIds(file: string, code: string): Promise<string[]> {
+  const filePath = path.join(ROOT, file.replace(/\.tsx?$/, `-${process.pid}-${Math.random().toString(36).slice(2)}$&`));
+  fs.writeFileSync(filePath, code);
+  try {
+    const [result] = await eslint.lintFiles([filePath]);
+    const messages = result!.messages.map((m) => `${m.ruleId}: ${m.message}`);
+    if (messages.some((m) => m.startsWith('null: Parsing error'))) throw new Error(messages.join('\n'));
+    return messages;
+  } finally {
+    fs.rmSync(filePath, { force: true });
+  }
+}
+
+describe('lint rules hold the architecture', () => {
+  it('src/core imports nothing from the rest of src and touches no DOM or I/O globals', async () => {
+    const found = await ruleIds(
+      'src/core/zz-probe.ts',
+      "import { BUILD } from '../shared/build';\nimport browser from 'webextension-polyfill';\nexport const a = [BUILD, browser, window.name, document.title];\nexport const f = () => fetch('https://example.org/');\n",
+    );
+    expect(found.filter((m) => m.startsWith('no-restricted-imports'))).toHaveLength(2);
+    expect(found.filter((m) => m.startsWith('no-restricted-globals'))).toHaveLength(3);
+  }, 60_000);
+
+  it.each([
+    ['src/content/zz-probe.ts', '../background/handlers'],
+    ['src/content/zz-probe.ts', '../ui/components/FeedList'],
+    ['src/background/zz-probe.ts', '../content/index'],
+    ['src/ui/zz-probe.ts', '../background/router'],
+    ['src/shared/zz-probe.ts', '../background/router'],
+    ['src/cli/zz-probe.ts', '../shared/settings'],
+  ])('%s may not import %s', async (file, target) => {
+    const found = await ruleIds(file, `import * as m from '${target}';\nexport const x = m;\n`);
+    expect(found.some((m) => m.startsWith('no-restricted-imports'))).toBe(true);
+  }, 60_000);
+
+  it('runtimes may import core and shared', async () => {
+    const found = await ruleIds('src/content/zz-probe.ts', "import { BUILD } from '../shared/build';\nimport { hashToHex } from '../core/hash256';\nexport const x = [BUILD, hashToHex];\n");
+    expect(found).toEqual([]);
+  }, 60_000);
+
+  it('no HTML sinks and no floating promises in src', async () => {
+    const found = await ruleIds(
+      'src/content/zz-probe.ts',
+      "export function f(el: HTMLElement, s: string) {\n  el.innerHTML = s;\n  el.insertAdjacentHTML('beforeend', s);\n  Promise.resolve(1);\n}\n",
+    );
+    expect(found.filter((m) => m.startsWith('no-restricted-properties'))).toHaveLength(2);
+    expect(found.some((m) => m.startsWith('@typescript-eslint/no-floating-promises'))).toBe(true);
+  }, 60_000);
+});
+
+describe('locales', () => {
+  const messages = JSON.parse(fs.readFileSync(path.join(ROOT, 'src/_locales/en/messages.json'), 'utf8')) as Record<
+    string,
+    { message: string; description?: string; placeholders?: Record<string, unknown> }
+  >;
+
+  it('every string has a description for translators, and placeholders are declared', () => {
+    for (const [key, m] of Object.entries(messages)) {
+      expect(m.description, key).toBeTruthy();
+      const used = [...m.message.matchAll(/\$([A-Z_]+)\$/g)].map((x) => x[1]!.toLowerCase());
+      expect(Object.keys(m.placeholders ?? {}).sort(), key).toEqual([...new Set(used)].sort());
+    }
+  });
+
+  it('every __MSG_…__ in manifest.json exists, and the store description fits 132 characters', () => {
+    const manifest = fs.readFileSync(path.join(ROOT, 'manifest.json'), 'utf8');
+    for (const [, key] of manifest.matchAll(/__MSG_(\w+)__/g)) expect(messages[key!], key).toBeDefined();
+    expect(messages.extDescription!.message.length).toBeLessThanOrEqual(132);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { parseMessage, requestSchemas } from '../../../src/shared/message-schemas';
+import { senderKindOf, type MessageType } from '../../../src/shared/messages';
+
+describe('parseMessage', () => {
+  it('accepts each declared message with a valid payload', () => {
+    expect(parseMessage({ type: 'cs/hello', payload: { protocol: 1, page: 'https://x.com/home' } })).toEqual({
+      ok: true,
+      type: 'cs/hello',
+      payload: { protocol: 1, page: 'https://x.com/home' },
+    });
+    expect(parseMessage({ type: 'ui/get-status', payload: {} })).toMatchObject({ ok: true, type: 'ui/get-status' });
+    expect(parseMessage({ type: 'ui/get-status' })).toMatchObject({ ok: true }); // payload may be omitted when empty
+    expect(parseMessage({ type: 'ui/set-enabled', payload: { enabled: false } })).toMatchObject({ ok: true, payload: { enabled: false } });
+  });
+
+  it.each([
+    [null, 'bad-message'],
+    ['cs/hello', 'bad-message'],
+    [[{ type: 'cs/hello' }], 'bad-message'],
+    [{ payload: {} }, 'bad-message'],
+    [{ type: 42 }, 'bad-message'],
+    [{ type: 'cs/nope', payload: {} }, 'unknown-type'],
+    [{ type: 'toString', payload: {} }, 'unknown-type'], // inherited names are not message types
+    [{ type: '__proto__', payload: {} }, 'unknown-type'],
+    [{ type: 'ui/set-enabled', payload: { enabled: 'true' } }, 'bad-payload'],
+    [{ type: 'ui/set-enabled', payload: {} }, 'bad-payload'],
+    [{ type: 'ui/set-enabled', payload: { enabled: true, extra: 1 } }, 'bad-payload'],
+    [{ type: 'cs/hello', payload: { protocol: 1.5, page: 'x' } }, 'bad-payload'],
+    [{ type: 'cs/hello', payload: { protocol: 1, page: 'x'.repeat(5000) } }, 'bad-payload'],
+  ])('answers %j with %s, never a throw', (raw, code) => {
+    const r = parseMessage(raw);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe(code);
+      expect(r.error.message.length).toBeGreaterThan(5);
+    }
+  });
+
+  it('names the offending field of a bad payload', () => {
+    const r = parseMessage({ type: 'ui/set-enabled', payload: { enabled: 'yes' } });
+    expect(!r.ok && r.error.message).toMatch(/^ui\/set-enabled: enabled: /);
+  });
+
+  it('derives the sender kind from the direction prefix of every declared type', () => {
+    for (const type of Object.keys(requestSchemas) as MessageType[]) {
+      expect(type).toMatch(/^(cs|ui)\//);
+      expect(senderKindOf(type)).toBe(type.startsWith('cs/') ? 'content-script' : 'extension-page');
+    }
+  });
+});

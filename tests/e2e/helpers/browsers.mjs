@@ -37,13 +37,14 @@ export function missingPrerequisite(browserName, binary, flavour) {
 }
 
 /** Chromium with the extension loaded; returns the context, its service worker and the extension id. */
-export async function launchChromium(flavour = 'test-chrome') {
+export async function launchChromium(flavour = 'test-chrome', { headless = true } = {}) {
   const { chromium } = await import('playwright-core');
   const ext = distDir(flavour);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
-    headless: true,
+    headless,
+    viewport: headless ? { width: 1280, height: 900 } : null,
     args: [
       `--disable-extensions-except=${ext}`, // Playwright adds --disable-extensions; this re-allows ours
       `--load-extension=${ext}`,

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// `npm run demo`: the test build of the extension in Debian's Chromium, on a local fixture
+// timeline that follows X's DOM. With a display, a browser window opens (close it to end the
+// demo). Without one (a server, CI), it runs headless and saves dist/demo.png: the timeline as
+// the reader sees it, with the extension's popup beside it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, chromiumPath, distDir, launchChromium } from './helpers/browsers.mjs';
+import { readHandshake } from './helpers/checks.mjs';
+import { startFixtureServer } from './helpers/server.mjs';
+
+const OUT = path.join(ROOT, 'dist', 'demo.png');
+const headed = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && !process.env.CI && !process.argv.includes('--headless');
+
+if (!chromiumPath()) {
+  console.error('Chromium not found: apt-get install -y chromium (or set CHROMIUM_PATH)');
+  process.exit(1);
+}
+if (!fs.existsSync(path.join(distDir('test-chrome'), 'manifest.json'))) {
+  console.error('dist/test-chrome is missing: run npm run build:test (npm run demo does it for you)');
+  process.exit(1);
+}
+
+const server = await startFixtureServer();
+const ext = await launchChromium('test-chrome', { headless: !headed });
+try {
+  const page = ext.context.pages()[0] ?? (await ext.context.newPage());
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(server.url('home'));
+  await page.waitForSelector('article[data-testid="tweet"]');
+  const hello = await readHandshake(page);
+  console.log(`content script: ${hello.ready ? 'running' : 'NOT running'}, extension ${hello.enabled ? 'on' : 'off'}, version ${hello.version}`);
+  // Let lazily loaded images arrive before the picture is taken.
+  await page.waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: 15_000 }).catch(() => {});
+
+  if (headed) {
+    const popup = await ext.context.newPage();
+    await popup.goto(ext.extensionUrl('popup/index.html'));
+    await page.bringToFront();
+    console.log(`Timeline: ${server.url('home')}\nPopup: ${ext.extensionUrl('popup/index.html')}\nClose the browser window to end the demo.`);
+    await new Promise((resolve) => ext.context.on('close', resolve));
+  } else {
+    const timeline = await page.screenshot();
+    const popupPage = await ext.context.newPage();
+    await popupPage.setViewportSize({ width: 340, height: 300 });
+    await popupPage.goto(ext.extensionUrl('popup/index.html'));
+    await popupPage.waitForSelector('[data-testid="version"]');
+    const popup = await popupPage.locator('body').screenshot();
+    const { default: sharp } = await import('sharp');
+    const meta = await sharp(popup).metadata();
+    // The popup drawn where the browser would open it: under the toolbar, at the right.
+    const framed = await sharp(popup)
+      .extend({ top: 2, bottom: 2, left: 2, right: 2, background: '#8b98a5' })
+      .toBuffer();
+    fs.mkdirSync(path.dirname(OUT), { recursive: true });
+    await sharp(timeline)
+      .composite([{ input: framed, top: 12, left: 1280 - meta.width - 24 }])
+      .png()
+      .toFile(OUT);
+    console.log(`saved ${path.relative(process.cwd(), OUT)} (no display: ran headless)`);
+  }
+} finally {
+  await ext.close().catch(() => {});
+  await server.close();
+}

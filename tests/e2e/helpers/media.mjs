@@ -1,0 +1,71 @@
+// Deterministic stand-in media for the fixture CDN: every media key renders a distinct photo-like
+// scene (sky, sun, hills, buildings), with plenty of structure so its PDQ quality is high, at X's
+// size variants (`name=thumb|small|medium|large|orig`) and formats (`format=jpg|png|webp`).
+import sharp from 'sharp';
+
+const VARIANTS = { thumb: 150, small: 680, medium: 1200, large: 2048, orig: 1600, '4096x4096': 4096 };
+const cache = new Map();
+
+/** Small seeded PRNG (mulberry32) from a string. */
+function rng(key) {
+  let h = 2166136261;
+  for (const c of key) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
+  let a = h >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** An SVG scene for a key; `aspect` = height / width. */
+export function sceneSvg(key, width = 1200, aspect = 0.5625) {
+  const r = rng(key);
+  const h = Math.round(width * aspect);
+  const hue = Math.floor(r() * 360);
+  const hsl = (dh, s, l) => `hsl(${(hue + dh) % 360},${s}%,${l}%)`;
+  const parts = [];
+  parts.push(`<defs><linearGradient id="sky" x1="0" y1="0" x2="${r().toFixed(2)}" y2="1">
+    <stop offset="0" stop-color="${hsl(0, 60, 70)}"/><stop offset="1" stop-color="${hsl(40, 50, 88)}"/></linearGradient></defs>`);
+  parts.push(`<rect width="${width}" height="${h}" fill="url(#sky)"/>`);
+  parts.push(`<circle cx="${Math.round(r() * width)}" cy="${Math.round(h * (0.1 + 0.3 * r()))}" r="${Math.round(h * (0.06 + 0.08 * r()))}" fill="${hsl(50, 90, 75)}"/>`);
+  for (let layer = 0; layer < 3; layer++) {
+    let d = `M0 ${h}`;
+    const base = h * (0.45 + 0.15 * layer);
+    for (let x = 0; x <= width; x += width / 8) d += ` L${Math.round(x)} ${Math.round(base - r() * h * 0.25)}`;
+    d += ` L${width} ${h} Z`;
+    parts.push(`<path d="${d}" fill="${hsl(120 + layer * 30, 35, 45 - layer * 10)}"/>`);
+  }
+  const buildings = 4 + Math.floor(r() * 6);
+  for (let i = 0; i < buildings; i++) {
+    const bw = width * (0.04 + 0.06 * r());
+    const bh = h * (0.15 + 0.35 * r());
+    const bx = r() * (width - bw);
+    parts.push(`<rect x="${bx.toFixed(0)}" y="${(h - bh).toFixed(0)}" width="${bw.toFixed(0)}" height="${bh.toFixed(0)}" fill="${hsl(200 + i * 20, 15, 20 + r() * 40)}"/>`);
+    for (let wy = h - bh + 8; wy < h - 10; wy += 16) {
+      parts.push(`<rect x="${(bx + 4).toFixed(0)}" y="${wy.toFixed(0)}" width="${(bw - 8).toFixed(0)}" height="6" fill="${hsl(45, 80, 60 + r() * 30)}" opacity="0.8"/>`);
+    }
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}">${parts.join('')}</svg>`;
+}
+
+const FORMATS = { jpg: ['jpeg', 'image/jpeg'], jpeg: ['jpeg', 'image/jpeg'], png: ['png', 'image/png'], webp: ['webp', 'image/webp'] };
+
+/** Image bytes for a media path on the fixture CDN, or null if the path is not a media shape. */
+export async function generatedMedia(pathname, params) {
+  const m = /^\/(media|card_img|amplify_video_thumb|ext_tw_video_thumb|tweet_video_thumb|profile_images)\/(.+?)(?:\.(jpg|png|webp))?$/.exec(pathname);
+  if (!m) return null;
+  const [, family, rest, ext] = m;
+  const format = FORMATS[params.get('format') ?? ext ?? 'jpg'] ?? FORMATS.jpg;
+  const name = params.get('name') ?? 'medium';
+  const long = family === 'profile_images' ? 48 : (VARIANTS[name] ?? 1200);
+  const aspect = family === 'profile_images' ? 1 : family === 'card_img' ? 0.5236 : 0.5625;
+  const width = Math.min(long, family === 'profile_images' ? 48 : 1600);
+  const cacheKey = `${family}/${rest}|${width}|${format[0]}`;
+  if (!cache.has(cacheKey)) {
+    cache.set(cacheKey, sharp(Buffer.from(sceneSvg(`${family}/${rest}`, width, aspect))).toFormat(format[0], { quality: 85 }).toBuffer());
+  }
+  return { bytes: await cache.get(cacheKey), type: format[1] };
+}

@@ -38,7 +38,7 @@ describe('Firefox', { skip: skip ?? false }, () => {
 
   test('the popup renders the stored state, and bad messages get an error answer', async () => {
     const page = await ff.openExtensionPage('popup/index.html');
-    await poll(page, () => document.querySelector('[data-testid="popup"] [data-testid="version"]'));
+    await poll(page, () => !!document.querySelector('[data-testid="popup"] [data-testid="version"]'));
     assert.equal(await page.$eval('h1', (e) => e.textContent), 'Already Debunked');
     assert.equal(await page.$eval('[data-testid="enabled"]', (e) => e.checked), true);
     const feeds = await page.$$eval('[data-testid="feeds"] li', (els) => els.map((e) => e.textContent));
@@ -54,14 +54,14 @@ describe('Firefox', { skip: skip ?? false }, () => {
 
   test('switching off in the popup reaches the content script on the next page load', async () => {
     const popup = await ff.openExtensionPage('popup/index.html');
-    await poll(popup, () => document.querySelector('[data-testid="enabled"]'));
+    await poll(popup, () => !!document.querySelector('[data-testid="enabled"]'));
     await popup.click('[data-testid="enabled"]');
-    await poll(popup, () => document.querySelector('[data-testid="enabled"]:not(:checked)'));
+    await poll(popup, () => !!document.querySelector('[data-testid="enabled"]:not(:checked)'));
     const page = await ff.browser.newPage();
     await page.goto(server.url('home'));
     assert.equal((await readHandshake(page)).enabled, false);
     await popup.click('[data-testid="enabled"]');
-    await poll(popup, () => document.querySelector('[data-testid="enabled"]:checked'));
+    await poll(popup, () => !!document.querySelector('[data-testid="enabled"]:checked'));
     await page.close();
     await popup.close();
   });

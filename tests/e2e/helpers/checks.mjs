@@ -7,7 +7,8 @@ export async function readHandshake(page, timeout = 15_000) {
 }
 
 /**
- * Evaluates fn(arg) in the page until it returns something truthy. Written on page.evaluate alone,
+ * Evaluates fn(arg) in the page until it returns something truthy (return plain values, not DOM
+ * nodes: Puppeteer cannot serialise a node and answers undefined). Written on page.evaluate alone,
  * whose signature Playwright and Puppeteer share (their waitForFunction signatures differ).
  */
 export async function poll(page, fn, arg, timeout = 15_000) {

@@ -14,6 +14,8 @@ const eslint = new ESLint({ cwd: ROOT });
  */
 async function ruleIds(file: string, code: string): Promise<string[]> {
   const filePath = path.join(ROOT, file.replace(/\.tsx?$/, `-${process.pid}-${Math.random().toString(36).slice(2)}$&`));
+  const dir = path.dirname(filePath);
+  const made = fs.mkdirSync(dir, { recursive: true }); // a runtime folder may not exist yet
   fs.writeFileSync(filePath, code);
   try {
     const [result] = await eslint.lintFiles([filePath]);
@@ -21,7 +23,7 @@ async function ruleIds(file: string, code: string): Promise<string[]> {
     if (messages.some((m) => m.startsWith('null: Parsing error'))) throw new Error(messages.join('\n'));
     return messages;
   } finally {
-    fs.rmSync(filePath, { force: true });
+    fs.rmSync(made ?? filePath, { recursive: true, force: true });
   }
 }
 

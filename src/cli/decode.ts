@@ -1,0 +1,39 @@
+/**
+ * Image files → pixels for the CLI, with sharp (libvips: JPEG, PNG, WebP, GIF, TIFF, AVIF; fast,
+ * maintained, prebuilt for node with no system packages). Then the reference CLI's own pre-step
+ * (referenceCliResize: > 512 px → 512x512 nearest-neighbour), so our hashes of a file equal the
+ * reference CLI's hashes of the same file.
+ *
+ * EXIF orientation is NOT applied, like the reference CLI (CImg ignores it): a publisher who wants
+ * the upright picture should rotate the file itself, or rely on the dihedral hashes.
+ */
+import sharp from 'sharp';
+import { MAX_PIXELS, referenceCliResize, type Pixels } from '../core/pdq';
+
+/** Refuse decompression bombs before decoding them. */
+const LIMIT_INPUT_PIXELS = MAX_PIXELS;
+
+export class DecodeError extends Error {
+  override name = 'DecodeError';
+}
+
+export async function decodeFile(file: string): Promise<Pixels> {
+  try {
+    const { data, info } = await sharp(file, { limitInputPixels: LIMIT_INPUT_PIXELS, pages: 1, failOn: 'error' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const channels = info.channels === 2 ? 1 : info.channels; // grey + alpha: keep the grey
+    const pixels =
+      info.channels === 2 ? dropAlpha(data, info.width * info.height) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return referenceCliResize({ data: pixels, width: info.width, height: info.height, channels: channels as 1 | 3 | 4 });
+  } catch (e) {
+    const message = (e as Error).message.replace(/^Input file /, '');
+    throw new DecodeError(message.includes('missing') || message.includes('ENOENT') ? 'no such file' : message);
+  }
+}
+
+function dropAlpha(data: Buffer, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = data[i * 2]!;
+  return out;
+}

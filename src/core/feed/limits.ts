@@ -1,0 +1,24 @@
+/** Limits that protect the client (docs/feed-format.md, "Limits"). A file over any is refused whole. */
+export const LIMITS = {
+  maxIndexBytes: 64 * 1024,
+  maxSnapshotBytes: 32 * 1024 * 1024,
+  maxDeltaBytes: 4 * 1024 * 1024,
+  maxEntries: 200_000,
+  maxMediaPerEntry: 20,
+  maxHashesPerMedia: 64,
+  maxFramesPerMedia: 600,
+  maxAppearances: 50,
+  maxLinks: 10,
+  maxDeltas: 64,
+  /** A sequence may not jump further than this in one step (a stolen key cannot fast-forward far). */
+  maxSeqJump: 1_000_000,
+  text: { rating: 80, claim: 500, context: 300, headline: 300, name: 200, short: 120 },
+} as const;
+
+export const FORMAT_VERSION = 1;
+
+export const PAYLOAD_TYPES = {
+  index: 'application/vnd.already-debunked.index+json',
+  snapshot: 'application/vnd.already-debunked.snapshot+json',
+  delta: 'application/vnd.already-debunked.delta+json',
+} as const;

@@ -1,9 +1,15 @@
 /** The background's answer to each message type. */
 import browser from 'webextension-polyfill';
 import { BUILD } from '../shared/build';
-import { PROTOCOL_VERSION, type FeedStatus } from '../shared/messages';
+import { PROTOCOL_VERSION, type StatusView } from '../shared/messages';
+import { addFeed, feedStatuses, removeFeed, setFeedEnabled, syncAll } from './feeds';
 import type { Handlers } from './router';
 import { loadSettings, updateSettings } from './settings-store';
+
+async function status(): Promise<StatusView> {
+  const settings = await loadSettings();
+  return { version: BUILD.version, enabled: settings.enabled, feeds: await feedStatuses(), settings };
+}
 
 export const handlers: Handlers = {
   async 'cs/hello'() {
@@ -11,23 +17,31 @@ export const handlers: Handlers = {
     return { enabled: settings.enabled, version: BUILD.version, protocol: PROTOCOL_VERSION };
   },
 
-  async 'ui/get-status'() {
-    const settings = await loadSettings();
-    // Feed sync state joins with the feed issue; until then each subscription is "never synced".
-    const feeds: FeedStatus[] = settings.subscriptions.map((s) => ({
-      name: s.name,
-      url: s.url,
-      enabled: s.enabled,
-      entries: 0,
-      lastSyncAt: null,
-      lastError: null,
-    }));
-    return { version: BUILD.version, enabled: settings.enabled, feeds, settings };
-  },
+  'ui/get-status': status,
 
   async 'ui/set-enabled'({ enabled }) {
     const settings = await updateSettings((s) => ({ ...s, enabled }));
     await browser.action.setBadgeText({ text: settings.enabled ? '' : browser.i18n.getMessage('badgeOff') });
     return { enabled: settings.enabled };
+  },
+
+  async 'ui/sync-now'() {
+    await syncAll({ force: true });
+    return status();
+  },
+
+  async 'ui/add-feed'(sub) {
+    await addFeed(sub);
+    return status();
+  },
+
+  async 'ui/remove-feed'({ url }) {
+    await removeFeed(url);
+    return status();
+  },
+
+  async 'ui/set-feed-enabled'({ url, enabled }) {
+    await setFeedEnabled(url, enabled);
+    return status();
   },
 };

@@ -3,6 +3,7 @@
  * are registered synchronously at top level so a restarted worker receives the event that woke it.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
+import { SYNC_ALARM, syncAll } from './feeds';
 import { handlers } from './handlers';
 import { createRouter } from './router';
 import { ensureSettings } from './settings-store';
@@ -14,6 +15,20 @@ const route = createRouter(handlers, {
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));
 
+function logFailure(what: string) {
+  return (e: unknown) => console.error(`[already-debunked] ${what} failed:`, e);
+}
+
 browser.runtime.onInstalled.addListener(() => {
-  ensureSettings().catch((e: unknown) => console.error('[already-debunked] could not write settings:', e));
+  ensureSettings()
+    .then(() => syncAll({ force: true }))
+    .catch(logFailure('first sync'));
+});
+
+browser.runtime.onStartup.addListener(() => {
+  syncAll().catch(logFailure('sync at start'));
+});
+
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === SYNC_ALARM) syncAll().catch(logFailure('scheduled sync'));
 });

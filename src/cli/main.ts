@@ -3,10 +3,13 @@
  * ./commands with a name, a summary and a run function; this file only dispatches.
  * Shares src/core (PDQ, and later the feed format) with the extension, never the runtimes.
  */
+import { buildCommand } from './commands/build';
 import { hashCommand } from './commands/hash';
+import { keygenCommand } from './commands/keygen';
+import { verifyCommand } from './commands/verify';
 import type { Command, Io } from './command';
 
-const COMMANDS: readonly Command[] = [hashCommand];
+const COMMANDS: readonly Command[] = [hashCommand, keygenCommand, buildCommand, verifyCommand];
 
 function usage(io: Io): void {
   io.out('usage: already-debunked <command> [options]\n\ncommands:');

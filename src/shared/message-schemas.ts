@@ -14,6 +14,13 @@ export const requestSchemas = {
   'ui/get-status': v.strictObject({}),
   /** Popup/options: turn the extension on or off everywhere. */
   'ui/set-enabled': v.strictObject({ enabled: v.boolean() }),
+  /** Popup/options: sync every enabled feed now. */
+  'ui/sync-now': v.strictObject({}),
+  /** Options: subscribe to a feed (the page has asked for its host permission first). The
+   * subscription itself is validated by the background against the settings schema. */
+  'ui/add-feed': v.strictObject({ name: v.string(), url, publicKey: v.string() }),
+  'ui/remove-feed': v.strictObject({ url }),
+  'ui/set-feed-enabled': v.strictObject({ url, enabled: v.boolean() }),
 } as const;
 
 export type ParsedMessage = { [T in MessageType]: { ok: true; type: T; payload: RequestOf<T> } }[MessageType];

@@ -17,13 +17,47 @@ export const PROTOCOL_VERSION = 1;
 export type MessageType = keyof typeof requestSchemas;
 export type RequestOf<T extends MessageType> = InferOutput<(typeof requestSchemas)[T]>;
 
+/** A subscribed feed as the UI shows it. Times are ISO strings; null = not yet. */
 export interface FeedStatus {
   name: string;
   url: string;
   enabled: boolean;
+  publisherName: string | null;
+  seq: number | null;
   entries: number;
   lastSyncAt: string | null;
+  lastAttemptAt: string | null;
   lastError: string | null;
+  nextTryAt: string | null;
+  expiresAt: string | null;
+}
+
+/** How fact-checkers rated the media (docs/feed-format.md, verdict labels). */
+export type VerdictLabel = 'false' | 'altered' | 'missing-context' | 'staged' | 'satire' | 'misleading' | 'unproven' | 'accurate';
+
+/**
+ * What the notice on a matched media item shows: one feed entry, already localised by the
+ * background to the reader's language where the feed has it. Plain text only; the fact-check URL
+ * was checked to be https by the feed parser and is checked again before it is linked.
+ */
+export interface MatchView {
+  feedUrl: string;
+  feedName: string;
+  entryId: string;
+  label: VerdictLabel;
+  /** The publisher's own rating text ("Missing context", "Faux", …). */
+  rating: string;
+  claim: string | null;
+  originalContext: { description: string | null; date: string | null; location: string | null } | null;
+  headline: string | null;
+  factCheckUrl: string;
+  publisherName: string;
+  datePublished: string | null;
+  /** Language of the texts above (BCP 47), for the lang attribute. */
+  lang: string;
+  /** Hamming distance of the best matching hash (0–256), and which view of the media matched. */
+  distance: number;
+  variant: string;
 }
 
 export interface StatusView {
@@ -37,6 +71,10 @@ export interface ResponseMap {
   'cs/hello': { enabled: boolean; version: string; protocol: number };
   'ui/get-status': StatusView;
   'ui/set-enabled': { enabled: boolean };
+  'ui/sync-now': StatusView;
+  'ui/add-feed': StatusView;
+  'ui/remove-feed': StatusView;
+  'ui/set-feed-enabled': StatusView;
 }
 export type ResponseOf<T extends MessageType> = ResponseMap[T];
 

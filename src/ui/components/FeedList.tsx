@@ -3,9 +3,12 @@ import { t } from '../../shared/i18n';
 
 function feedState(f: FeedStatus): string {
   if (!f.enabled) return t('feedDisabled');
-  if (f.lastError) return t('feedError', f.lastError);
-  if (!f.lastSyncAt) return t('feedNeverSynced');
-  return `${t('feedEntries', String(f.entries))} · ${t('feedLastSync', new Date(f.lastSyncAt).toLocaleString())}`;
+  const parts: string[] = [];
+  // A failed sync keeps the last good list: show both what is in use and why the update failed.
+  if (f.lastSyncAt) parts.push(t('feedEntries', String(f.entries)), t('feedLastSync', new Date(f.lastSyncAt).toLocaleString()));
+  else if (!f.lastError) parts.push(t('feedNeverSynced'));
+  if (f.lastError) parts.push(t('feedError', f.lastError));
+  return parts.join(' · ');
 }
 
 export function FeedList({ feeds }: { feeds: FeedStatus[] }) {

@@ -7,6 +7,10 @@ const tab = { id: 7, index: 0, highlighted: false, active: true, pinned: false, 
 const contentSender = (url: string): Runtime.MessageSender => ({ id: 'our-id', url, tab: { ...tab!, url } });
 const pageSender: Runtime.MessageSender = { id: 'our-id', url: 'chrome-extension://our-id/popup/index.html' };
 
+async function notUsed(): Promise<never> {
+  throw new Error('not used in these tests');
+}
+
 function handlers(): Handlers {
   return {
     'cs/hello': vi.fn(async () => ({ enabled: true, version: '1.2.3', protocol: 1 })),
@@ -14,6 +18,10 @@ function handlers(): Handlers {
       throw new Error('storage exploded');
     }),
     'ui/set-enabled': vi.fn(async ({ enabled }) => ({ enabled })),
+    'ui/sync-now': vi.fn(notUsed),
+    'ui/add-feed': vi.fn(notUsed),
+    'ui/remove-feed': vi.fn(notUsed),
+    'ui/set-feed-enabled': vi.fn(notUsed),
   };
 }
 

@@ -1,0 +1,134 @@
+/**
+ * The background's IndexedDB: feed state, feed entries and the persisted match index.
+ *
+ * Versioned from the first version on: `upgrade` runs one step per version the stored database is
+ * behind, so a reader who skips releases is migrated step by step. Old steps are never edited; a
+ * change is a new step. Everything a lookup needs is here (an MV3 service worker is killed when
+ * idle: nothing may live only in memory).
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { FeedEntry } from '../core/feed';
+
+export const DB_NAME = 'already-debunked';
+export const DB_VERSION = 2;
+
+/** What we hold of one subscribed feed, besides its entries. */
+export interface FeedRecord {
+  /** The subscription URL (the feed's index.json): the key. */
+  url: string;
+  feedId: string | null;
+  epoch: number | null;
+  seq: number | null;
+  stateHash: string | null;
+  /** The highest sequence accepted from this feed: never goes down (rollback defence). */
+  highestSeq: number;
+  generatedAt: string | null;
+  expiresAt: string | null;
+  entryCount: number;
+  publisherName: string | null;
+  reportEndpoint: string | null;
+  /** HTTP validator of the last index response, for If-None-Match. */
+  etag: string | null;
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  /** Consecutive failures, for the backoff. */
+  failures: number;
+  nextTryAt: string | null;
+}
+
+export interface EntryRecord {
+  feedUrl: string;
+  id: string;
+  entry: FeedEntry;
+}
+
+/** The serialised match index over all feeds' active entries, and what it was built from. */
+export interface IndexRecord {
+  key: 'current';
+  /** The serialised index (src/core/index); its ids are row numbers into the arrays below. */
+  buffer: ArrayBuffer;
+  /** Entry of each row: an ordinal into entryKeys. */
+  rowEntry: Uint32Array;
+  /** Media item (within its entry) of each row. */
+  rowMedia: Uint16Array;
+  /** [feedUrl, entry id] per entry ordinal. */
+  entryKeys: [string, string][];
+  /** feedUrl → stateHash of the entries the index was built from. */
+  builtFrom: Record<string, string>;
+  builtAt: string;
+}
+
+/** PDQ hashes of a media item we fetched, by media key (src/shared/x.ts mediaKey). */
+export interface MediaCacheRecord {
+  key: string;
+  /** The 8 dihedral hashes, hex. */
+  hashes: string[];
+  quality: number;
+  /** When it was hashed (ms), for trimming the oldest first. */
+  at: number;
+}
+
+export interface AdSchema extends DBSchema {
+  feeds: { key: string; value: FeedRecord };
+  entries: { key: [string, string]; value: EntryRecord; indexes: { byFeed: string } };
+  matchIndex: { key: string; value: IndexRecord };
+  mediaCache: { key: string; value: MediaCacheRecord; indexes: { byAge: number } };
+}
+
+export type AdDB = IDBPDatabase<AdSchema>;
+
+let opening: Promise<AdDB> | null = null;
+
+export function openDatabase(name = DB_NAME): Promise<AdDB> {
+  if (name !== DB_NAME) return open(name);
+  opening ??= open(name).catch((e: unknown) => {
+    opening = null; // let the next call try again (e.g. after the reader freed disk space)
+    throw e;
+  });
+  return opening;
+}
+
+function open(name: string): Promise<AdDB> {
+  return openDB<AdSchema>(name, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      // Step 0 → 1: the first schema.
+      if (oldVersion < 1) {
+        db.createObjectStore('feeds', { keyPath: 'url' });
+        const entries = db.createObjectStore('entries', { keyPath: ['feedUrl', 'id'] });
+        entries.createIndex('byFeed', 'feedUrl');
+        db.createObjectStore('matchIndex', { keyPath: 'key' });
+      }
+      // Step 1 → 2: a bounded cache of media hashes, so the same upload is never hashed twice.
+      if (oldVersion < 2) {
+        db.createObjectStore('mediaCache', { keyPath: 'key' }).createIndex('byAge', 'at');
+      }
+    },
+    blocking() {
+      // A newer version of the extension wants to upgrade: let it.
+      opening = null;
+    },
+  });
+}
+
+export function newFeedRecord(url: string): FeedRecord {
+  return {
+    url,
+    feedId: null,
+    epoch: null,
+    seq: null,
+    stateHash: null,
+    highestSeq: 0,
+    generatedAt: null,
+    expiresAt: null,
+    entryCount: 0,
+    publisherName: null,
+    reportEndpoint: null,
+    etag: null,
+    lastAttemptAt: null,
+    lastSuccessAt: null,
+    lastError: null,
+    failures: 0,
+    nextTryAt: null,
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Subscriptions and their sync schedule: sync on install, on browser start, on an alarm (every six
+ * hours with jitter, sooner after a failure per the backoff), and on demand from the UI. Only one
+ * sync runs at a time; the alarm is re-armed for the earliest feed that is due.
+ */
+import browser from 'webextension-polyfill';
+import * as v from 'valibot';
+import { BUILD } from '../shared/build';
+import type { FeedStatus } from '../shared/messages';
+import { subscriptionSchema, type FeedSubscription } from '../shared/settings';
+import { openDatabase, type FeedRecord } from './db';
+import { loadSettings, updateSettings } from './settings-store';
+import { SYNC_PERIOD_MINUTES, syncFeed } from './sync';
+
+export const SYNC_ALARM = 'feed-sync';
+const MIN_ALARM_MINUTES = 1;
+
+let running: Promise<void> | null = null;
+
+/** Syncs every enabled feed that is due (or all of them when forced). */
+export function syncAll({ force = false } = {}): Promise<void> {
+  running ??= doSyncAll(force).finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+async function doSyncAll(force: boolean): Promise<void> {
+  const settings = await loadSettings();
+  const db = await openDatabase();
+  const now = new Date();
+  for (const sub of settings.subscriptions) {
+    if (!sub.enabled) continue;
+    const rec = await db.get('feeds', sub.url);
+    const due = !rec?.nextTryAt || new Date(rec.nextTryAt) <= now;
+    if (!force && !due) continue;
+    await syncFeed(sub, { db, now: () => new Date(), testHosts: BUILD.testHosts });
+  }
+  await scheduleNext();
+}
+
+/** Arms the alarm for the earliest nextTryAt among enabled feeds (or a full period from now). */
+export async function scheduleNext(): Promise<void> {
+  const settings = await loadSettings();
+  const db = await openDatabase();
+  const now = Date.now();
+  let next = now + SYNC_PERIOD_MINUTES * 60_000;
+  for (const sub of settings.subscriptions) {
+    if (!sub.enabled) continue;
+    const at = (await db.get('feeds', sub.url))?.nextTryAt;
+    next = Math.min(next, at ? new Date(at).getTime() : now);
+  }
+  await browser.alarms.create(SYNC_ALARM, { delayInMinutes: Math.max(MIN_ALARM_MINUTES, (next - now) / 60_000) });
+}
+
+function toStatus(sub: FeedSubscription, rec: FeedRecord | undefined): FeedStatus {
+  return {
+    name: sub.name,
+    url: sub.url,
+    enabled: sub.enabled,
+    publisherName: rec?.publisherName ?? null,
+    seq: rec?.seq ?? null,
+    entries: rec?.entryCount ?? 0,
+    lastSyncAt: rec?.lastSuccessAt ?? null,
+    lastAttemptAt: rec?.lastAttemptAt ?? null,
+    lastError: rec?.lastError ?? null,
+    nextTryAt: rec?.nextTryAt ?? null,
+    expiresAt: rec?.expiresAt ?? null,
+  };
+}
+
+export async function feedStatuses(): Promise<FeedStatus[]> {
+  const settings = await loadSettings();
+  const db = await openDatabase();
+  return Promise.all(settings.subscriptions.map(async (s) => toStatus(s, await db.get('feeds', s.url))));
+}
+
+function originPattern(url: string): string {
+  return `${new URL(url).origin}/*`;
+}
+
+/**
+ * Adds a subscription. The UI asks the reader for the feed's host permission first (a permission
+ * request needs a user gesture, which only a page has); here we check it was granted.
+ */
+export async function addFeed(input: unknown): Promise<FeedSubscription> {
+  const parsed = v.safeParse(subscriptionSchema(BUILD.testHosts), input);
+  if (!parsed.success) throw new Error(`invalid feed: ${v.getDotPath(parsed.issues[0]) ?? ''} ${parsed.issues[0].message}`.trim());
+  const sub = parsed.output;
+  const granted = await browser.permissions.contains({ origins: [originPattern(sub.url)] });
+  if (!granted) throw new Error(`no permission to reach ${new URL(sub.url).origin}: allow it when asked`);
+  await updateSettings((s) => {
+    if (s.subscriptions.some((x) => x.url === sub.url)) throw new Error('that feed is already subscribed');
+    return { ...s, subscriptions: [...s.subscriptions, sub] };
+  });
+  const db = await openDatabase();
+  await syncFeed(sub, { db, now: () => new Date(), testHosts: BUILD.testHosts });
+  await scheduleNext();
+  return sub;
+}
+
+/** Removes a subscription with its stored entries (one transaction), and invalidates the index. */
+export async function removeFeed(url: string): Promise<void> {
+  await updateSettings((s) => ({ ...s, subscriptions: s.subscriptions.filter((x) => x.url !== url) }));
+  const db = await openDatabase();
+  const tx = db.transaction(['feeds', 'entries', 'matchIndex'], 'readwrite');
+  await Promise.all([
+    tx.objectStore('feeds').delete(url),
+    tx.objectStore('entries').delete(IDBKeyRange.bound([url, ''], [url, '\uffff'])),
+    tx.objectStore('matchIndex').delete('current'),
+    tx.done,
+  ]);
+}
+
+export async function setFeedEnabled(url: string, enabled: boolean): Promise<void> {
+  await updateSettings((s) => ({ ...s, subscriptions: s.subscriptions.map((x) => (x.url === url ? { ...x, enabled } : x)) }));
+  const db = await openDatabase();
+  await db.delete('matchIndex', 'current'); // disabled feeds do not match
+  if (enabled) await syncAll({ force: true });
+}

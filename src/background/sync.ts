@@ -1,0 +1,225 @@
+/**
+ * Keeps each subscribed feed in sync (docs/feed-format.md, "How clients sync").
+ *
+ * For one feed: fetch its signed index (conditional on the last ETag); verify it with the
+ * subscribed key before parsing; refuse rollbacks and other feeds' files; then follow the delta
+ * chain from the sequence held, or fetch the full snapshot — each file checked against the index's
+ * size and SHA-256, its own signature and payload type, the schema and limits — into a working copy
+ * whose state hash must match. Only then is it committed, in ONE IndexedDB transaction, so a crash or
+ * a closed browser leaves either the old copy or the new one, never a mix. Any failure leaves the
+ * last good copy in use and records the reason for the popup; retries back off exponentially.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import {
+  FeedError,
+  LIMITS,
+  PAYLOAD_TYPES,
+  applyDelta,
+  checkIndexAgainstState,
+  computeStateHash,
+  openEnvelope,
+  parseDelta,
+  parseIndex,
+  parseSnapshot,
+  publicKeyFromBase64,
+  type FeedEntry,
+  type FeedIndex,
+  type FileRef,
+} from '../core/feed';
+import { isAllowedFeedUrl, type FeedSubscription } from '../shared/settings';
+import { newFeedRecord, type AdDB, type EntryRecord, type FeedRecord } from './db';
+import { NetError, fetchLimited } from './net';
+
+export const SYNC_PERIOD_MINUTES = 6 * 60;
+const BACKOFF_BASE_MS = 5 * 60_000;
+const BACKOFF_CAP_MS = 24 * 60 * 60_000;
+
+export interface SyncContext {
+  db: AdDB;
+  now: () => Date;
+  /** Loopback hosts allowed as feed hosts (test builds only). */
+  testHosts: readonly string[];
+  random?: () => number;
+}
+
+export type SyncOutcome = 'updated' | 'unchanged' | 'failed';
+
+/** ±10% so that many readers do not hit a feed server in step. */
+function jitter(ms: number, random: () => number): number {
+  return Math.round(ms * (0.9 + 0.2 * random()));
+}
+
+export function backoffMs(failures: number, random: () => number = Math.random): number {
+  return jitter(Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1)), random);
+}
+
+/** A feed's files: https (or a test host in test builds), on the subscription's own origin. */
+function feedFileRule(base: string, testHosts: readonly string[]) {
+  const origin = new URL(base).origin;
+  return (u: string) => {
+    try {
+      return isAllowedFeedUrl(u, testHosts) && new URL(u).origin === origin;
+    } catch {
+      return false;
+    }
+  };
+}
+
+async function fetchFile(url: string, ref: FileRef, maxBytes: number, allowUrl: (u: string) => boolean): Promise<Uint8Array> {
+  if (ref.bytes > maxBytes) throw new FeedError('too-large', `${ref.path} is ${ref.bytes} bytes, more than ${maxBytes}`);
+  const res = await fetchLimited(url, { maxBytes, allowUrl });
+  if (res.status !== 200) throw new NetError(`unexpected 304 for ${url}`);
+  if (res.bytes.byteLength !== ref.bytes || bytesToHex(sha256(res.bytes)) !== ref.sha256) {
+    throw new FeedError('checksum', `${ref.path} does not match the size and SHA-256 the index gives`);
+  }
+  return res.bytes;
+}
+
+async function loadEntries(db: AdDB, feedUrl: string): Promise<Map<string, FeedEntry>> {
+  const rows = await db.getAllFromIndex('entries', 'byFeed', feedUrl);
+  return new Map(rows.map((r) => [r.id, r.entry]));
+}
+
+interface Update {
+  index: FeedIndex;
+  /** Entries to write and ids to delete; `replaceAll` drops every stored entry of the feed first. */
+  put: FeedEntry[];
+  remove: string[];
+  replaceAll: boolean;
+  entryCount: number;
+  stateHash: string;
+  publisherName: string | null;
+}
+
+/** Follows the delta chain, or falls back to the snapshot. Throws FeedError/NetError. */
+async function fetchUpdate(
+  sub: FeedSubscription,
+  index: FeedIndex,
+  plan: Exclude<ReturnType<typeof checkIndexAgainstState>, 'unchanged'>,
+  ctx: SyncContext,
+  keys: Uint8Array[],
+): Promise<Update> {
+  const allow = feedFileRule(sub.url, ctx.testHosts);
+  const opts = { testHosts: ctx.testHosts, now: ctx.now() };
+  if (plan !== 'snapshot') {
+    try {
+      const current = await loadEntries(ctx.db, sub.url);
+      let working: ReadonlyMap<string, FeedEntry> = current;
+      for (const ref of plan.deltas) {
+        const bytes = await fetchFile(new URL(ref.path, sub.url).href, ref, LIMITS.maxDeltaBytes, allow);
+        const { payload } = openEnvelope(bytes, keys, PAYLOAD_TYPES.delta, LIMITS.maxDeltaBytes);
+        const delta = parseDelta(payload, opts);
+        if (delta.feedId !== index.feedId || delta.epoch !== index.epoch) {
+          throw new FeedError('wrong-feed', `${ref.path} belongs to another feed or epoch`);
+        }
+        working = applyDelta(working, delta);
+      }
+      const put = [...working.values()].filter((e) => current.get(e.id)?.rev !== e.rev);
+      const remove = [...current.keys()].filter((id) => !working.has(id));
+      return { index, put, remove, replaceAll: false, entryCount: working.size, stateHash: computeStateHash(working.values()), publisherName: null };
+    } catch (e) {
+      // A broken delta chain is not fatal: the snapshot is always the fallback.
+      console.warn(`[already-debunked] delta sync of ${sub.url} failed, fetching the snapshot:`, e);
+    }
+  }
+  const ref = index.snapshot;
+  const bytes = await fetchFile(new URL(ref.path, sub.url).href, ref, LIMITS.maxSnapshotBytes, allow);
+  const { payload } = openEnvelope(bytes, keys, PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes);
+  const snapshot = parseSnapshot(payload, opts);
+  if (snapshot.feed.id !== index.feedId || snapshot.epoch !== index.epoch || snapshot.seq !== index.seq) {
+    throw new FeedError('wrong-feed', `${ref.path} is not the snapshot this index announces`);
+  }
+  return {
+    index,
+    put: snapshot.entries,
+    remove: [],
+    replaceAll: true,
+    entryCount: snapshot.entries.length,
+    stateHash: snapshot.stateHash,
+    publisherName: snapshot.feed.publisher.name,
+  };
+}
+
+/** Commits an update atomically: entries, feed state and the index's invalidation together. */
+async function commit(db: AdDB, rec: FeedRecord, u: Update): Promise<void> {
+  const tx = db.transaction(['feeds', 'entries', 'matchIndex'], 'readwrite');
+  const entries = tx.objectStore('entries');
+  const writes: Promise<unknown>[] = [];
+  if (u.replaceAll) writes.push(entries.delete(IDBKeyRange.bound([rec.url, ''], [rec.url, '\uffff'])));
+  for (const id of u.remove) writes.push(entries.delete([rec.url, id]));
+  for (const entry of u.put) writes.push(entries.put({ feedUrl: rec.url, id: entry.id, entry } satisfies EntryRecord));
+  writes.push(tx.objectStore('feeds').put(rec));
+  // The match index was built from the old entries: drop it in the same transaction; the next
+  // lookup rebuilds it from what is stored (see ./matcher.ts).
+  writes.push(tx.objectStore('matchIndex').delete('current'));
+  await Promise.all([...writes, tx.done]);
+}
+
+/** Syncs one feed. Never throws: the outcome and the reason are recorded on the feed's record. */
+export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise<{ outcome: SyncOutcome; record: FeedRecord }> {
+  const random = ctx.random ?? Math.random;
+  const stored = (await ctx.db.get('feeds', sub.url)) ?? newFeedRecord(sub.url);
+  const now = ctx.now();
+  const attempt = { lastAttemptAt: now.toISOString() };
+  try {
+    const keys = [publicKeyFromBase64(sub.publicKey)];
+    const res = await fetchLimited(sub.url, { maxBytes: LIMITS.maxIndexBytes, etag: stored.etag, allowUrl: feedFileRule(sub.url, ctx.testHosts) });
+    if (res.status === 304) {
+      const record: FeedRecord = { ...stored, ...attempt, ...success(now, undefined, random) };
+      await ctx.db.put('feeds', record);
+      return { outcome: 'unchanged', record };
+    }
+    const { payload } = openEnvelope(res.bytes, keys, PAYLOAD_TYPES.index, LIMITS.maxIndexBytes);
+    const index = parseIndex(payload, { testHosts: ctx.testHosts, now });
+    const plan = checkIndexAgainstState(index, { feedId: stored.feedId, epoch: stored.epoch, seq: stored.seq }, now);
+    const record: FeedRecord = {
+      ...stored,
+      ...attempt,
+      ...success(now, index.minimumWaitSeconds, random),
+      etag: res.etag,
+      generatedAt: index.generatedAt,
+      expiresAt: index.expiresAt,
+      reportEndpoint: index.reportEndpoint ?? null,
+    };
+    if (plan === 'unchanged') {
+      await ctx.db.put('feeds', record);
+      return { outcome: 'unchanged', record };
+    }
+    const update = await fetchUpdate(sub, index, plan, ctx, keys);
+    Object.assign(record, {
+      feedId: index.feedId,
+      epoch: index.epoch,
+      seq: index.seq,
+      highestSeq: Math.max(stored.highestSeq, index.seq),
+      stateHash: update.stateHash,
+      entryCount: update.entryCount,
+      publisherName: update.publisherName ?? stored.publisherName,
+    });
+    await commit(ctx.db, record, update);
+    return { outcome: 'updated', record };
+  } catch (e) {
+    const failures = stored.failures + 1;
+    const record: FeedRecord = {
+      ...stored,
+      ...attempt,
+      lastError: describe(e),
+      failures,
+      nextTryAt: new Date(now.getTime() + backoffMs(failures, random)).toISOString(),
+    };
+    // Recording the failure must not hide it: if even this write fails (full disk), say so.
+    await ctx.db.put('feeds', record).catch((w: unknown) => console.error('[already-debunked] could not record a sync failure:', w));
+    return { outcome: 'failed', record };
+  }
+}
+
+function success(now: Date, minimumWaitSeconds: number | undefined, random: () => number) {
+  const wait = Math.max(SYNC_PERIOD_MINUTES * 60_000, (minimumWaitSeconds ?? 0) * 1000);
+  return { lastSuccessAt: now.toISOString(), lastError: null, failures: 0, nextTryAt: new Date(now.getTime() + jitter(wait, random)).toISOString() };
+}
+
+export function describe(e: unknown): string {
+  if (e instanceof FeedError || e instanceof NetError) return e.message;
+  if (e instanceof DOMException && e.name === 'QuotaExceededError') return 'not enough disk space to store the feed';
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,145 @@
+/**
+ * `build --input REVIEWS.json --key SECRET --out DIR [--base PREVIOUS_DIR] [--skip-invalid]`:
+ * ClaimReview / MediaReview records + media files → a signed feed (docs/feed-format.md).
+ * REVIEWS.json is `{ "feed": {id, name, publisher, reportEndpoint?}, "reviews": [record…] }`; each
+ * record is schema.org JSON-LD extended with "media": ["photo.jpg", {"file": "poster.jpg",
+ * "type": "video", "role": "poster"}, …], paths relative to REVIEWS.json. Images are hashed with the
+ * extension's own PDQ code. Nothing is written unless every record is valid (or --skip-invalid).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { hashToHex } from '../../core/hash256';
+import {
+  LIMITS,
+  PAYLOAD_TYPES,
+  buildDelta,
+  buildIndex,
+  buildSnapshot,
+  fromBase64,
+  fromReview,
+  openEnvelope,
+  parseEntry,
+  parseIndex,
+  parseSnapshot,
+  publicKeyFromSecret,
+  signFile,
+  type BuiltFile,
+  type FeedEntry,
+  type FeedMeta,
+} from '../../core/feed';
+import { pdqHash } from '../../core/pdq';
+import type { Command } from '../command';
+import { decodeFile } from '../decode';
+
+const LOOPBACK = ['127.0.0.1', 'localhost'];
+
+const HELP = `usage: already-debunked build --input REVIEWS.json --key SECRET --out DIR [--base PREVIOUS_DIR] [--skip-invalid] [--allow-loopback]
+
+REVIEWS.json: { "feed": { "id", "name": {"en": …}, "publisher": {"name", "url"}, "reportEndpoint"? },
+                "reviews": [ ClaimReview or MediaReview JSON-LD + "media": ["file.jpg", {"file", "type", "role"}] ] }
+--base: the previous build's folder; the new sequence follows it, with a delta from it.`;
+
+type MediaRef = string | { file: string; type?: 'image' | 'video' | 'gif'; role?: 'original' | 'variant' | 'poster' | 'keyframe' | 'thumbnail' };
+
+export const buildCommand: Command = {
+  name: 'build',
+  summary: 'ClaimReview/MediaReview records + media → a signed feed',
+  async run(args, io) {
+    const { values } = parseArgs({
+      args: [...args],
+      options: {
+        input: { type: 'string' },
+        key: { type: 'string' },
+        out: { type: 'string' },
+        base: { type: 'string' },
+        'skip-invalid': { type: 'boolean', default: false },
+        'valid-days': { type: 'string', default: '14' },
+        help: { type: 'boolean', short: 'h' },
+        'allow-loopback': { type: 'boolean', default: false },
+      },
+    });
+    if (values.help) return (io.out(HELP), 0);
+    if (!values.input || !values.key || !values.out) return (io.err(HELP), 2);
+    // Loopback http URLs (a local test or demo feed) are refused unless asked for, as in store builds.
+    const opts = { testHosts: values['allow-loopback'] ? LOOPBACK : [] };
+    const secretKey = fromBase64(fs.readFileSync(values.key, 'utf8').trim());
+    const doc = JSON.parse(fs.readFileSync(values.input, 'utf8')) as { feed?: FeedMeta; reviews?: unknown[] };
+    if (!doc.feed || !Array.isArray(doc.reviews)) throw new Error('REVIEWS.json must be {"feed": {...}, "reviews": [...]}');
+    const here = path.dirname(values.input);
+    const entries: FeedEntry[] = [];
+    const problems: string[] = [];
+    for (const [i, record] of doc.reviews.entries()) {
+      io.err(`[${i + 1}/${doc.reviews.length}] hashing…`);
+      const { entry, problems: p } = fromReview(record);
+      const media = (record as { media?: MediaRef[] }).media ?? [];
+      if (!media.length) p.push({ path: 'media', message: 'lists no media files' });
+      const items: FeedEntry['media'] = [];
+      for (const [m, ref] of media.entries()) {
+        const file = typeof ref === 'string' ? ref : ref.file;
+        try {
+          if (/\.(mp4|mov|webm|mkv|m4v)$/i.test(file)) throw new Error('video files: list a poster or keyframe image for now (ffmpeg keyframe extraction is not built yet)');
+          const { hash, quality } = pdqHash(await decodeFile(path.resolve(here, file)));
+          const type = typeof ref === 'string' ? 'image' : (ref.type ?? 'image');
+          const role = typeof ref === 'string' ? 'original' : (ref.role ?? 'original');
+          if (quality < 50) p.push({ path: `media[${m}]`, message: `${file} has PDQ quality ${quality} (< 50): too flat to match safely` });
+          items.push({ type, hashes: [{ alg: 'pdq', value: hashToHex(hash), quality, role }] });
+        } catch (e) {
+          p.push({ path: `media[${m}]`, message: `${file}: ${(e as Error).message}` });
+        }
+      }
+      if (entry && !p.length) {
+        try {
+          entries.push(parseEntry({ ...entry, media: items }, opts));
+        } catch (e) {
+          p.push({ path: '(entry)', message: (e as Error).message });
+        }
+      }
+      for (const x of p) problems.push(`record ${i}: ${x.path}: ${x.message}`);
+    }
+    for (const p of problems) io.err(p);
+    if (problems.length && !values['skip-invalid']) {
+      io.err(`${problems.length} problem(s); nothing written (use --skip-invalid to build from the valid records)`);
+      return 1;
+    }
+    const ids = new Set<string>();
+    for (const e of entries) {
+      if (ids.has(e.id)) throw new Error(`two records have the id ${e.id}`);
+      ids.add(e.id);
+    }
+
+    // The previous sequence, if any.
+    let seq = 1;
+    let epoch = 1;
+    let previous: FeedEntry[] = [];
+    const deltas: { fromSeq: number; toSeq: number; file: BuiltFile }[] = [];
+    const publicKey = publicKeyFromSecret(secretKey);
+    if (values.base) {
+      const index = parseIndex(openEnvelope(fs.readFileSync(path.join(values.base, 'index.json')), [publicKey], PAYLOAD_TYPES.index, LIMITS.maxIndexBytes).payload, opts);
+      const snap = parseSnapshot(openEnvelope(fs.readFileSync(path.join(values.base, index.snapshot.path)), [publicKey], PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload, opts);
+      seq = index.seq + 1;
+      epoch = index.epoch;
+      previous = snap.entries;
+      for (const d of index.deltas) deltas.push({ fromSeq: d.fromSeq, toSeq: d.toSeq, file: { path: d.path, bytes: fs.readFileSync(path.join(values.base, d.path)) } });
+      // A record that changed gets a new rev (publishers need not count revisions by hand).
+      const old = new Map(previous.map((e) => [e.id, e]));
+      for (const e of entries) {
+        const before = old.get(e.id);
+        if (before && JSON.stringify({ ...before, rev: 0 }) !== JSON.stringify({ ...e, rev: 0 })) e.rev = Math.max(e.rev, before.rev + 1);
+        else if (before) e.rev = before.rev;
+      }
+    }
+    const now = new Date();
+    const days = Number(values['valid-days']);
+    const snapshot = signFile(`snapshots/${seq}.json`, buildSnapshot(doc.feed, entries, seq, epoch, now, days), 'snapshot', secretKey);
+    if (values.base) deltas.push({ fromSeq: seq - 1, toSeq: seq, file: signFile(`deltas/${seq - 1}-${seq}.json`, buildDelta(doc.feed.id, previous, entries, seq - 1, epoch, now, days), 'delta', secretKey) });
+    const keep = deltas.slice(-LIMITS.maxDeltas);
+    const index = signFile('index.json', buildIndex(doc.feed, { seq, epoch, file: snapshot }, keep, now, Math.min(days, 2)), 'index', secretKey);
+    for (const f of [snapshot, ...keep.map((d) => d.file), index]) {
+      fs.mkdirSync(path.join(values.out, path.dirname(f.path)), { recursive: true });
+      fs.writeFileSync(path.join(values.out, f.path), f.bytes);
+    }
+    io.out(`wrote ${values.out}: seq ${seq}, ${entries.length} entries${values.base ? `, delta ${seq - 1}→${seq}` : ''}`);
+    return 0;
+  },
+};

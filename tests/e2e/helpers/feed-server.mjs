@@ -1,0 +1,93 @@
+// The local demo feed, as a fact-checker would publish it: tests/fixtures/feeds/demo/reviews.json
+// (MediaReview / ClaimReview records) + media files, built and signed with the project's own CLI
+// (`already-debunked build`), served on http://127.0.0.1:47110/feed/ — the URL the test builds are
+// subscribed to (tests/fixtures/feeds/test-default-feeds.json). The media files are the fixture
+// CDN's generated pictures, so the feed's hashes are of the very media the fixture pages show.
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runnerImport } from 'vite';
+import { generatedMedia } from './media.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const DEMO = path.join(ROOT, 'tests/fixtures/feeds/demo');
+export const FEED_PORT = 47110;
+export const KEY = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/fixtures/feeds/test-feed-key.json'), 'utf8'));
+
+/** Which fixture-CDN picture each demo media file is (path, query). */
+const MEDIA_FILES = {
+  'media/kim-moscow-poster.jpg': ['/amplify_video_thumb/1861000000000000101/img/KimMoscowClip.jpg', ''],
+  'media/grid-photo-3.jpg': ['/media/GfxGridPhoto003', 'format=jpg&name=large'],
+};
+
+async function cli(args) {
+  const { module } = await runnerImport(path.join(ROOT, 'src/cli/main.ts'), { configFile: false, logLevel: 'silent' });
+  const out = [];
+  const code = await module.main(args, { out: (l) => out.push(l), err: (l) => out.push(l) });
+  if (code !== 0) throw new Error(`already-debunked ${args[0]} failed:\n${out.join('\n')}`);
+  return out;
+}
+
+export async function startFeedServer({ port = FEED_PORT } = {}) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-feed-'));
+  fs.writeFileSync(path.join(work, 'key.secret'), KEY.secretKey);
+  fs.mkdirSync(path.join(work, 'media'));
+  for (const [file, [p, q]] of Object.entries(MEDIA_FILES)) {
+    fs.writeFileSync(path.join(work, file), (await generatedMedia(p, new URLSearchParams(q))).bytes);
+  }
+  let version = 0;
+  let current = null;
+  const requests = [];
+  const overrides = new Map(); // path → status code or bytes, to simulate a broken server
+
+  /** Builds a new sequence from these reviews (default: the demo's), with a delta from the last. */
+  async function publish(reviews) {
+    const doc = JSON.parse(fs.readFileSync(path.join(DEMO, 'reviews.json'), 'utf8'));
+    if (reviews) doc.reviews = reviews(doc.reviews);
+    const input = path.join(work, `reviews-${version + 1}.json`);
+    fs.writeFileSync(input, JSON.stringify(doc));
+    const out = path.join(work, `out-${version + 1}`);
+    await cli(['build', '--allow-loopback', '--input', input, '--key', path.join(work, 'key.secret'), '--out', out, ...(current ? ['--base', current] : [])]);
+    version++;
+    current = out;
+    overrides.clear();
+    return version;
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://feed.local');
+    requests.push({ path: url.pathname, cookie: req.headers.cookie ?? null, ifNoneMatch: req.headers['if-none-match'] ?? null });
+    const rel = url.pathname.replace(/^\/feed\//, '');
+    const override = overrides.get(rel);
+    if (typeof override === 'number') return void res.writeHead(override).end();
+    const file = current && path.join(current, rel);
+    if (!override && (!file || !file.startsWith(current) || !fs.existsSync(file) || fs.statSync(file).isDirectory())) return void res.writeHead(404).end();
+    const bytes = override ?? fs.readFileSync(file);
+    const etag = `"${version}-${rel}-${bytes.length}"`;
+    if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
+    res.writeHead(200, { 'content-type': 'application/json', etag, 'cache-control': 'no-cache' }).end(bytes);
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', (e) => reject(new Error(`feed server cannot listen on 127.0.0.1:${port} (${e.code}): the test builds are subscribed to this port`)));
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  await publish();
+  return {
+    url: `http://127.0.0.1:${port}/feed/index.json`,
+    requests,
+    publish,
+    /** Serve this status code or these bytes at a feed path instead of the real file. */
+    override: (rel, value) => overrides.set(rel, value),
+    currentFile: (rel) => fs.readFileSync(path.join(current, rel)),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections?.();
+        server.close(() => {
+          fs.rmSync(work, { recursive: true, force: true });
+          r();
+        });
+      }),
+  };
+}

@@ -1,0 +1,160 @@
+// Feed sync against a scripted server (fetch stubbed) and fake-indexeddb: verify before storing,
+// keep the last good list on every failure, atomic swaps, deltas, rollback refusal, backoff.
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { openDB } from 'idb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DB_NAME, openDatabase } from '../../../src/background/db';
+import { syncFeed, type SyncContext } from '../../../src/background/sync';
+import { buildDelta, buildIndex, buildSnapshot, generateKeyPair, publicKeyToBase64, signFile, type BuiltFile, type FeedEntry } from '../../../src/core/feed';
+import { META, NOW, entry } from '../core/feed/fixtures';
+
+const BASE = 'https://feeds.example.org/afp-media/v1/';
+const keys = generateKeyPair();
+const sub = { name: 'AFP', url: `${BASE}index.json`, publicKey: publicKeyToBase64(keys.publicKey), enabled: true };
+
+/** A feed server: publish(entries) makes a new sequence with a delta from the previous one. */
+function feedServer() {
+  const files = new Map<string, Uint8Array | number>();
+  let seq = 0;
+  let prev: FeedEntry[] = [];
+  const deltas: { fromSeq: number; toSeq: number; file: BuiltFile }[] = [];
+  return {
+    files,
+    publish(entries: FeedEntry[], now = NOW) {
+      seq++;
+      const snap = signFile(`snapshots/${seq}.json`, buildSnapshot(META, entries, seq, 1, now), 'snapshot', keys.secretKey);
+      files.set(snap.path, snap.bytes);
+      if (seq > 1) {
+        const d = signFile(`deltas/${seq - 1}-${seq}.json`, buildDelta(META.id, prev, entries, seq - 1, 1, now), 'delta', keys.secretKey);
+        files.set(d.path, d.bytes);
+        deltas.push({ fromSeq: seq - 1, toSeq: seq, file: d });
+      }
+      const index = signFile('index.json', buildIndex(META, { seq, epoch: 1, file: snap }, deltas, now), 'index', keys.secretKey);
+      files.set('index.json', index.bytes);
+      prev = entries;
+      return seq;
+    },
+    fetch: vi.fn(async (url: string) => {
+      const path = url.slice(BASE.length);
+      const body = files.get(path);
+      if (typeof body === 'number') return new Response('nope', { status: body });
+      if (!body) return new Response('not found', { status: 404 });
+      return new Response(body as BodyInit, { status: 200, headers: { etag: `"${path}-${body.length}"` } });
+    }),
+  };
+}
+
+let server: ReturnType<typeof feedServer>;
+let ctx: SyncContext;
+beforeEach(async () => {
+  globalThis.indexedDB = new IDBFactory();
+  server = feedServer();
+  vi.stubGlobal('fetch', server.fetch);
+  ctx = { db: await openDatabase(`test-${Math.random()}`), now: () => NOW, testHosts: [], random: () => 0.5 };
+});
+afterEach(() => vi.unstubAllGlobals());
+
+const stored = async () => (await ctx.db.getAllFromIndex('entries', 'byFeed', sub.url)).map((r) => `${r.id}@${r.entry.rev}`).sort();
+
+describe('syncFeed', () => {
+  it('stores a verified snapshot, then follows deltas', async () => {
+    server.publish([entry('a'), entry('b')]);
+    const first = await syncFeed(sub, ctx);
+    expect(first.outcome).toBe('updated');
+    expect(first.record).toMatchObject({ seq: 1, entryCount: 2, lastError: null, failures: 0, feedId: META.id, reportEndpoint: META.reportEndpoint });
+    expect(await stored()).toEqual(['a@1', 'b@1']);
+
+    expect((await syncFeed(sub, ctx)).outcome).toBe('unchanged');
+
+    server.publish([entry('a'), entry('b', 2), entry('c')]);
+    server.files.set('snapshots/2.json', 500); // the delta must be what is used
+    const second = await syncFeed(sub, ctx);
+    expect(second.outcome).toBe('updated');
+    expect(second.record.seq).toBe(2);
+    expect(await stored()).toEqual(['a@1', 'b@2', 'c@1']);
+    expect(server.fetch.mock.calls.map((c) => String(c[0]).slice(BASE.length))).toContain('deltas/1-2.json');
+  });
+
+  it('falls back to the snapshot when a delta is broken', async () => {
+    server.publish([entry('a')]);
+    await syncFeed(sub, ctx);
+    server.publish([entry('a'), entry('d')]);
+    server.files.set('deltas/1-2.json', 404);
+    const r = await syncFeed(sub, ctx);
+    expect(r.outcome).toBe('updated');
+    expect(await stored()).toEqual(['a@1', 'd@1']);
+  });
+
+  it.each([
+    ['a tampered snapshot', (s: ReturnType<typeof feedServer>) => {
+      const bytes = s.files.get('snapshots/2.json') as Uint8Array;
+      const copy = bytes.slice();
+      const at = Math.floor(copy.length / 2);
+      copy[at] = copy[at]! ^ 1;
+      s.files.set('snapshots/2.json', copy);
+      s.files.set('deltas/1-2.json', 404);
+    }, /SHA-256/],
+    ['a server error', (s: ReturnType<typeof feedServer>) => s.files.set('index.json', 500), /HTTP 500/],
+    ['an index signed by another key', (s: ReturnType<typeof feedServer>) => {
+      const other = generateKeyPair();
+      s.files.set('index.json', signFile('index.json', { format: 'x' }, 'index', other.secretKey).bytes);
+    }, /signature/],
+  ])('keeps the last good list after %s, records why, and backs off', async (_what, breakIt, reason) => {
+    server.publish([entry('a')]);
+    await syncFeed(sub, ctx);
+    server.publish([entry('a'), entry('b')]);
+    breakIt(server);
+    const r = await syncFeed(sub, ctx);
+    expect(r.outcome).toBe('failed');
+    expect(r.record.lastError).toMatch(reason);
+    expect(r.record.seq).toBe(1);
+    expect(r.record.failures).toBe(1);
+    expect(new Date(r.record.nextTryAt!).getTime()).toBeGreaterThan(NOW.getTime());
+    expect(await stored()).toEqual(['a@1']);
+    const again = await syncFeed(sub, ctx);
+    expect(again.record.failures).toBe(2);
+    expect(new Date(again.record.nextTryAt!).getTime() - NOW.getTime()).toBeGreaterThan(new Date(r.record.nextTryAt!).getTime() - NOW.getTime());
+  });
+
+  it('refuses to roll back to an older sequence', async () => {
+    server.publish([entry('a')]);
+    const oldIndex = server.files.get('index.json')!;
+    const oldSnap = server.files.get('snapshots/1.json')!;
+    server.publish([entry('a'), entry('b')]);
+    await syncFeed(sub, ctx);
+    expect(await stored()).toEqual(['a@1', 'b@1']);
+    server.files.set('index.json', oldIndex);
+    server.files.set('snapshots/1.json', oldSnap);
+    const r = await syncFeed(sub, ctx);
+    expect(r.outcome).toBe('failed');
+    expect(r.record.lastError).toMatch(/older than the 2 held/);
+    expect(await stored()).toEqual(['a@1', 'b@1']);
+  });
+
+  it('refuses http feeds outside test builds, and loopback is allowed only as a test host', async () => {
+    const r = await syncFeed({ ...sub, url: 'http://feeds.example.org/index.json' }, ctx);
+    expect(r.outcome).toBe('failed');
+    expect(r.record.lastError).toMatch(/not an allowed host|refused/);
+  });
+});
+
+describe('database', () => {
+  it('migrates a version-1 database, keeping its entries, and adds the media cache', async () => {
+    const name = `migrate-${Math.random()}`;
+    const v1 = await openDB(name, 1, {
+      upgrade(db) {
+        db.createObjectStore('feeds', { keyPath: 'url' });
+        db.createObjectStore('entries', { keyPath: ['feedUrl', 'id'] }).createIndex('byFeed', 'feedUrl');
+        db.createObjectStore('matchIndex', { keyPath: 'key' });
+      },
+    });
+    await v1.put('entries', { feedUrl: sub.url, id: 'a', entry: entry('a') });
+    v1.close();
+    const db = await openDatabase(name);
+    expect(db.version).toBe(2);
+    expect([...db.objectStoreNames].sort()).toEqual(['entries', 'feeds', 'matchIndex', 'mediaCache']);
+    expect((await db.get('entries', [sub.url, 'a']))?.entry.id).toBe('a');
+    expect(DB_NAME).toBe('already-debunked');
+  });
+});

@@ -1,0 +1,94 @@
+// keygen → build → verify → build --base (delta) round trip, on the PDQ reference images, and the
+// errors a publisher meets (a missing file, an invalid record) with nothing written.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main';
+import { LIMITS, PAYLOAD_TYPES, openEnvelope, parseDelta, parseSnapshot, publicKeyFromBase64 } from '../../../src/core/feed';
+
+const VECTORS = path.resolve(import.meta.dirname, '../../../../shared/pdq-vectors/images');
+let dir: string;
+
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+const review = (id: string, image: string, rating = 'Missing context') => ({
+  '@type': 'MediaReview',
+  id,
+  url: `https://factcheck.example.org/${id}`,
+  datePublished: '2024-03-01',
+  author: { '@type': 'Organization', name: 'Example Checks' },
+  mediaAuthenticityCategory: 'DecontextualizedContent',
+  originalMediaContextDescription: 'Taken in 2012 on another bridge.',
+  reviewRating: { alternateName: rating },
+  claimReviewed: 'Photo shows the bridge collapse this morning',
+  media: [image],
+});
+const feed = { id: 'https://feeds.example.org/checks/', name: { en: 'Example Checks' }, publisher: { name: 'Example Checks' } };
+const write = (name: string, reviews: unknown[]) => {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, JSON.stringify({ feed, reviews }));
+  return p;
+};
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-feed-cli-'));
+  for (const f of ['bridge-mods-aaa-orig.jpg', 'labelme-subset-q0122.jpg', 'labelme-subset-q0003.jpg']) fs.copyFileSync(path.join(VECTORS, f), path.join(dir, f));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('publisher CLI: keygen, build, verify', () => {
+  it('goes from reviews and images to a signed feed, then to the next sequence with a delta', async () => {
+    const keygen = await run('keygen', '--out', path.join(dir, 'keys'));
+    expect(keygen.code).toBe(0);
+    const secret = path.join(dir, 'keys/feed-key.secret');
+    expect(fs.statSync(secret).mode & 0o777).toBe(0o600);
+    const pub = fs.readFileSync(path.join(dir, 'keys/feed-key.pub'), 'utf8').trim();
+    expect(publicKeyFromBase64(pub)).toHaveLength(32);
+    expect((await run('keygen', '--out', path.join(dir, 'keys'))).code).toBe(2); // never overwrites a key
+
+    const v1 = await run('build', '--input', write('r1.json', [review('bridge', 'bridge-mods-aaa-orig.jpg')]), '--key', secret, '--out', path.join(dir, 'v1'));
+    expect(v1.code, v1.err.join('\n')).toBe(0);
+    const verified = await run('verify', '--pub', pub, path.join(dir, 'v1'));
+    expect(verified.out[0]).toMatch(/^OK https:\/\/feeds\.example\.org\/checks\/: epoch 1, seq 1, 1 entries, 1 hashes/);
+    const snap = parseSnapshot(openEnvelope(fs.readFileSync(path.join(dir, 'v1/snapshots/1.json')), [publicKeyFromBase64(pub)], PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload);
+    expect(snap.entries[0]!.media[0]!.hashes[0]).toEqual({ alg: 'pdq', value: 'd8f8f0cee0f4a84f0637022a078f67f0b36e2ed596621e1d33e6339c4e9c9b22', quality: 100, role: 'original' });
+
+    const r2 = write('r2.json', [review('bridge', 'bridge-mods-aaa-orig.jpg', 'Out of context'), review('street', 'labelme-subset-q0122.jpg')]);
+    const v2 = await run('build', '--input', r2, '--key', secret, '--out', path.join(dir, 'v2'), '--base', path.join(dir, 'v1'));
+    expect(v2.code, v2.err.join('\n')).toBe(0);
+    expect((await run('verify', '--pub', path.join(dir, 'keys/feed-key.pub'), path.join(dir, 'v2', 'index.json'))).out[0]).toMatch(/seq 2, 2 entries, 2 hashes, 1 deltas/);
+    const delta = parseDelta(openEnvelope(fs.readFileSync(path.join(dir, 'v2/deltas/1-2.json')), [publicKeyFromBase64(pub)], PAYLOAD_TYPES.delta, LIMITS.maxDeltaBytes).payload);
+    expect(delta.upsert.map((e) => `${e.id}@${e.rev}`).sort()).toEqual(['bridge@2', 'street@1']); // the changed record got a new rev
+
+    // Tampering is caught by verify.
+    const f = path.join(dir, 'v2/snapshots/2.json');
+    const bytes = fs.readFileSync(f);
+    bytes[200] = bytes[200]! ^ 1;
+    fs.writeFileSync(f, bytes);
+    const bad = await run('verify', '--pub', pub, path.join(dir, 'v2'));
+    expect(bad.code).toBe(1);
+    expect(bad.err[0]).toMatch(/^INVALID: snapshots\/2\.json: size or SHA-256/);
+  });
+
+  it('reports bad records by index and field and writes nothing; --skip-invalid builds from the rest', async () => {
+    const secret = path.join(dir, 'keys/feed-key.secret');
+    const input = write('bad.json', [review('ok', 'labelme-subset-q0122.jpg'), review('gone', 'no-such-file.jpg'), { ...review('flat', 'labelme-subset-q0003.jpg') }, { '@type': 'MediaReview', media: ['x.jpg'] }]);
+    const out = path.join(dir, 'bad-out');
+    const r = await run('build', '--input', input, '--key', secret, '--out', out);
+    expect(r.code).toBe(1);
+    expect(fs.existsSync(out)).toBe(false);
+    const problems = r.err.filter((l) => l.startsWith('record'));
+    expect(problems).toContain('record 1: media[0]: no-such-file.jpg: no such file');
+    expect(problems.some((l) => /^record 2: media\[0\]: labelme-subset-q0003\.jpg has PDQ quality 3/.test(l))).toBe(true);
+    expect(problems.some((l) => l.startsWith('record 3: url: missing'))).toBe(true);
+    const skipped = await run('build', '--input', input, '--key', secret, '--out', out, '--skip-invalid');
+    expect(skipped.code).toBe(0);
+    expect(skipped.out[0]).toMatch(/seq 1, 1 entries/);
+  });
+});

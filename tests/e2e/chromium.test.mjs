@@ -3,21 +3,28 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { HANDSHAKE_ATTR, chromiumPath, launchChromium, missingPrerequisite } from './helpers/browsers.mjs';
+import { startFeedServer } from './helpers/feed-server.mjs';
 import { startFixtureServer } from './helpers/server.mjs';
-import { protocolProbe, readHandshake } from './helpers/checks.mjs';
+import { feedStatus, protocolProbe, readHandshake } from './helpers/checks.mjs';
 
 const skip = missingPrerequisite('Chromium', chromiumPath(), 'test-chrome');
 
 describe('Chromium', { skip: skip ?? false }, () => {
   let server;
+  let feed;
   let ext;
+  let popup; // an extension page to talk to the background from
 
   before(async () => {
     server = await startFixtureServer();
+    feed = await startFeedServer(); // the feed the test build is subscribed to: synced on install
     ext = await launchChromium('test-chrome');
+    popup = await ext.context.newPage();
+    await popup.goto(ext.extensionUrl('popup/index.html'));
   });
   after(async () => {
     await ext?.close();
+    await feed?.close();
     await server?.close();
   });
 
@@ -46,8 +53,11 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await page.waitForSelector('[data-testid="popup"] [data-testid="version"]');
     assert.equal(await page.locator('h1').textContent(), 'Already Debunked');
     assert.equal(await page.locator('[data-testid="enabled"]').isChecked(), true);
-    const feeds = await page.locator('[data-testid="feeds"] li').allTextContents();
-    assert.deepEqual(feeds, ['Local demo fact-checksnot synced yet']);
+    await feedStatus(popup, (f) => f.seq === 1); // the sync on install has finished
+    await page.reload();
+    await page.waitForSelector('[data-testid="feeds"] li');
+    assert.equal(await page.locator('.feed-name').textContent(), 'Local demo fact-checks');
+    assert.match(await page.locator('.feed-state').textContent(), /^2 entries · synced /);
     assert.match(await page.locator('[data-testid="version"]').textContent(), /^Version \d+\.\d+\.\d+$/);
     await page.close();
   });
@@ -89,6 +99,43 @@ describe('Chromium', { skip: skip ?? false }, () => {
     assert.equal(await page.title(), 'Already Debunked settings');
     assert.equal(await page.locator('[data-testid="feeds"] li').count(), 1);
     await page.close();
+  });
+
+  test('feed sync: a new sequence arrives as a delta; a tampered one is refused and the last good list stays; a stopped worker still answers', async () => {
+    const synced = await feedStatus(popup, (f) => f.seq === 1);
+    assert.equal(synced.entries, 2);
+    assert.equal(synced.lastError, null);
+    assert.ok(feed.requests.every((r) => r.cookie === null), 'feed requests carry no cookies');
+
+    await feed.publish((reviews) => reviews.slice(0, 1)); // seq 2: one entry withdrawn
+    await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'ui/sync-now', payload: {} }));
+    const second = await feedStatus(popup, (f) => f.seq === 2);
+    assert.equal(second.entries, 1);
+    assert.ok(feed.requests.some((r) => r.path === '/feed/deltas/1-2.json'), 'took the delta, not the snapshot');
+    assert.ok(!feed.requests.some((r) => r.path === '/feed/snapshots/2.json'));
+
+    await feed.publish(); // seq 3: both entries again — but the files served are tampered with
+    for (const rel of ['deltas/2-3.json', 'snapshots/3.json']) {
+      const bytes = Buffer.from(feed.currentFile(rel));
+      bytes[Math.floor(bytes.length / 2)] ^= 1;
+      feed.override(rel, bytes);
+    }
+    await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'ui/sync-now', payload: {} }));
+    const refused = await feedStatus(popup, (f) => f.lastError !== null);
+    assert.equal(refused.seq, 2);
+    assert.equal(refused.entries, 1);
+    assert.match(refused.lastError, /SHA-256|signature/);
+
+    // Stop the service worker (MV3 does this when idle): the next message wakes a fresh one,
+    // whose state comes from IndexedDB alone.
+    const cdp = await ext.context.newCDPSession(popup);
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${ext.extensionId}/`));
+    assert.ok(worker, 'found the service worker target');
+    await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+    const afterRestart = await feedStatus(popup, (f) => f.seq === 2);
+    assert.equal(afterRestart.entries, 1);
+    assert.match(afterRestart.lastError, /SHA-256|signature/);
   });
 
   test(`a page outside the content script's matches gets no content script`, async () => {

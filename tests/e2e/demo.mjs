@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, chromiumPath, distDir, launchChromium } from './helpers/browsers.mjs';
 import { readHandshake } from './helpers/checks.mjs';
+import { startFeedServer } from './helpers/feed-server.mjs';
 import { startFixtureServer } from './helpers/server.mjs';
 
 const OUT = path.join(ROOT, 'dist', 'demo.png');
@@ -22,6 +23,7 @@ if (!fs.existsSync(path.join(distDir('test-chrome'), 'manifest.json'))) {
 }
 
 const server = await startFixtureServer();
+const feed = await startFeedServer(); // the signed demo feed the test build is subscribed to
 const ext = await launchChromium('test-chrome', { headless: !headed });
 try {
   const page = ext.context.pages()[0] ?? (await ext.context.newPage());
@@ -45,6 +47,10 @@ try {
     await popupPage.setViewportSize({ width: 340, height: 300 });
     await popupPage.goto(ext.extensionUrl('popup/index.html'));
     await popupPage.waitForSelector('[data-testid="version"]');
+    // Wait for the first sync (on install) so the popup shows the feed as synced.
+    await popupPage.waitForFunction(() => /entries/.test(document.querySelector('.feed-state')?.textContent ?? ''), null, { timeout: 20_000 }).catch(() => {});
+    await popupPage.reload();
+    await popupPage.waitForSelector('[data-testid="version"]');
     const popup = await popupPage.locator('body').screenshot();
     const { default: sharp } = await import('sharp');
     const meta = await sharp(popup).metadata();
@@ -61,5 +67,6 @@ try {
   }
 } finally {
   await ext.close().catch(() => {});
+  await feed.close();
   await server.close();
 }

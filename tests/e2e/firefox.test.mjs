@@ -3,21 +3,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { firefoxPath, launchFirefox, missingPrerequisite } from './helpers/browsers.mjs';
-import { poll, protocolProbe, readHandshake } from './helpers/checks.mjs';
+import { feedStatus, poll, protocolProbe, readHandshake } from './helpers/checks.mjs';
+import { startFeedServer } from './helpers/feed-server.mjs';
 import { startFixtureServer } from './helpers/server.mjs';
 
 const skip = missingPrerequisite('Firefox', firefoxPath(), 'test-firefox');
 
 describe('Firefox', { skip: skip ?? false }, () => {
   let server;
+  let feed;
   let ff;
 
   before(async () => {
     server = await startFixtureServer();
+    feed = await startFeedServer();
     ff = await launchFirefox('test-firefox');
   });
   after(async () => {
     await ff?.close();
+    await feed?.close();
     await server?.close();
   });
 
@@ -41,8 +45,10 @@ describe('Firefox', { skip: skip ?? false }, () => {
     await poll(page, () => !!document.querySelector('[data-testid="popup"] [data-testid="version"]'));
     assert.equal(await page.$eval('h1', (e) => e.textContent), 'Already Debunked');
     assert.equal(await page.$eval('[data-testid="enabled"]', (e) => e.checked), true);
-    const feeds = await page.$$eval('[data-testid="feeds"] li', (els) => els.map((e) => e.textContent));
-    assert.deepEqual(feeds, ['Local demo fact-checksnot synced yet']);
+    const synced = await feedStatus(page, (f) => f.seq === 1); // synced on install, in the event page
+    assert.equal(synced.entries, 2);
+    assert.equal(synced.lastError, null);
+    assert.equal(await page.$eval('.feed-name', (e) => e.textContent), 'Local demo fact-checks');
     const replies = await page.evaluate(protocolProbe);
     assert.equal(replies.unknown.error.code, 'unknown-type');
     assert.equal(replies.notAnObject.error.code, 'bad-message');

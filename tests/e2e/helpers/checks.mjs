@@ -36,3 +36,16 @@ export async function protocolProbe() {
     good: await send({ type: 'ui/get-status', payload: {} }),
   };
 }
+
+/** Polls the background (from an extension page) until the first feed's status satisfies `until`. */
+export async function feedStatus(page, until, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    const reply = await page.evaluate(() => (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: 'ui/get-status', payload: {} }));
+    last = reply?.value?.feeds?.[0];
+    if (last && until(last)) return last;
+    if (Date.now() > deadline) throw new Error(`feed status never matched; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -9,6 +9,7 @@ import { BUILD } from '../shared/build';
 import type { FeedStatus } from '../shared/messages';
 import { subscriptionSchema, type FeedSubscription } from '../shared/settings';
 import { openDatabase, type FeedRecord } from './db';
+import { invalidateMatcher } from './matcher';
 import { loadSettings, updateSettings } from './settings-store';
 import { SYNC_PERIOD_MINUTES, syncFeed } from './sync';
 
@@ -34,7 +35,8 @@ async function doSyncAll(force: boolean): Promise<void> {
     const rec = await db.get('feeds', sub.url);
     const due = !rec?.nextTryAt || new Date(rec.nextTryAt) <= now;
     if (!force && !due) continue;
-    await syncFeed(sub, { db, now: () => new Date(), testHosts: BUILD.testHosts });
+    const { outcome } = await syncFeed(sub, { db, now: () => new Date(), testHosts: BUILD.testHosts });
+    if (outcome === 'updated') invalidateMatcher();
   }
   await scheduleNext();
 }
@@ -95,6 +97,7 @@ export async function addFeed(input: unknown): Promise<FeedSubscription> {
   });
   const db = await openDatabase();
   await syncFeed(sub, { db, now: () => new Date(), testHosts: BUILD.testHosts });
+  invalidateMatcher();
   await scheduleNext();
   return sub;
 }
@@ -110,11 +113,13 @@ export async function removeFeed(url: string): Promise<void> {
     tx.objectStore('matchIndex').delete('current'),
     tx.done,
   ]);
+  invalidateMatcher();
 }
 
 export async function setFeedEnabled(url: string, enabled: boolean): Promise<void> {
   await updateSettings((s) => ({ ...s, subscriptions: s.subscriptions.map((x) => (x.url === url ? { ...x, enabled } : x)) }));
   const db = await openDatabase();
   await db.delete('matchIndex', 'current'); // disabled feeds do not match
+  invalidateMatcher();
   if (enabled) await syncAll({ force: true });
 }

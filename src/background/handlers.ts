@@ -2,7 +2,10 @@
 import browser from 'webextension-polyfill';
 import { BUILD } from '../shared/build';
 import { PROTOCOL_VERSION, type StatusView } from '../shared/messages';
+import { isHashableMediaUrl } from '../shared/x';
 import { addFeed, feedStatuses, removeFeed, setFeedEnabled, syncAll } from './feeds';
+import { matchHashes } from './matcher';
+import { hashMediaUrl } from './media';
 import type { Handlers } from './router';
 import { loadSettings, updateSettings } from './settings-store';
 
@@ -15,6 +18,27 @@ export const handlers: Handlers = {
   async 'cs/hello'() {
     const settings = await loadSettings();
     return { enabled: settings.enabled, version: BUILD.version, protocol: PROTOCOL_VERSION };
+  },
+
+  async 'cs/match-media'({ urls }) {
+    const settings = await loadSettings();
+    const languages = [...(navigator.languages ?? []), navigator.language].filter(Boolean);
+    const results = [];
+    // One at a time: the content script already sends only what is near the viewport, a few at once.
+    for (const url of urls) {
+      // Whatever a page-side context puts in a message, only X's media hosts are ever fetched.
+      if (!isHashableMediaUrl(url)) {
+        results.push({ url, matches: [], quality: null, error: 'refused: not an X media URL' });
+        continue;
+      }
+      try {
+        const { hashes, quality } = await hashMediaUrl(url);
+        results.push({ url, matches: await matchHashes(hashes, quality, settings, languages), quality, error: null });
+      } catch (e) {
+        results.push({ url, matches: [], quality: null, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return { results };
   },
 
   'ui/get-status': status,

@@ -1,29 +1,68 @@
 /**
- * Content script entry (one classic bundle per browser, injected into X pages). For now it
- * announces itself to the background and learns whether the reader has the extension on; finding
- * posts and media and showing notices build on this.
+ * Content script entry (one classic bundle per browser, injected into X pages): when the reader
+ * has the extension on, watch the page for media, have it checked, and put a notice on matches.
  *
- * It writes nothing into the page in store builds: a page must not be able to tell that the
- * extension is installed. Test builds record the handshake on <html> for the end-to-end tests.
+ * It writes nothing into the page in store builds except the notices themselves (a page must not
+ * be able to tell the extension is installed otherwise). Test builds record the handshake and the
+ * number of notices on <html> for the end-to-end tests.
  */
 import { IS_TEST_BUILD } from '../shared/build';
 import { PROTOCOL_VERSION } from '../shared/messages';
 import { send } from '../shared/messaging';
 import { isXPageUrl } from '../shared/x';
+import { mountNotice, type MountedNotice } from './notice/mount';
+import { Scanner } from './scanner';
+
+const COMPACT_BELOW_PX = 260;
+
+function record(data: object): void {
+  if (IS_TEST_BUILD) document.documentElement.dataset['alreadyDebunkedE2e'] = JSON.stringify(data);
+}
 
 async function start(): Promise<void> {
   if (!isXPageUrl(location.href)) return;
+  let hello;
   try {
-    const hello = await send('cs/hello', { protocol: PROTOCOL_VERSION, page: location.href });
-    if (IS_TEST_BUILD) {
-      document.documentElement.dataset['alreadyDebunkedE2e'] = JSON.stringify({ ready: true, ...hello });
-    }
+    hello = await send('cs/hello', { protocol: PROTOCOL_VERSION, page: location.href });
   } catch (e) {
     console.warn('[already-debunked] background not reachable:', e);
-    if (IS_TEST_BUILD) {
-      document.documentElement.dataset['alreadyDebunkedE2e'] = JSON.stringify({ ready: false, error: String(e) });
-    }
+    record({ ready: false, error: String(e) });
+    return;
   }
+  record({ ready: true, ...hello });
+  if (!hello.enabled) return;
+
+  const notices = new WeakMap<HTMLElement, MountedNotice>();
+  const revealed = new Set<string>(); // media the reader chose to see: the choice sticks
+  const dismissed = new Set<string>(); // "this post uses it correctly"
+  const scanner = new Scanner(document, {
+    check: async (urls) => (await send('cs/match-media', { urls })).results,
+    show(item, matches) {
+      const match = matches[0]!;
+      const post = item.box.closest('article, div[data-testid="tweet"]');
+      const postKey = `${post?.querySelector('a[href*="/status/"]')?.getAttribute('href') ?? ''}|${item.url}`;
+      if (dismissed.has(postKey)) return;
+      const props = {
+        match,
+        mode: 'blur' as const,
+        compact: item.box.getBoundingClientRect().width < COMPACT_BELOW_PX,
+        revealed: revealed.has(item.url),
+        onReveal: (on: boolean) => {
+          if (on) revealed.add(item.url);
+          else revealed.delete(item.url);
+          notices.get(item.box)?.update({ ...props, revealed: on });
+        },
+        onCorrectUse: () => {
+          dismissed.add(postKey);
+          setTimeout(() => notices.get(item.box)?.unmount(), 1500);
+        },
+      };
+      const existing = notices.get(item.box);
+      if (existing && existing.host.isConnected) return;
+      notices.set(item.box, mountNotice(item.box, props));
+    },
+  });
+  scanner.start();
 }
 
 void start();

@@ -10,6 +10,8 @@ const url = v.pipe(v.string(), v.maxLength(4096));
 export const requestSchemas = {
   /** A content script announces itself; the answer says whether it should do anything. */
   'cs/hello': v.strictObject({ protocol: v.pipe(v.number(), v.integer()), page: url }),
+  /** The media URLs of posts near the viewport: hash them (background fetch) and look them up. */
+  'cs/match-media': v.strictObject({ urls: v.pipe(v.array(url), v.minLength(1), v.maxLength(24)) }),
   /** Popup/options: everything they render, from stored state only (no network). */
   'ui/get-status': v.strictObject({}),
   /** Popup/options: turn the extension on or off everywhere. */

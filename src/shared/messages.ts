@@ -67,8 +67,17 @@ export interface StatusView {
   settings: Settings;
 }
 
+/** The answer for one media URL: the feed entries it matches (empty: none), or why it could not be checked. */
+export interface MediaResult {
+  url: string;
+  matches: MatchView[];
+  quality: number | null;
+  error: string | null;
+}
+
 export interface ResponseMap {
   'cs/hello': { enabled: boolean; version: string; protocol: number };
+  'cs/match-media': { results: MediaResult[] };
   'ui/get-status': StatusView;
   'ui/set-enabled': { enabled: boolean };
   'ui/sync-now': StatusView;

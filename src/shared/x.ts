@@ -41,3 +41,90 @@ export function isXMediaUrl(raw: string): boolean {
   if (isTestUrl(u)) return true;
   return u.protocol === 'https:' && X_MEDIA_HOSTS.includes(u.hostname) && (u.port === '' || u.port === '443');
 }
+
+/**
+ * X shows this image instead of age-restricted media to unverified viewers (since 2025-08);
+ * hashing it would "match" everywhere it appears.
+ */
+const AGE_RESTRICTED_PLACEHOLDER = '/media/GxJIrSUagAAK-ZP';
+
+/** Media we hash: photos, video and GIF posters, link-card images. Not avatars, emoji, placeholders. */
+export function isHashableMediaUrl(raw: string): boolean {
+  if (!isXMediaUrl(raw)) return false;
+  const path = new URL(raw).pathname;
+  if (path.startsWith(AGE_RESTRICTED_PLACEHOLDER)) return false;
+  return /^\/(media|amplify_video_thumb|ext_tw_video_thumb|tweet_video_thumb|card_img)\//.test(path);
+}
+
+/**
+ * One key per upload, whatever size variant is displayed: host + path without the query and
+ * without the legacy `:large` suffix (`pbs.twimg.com/media/GZA6uwubAAA0-Wm`).
+ */
+export function mediaKey(raw: string): string {
+  const u = new URL(raw);
+  return `${u.host}${u.pathname.replace(/:[a-z0-9]+$/i, '').replace(/\.(jpg|jpeg|png|webp)$/i, '')}`;
+}
+
+/**
+ * The variant we fetch for hashing: `name=small` (≤ 680 px: plenty for PDQ's 64x64, and the
+ * smallest download) where X offers size variants; other media as displayed.
+ */
+export function preferredVariant(raw: string): string {
+  const u = new URL(raw);
+  if (/^\/(media|card_img)\//.test(u.pathname) && !/:[a-z]+$/.test(u.pathname)) {
+    u.searchParams.set('name', 'small');
+  }
+  return u.href;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markup. X's stable layer is its data-testid names and its CDN URL shapes (../shared/docs/x-dom.md
+// §1.5, §1.12); hashed class names, nth-child chains and UI text (localised) are never used.
+
+export const SELECTORS = {
+  /** A post: `article` in timelines, `div` in the media viewer. */
+  post: 'article[data-testid="tweet"], div[data-testid="tweet"]',
+  /** The box a photo, a video or a GIF sits in (videos and GIFs are inside tweetPhoto too). */
+  mediaBox: '[data-testid="tweetPhoto"]',
+  /** A link card's image box. */
+  cardBox: '[data-testid="card.layoutLarge.media"], [data-testid="card.layoutSmall.media"]',
+  /** A quoted post: the role=link box inside the outer post. */
+  quote: 'div[role="link"]',
+} as const;
+
+export type MediaKind = 'photo' | 'video' | 'gif' | 'card';
+
+export interface FoundMedia {
+  /** The media URL as displayed (photo src, video or GIF poster, card image). */
+  url: string;
+  /** Where a notice goes: the element that frames this one media item. */
+  box: HTMLElement;
+  kind: MediaKind;
+  /** Inside a quoted post (the notice belongs to the quoted media, not the outer post). */
+  quoted: boolean;
+}
+
+/** Every hashable media item under `root`, one per box (X repeats a poster as an overlay image). */
+export function findMedia(root: ParentNode): FoundMedia[] {
+  const found = new Map<HTMLElement, FoundMedia>();
+  for (const el of root.querySelectorAll<HTMLImageElement | HTMLVideoElement>('img[src], video[poster]')) {
+    const isVideo = el.tagName === 'VIDEO'; // not instanceof: content-script worlds wrap page nodes
+    const url = isVideo ? (el as HTMLVideoElement).poster : (el as HTMLImageElement).src;
+    if (!isHashableMediaUrl(url)) continue;
+    const box = el.closest<HTMLElement>(`${SELECTORS.mediaBox}, ${SELECTORS.cardBox}`);
+    if (!box || found.has(box)) continue;
+    const video = box.querySelector('video');
+    const path = new URL(url).pathname;
+    const kind: MediaKind = box.matches(SELECTORS.cardBox)
+      ? 'card'
+      : path.startsWith('/tweet_video_thumb/') || /\/tweet_video\//.test(video?.src ?? '')
+        ? 'gif'
+        : video || /_video_thumb\//.test(path)
+          ? 'video'
+          : 'photo';
+    const post = box.closest(SELECTORS.post);
+    const quote = box.closest(SELECTORS.quote);
+    found.set(box, { url, box, kind, quoted: !!quote && !!post && post.contains(quote) && quote !== post });
+  }
+  return [...found.values()];
+}

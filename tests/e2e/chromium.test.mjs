@@ -138,6 +138,41 @@ describe('Chromium', { skip: skip ?? false }, () => {
     assert.match(afterRestart.lastError, /SHA-256|signature/);
   });
 
+  test('notices: the seed post\'s video poster and a re-sized photo match the feed; nothing else does', async () => {
+    await feedStatus(popup, (f) => f.seq !== null);
+    await feed.publish(); // back to both entries (an earlier test left the feed changed)
+    await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'ui/sync-now', payload: {} }));
+    await feedStatus(popup, (f) => f.entries === 2 && f.lastError === null);
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 2400 }); // every post near the viewport
+    await page.goto(server.url('home'));
+    await page.waitForSelector('[data-already-debunked="notice"]', { timeout: 15_000 });
+    await page.waitForTimeout(1500); // let every visible media item be checked
+    const notices = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-already-debunked="notice"]')].map((host) => ({
+        post: host.closest('article').querySelector('a[href*="/status/"]').getAttribute('href'),
+        inMediaBox: host.parentElement.getAttribute('data-testid'),
+        link: host.shadowRoot.querySelector('a.primary')?.getAttribute('href'),
+        text: host.shadowRoot.textContent,
+        blurred: !!host.shadowRoot.querySelector('.veil.blurred'),
+      })),
+    );
+    assert.deepEqual(notices.map((n) => n.post).sort(), ['/citywatch/status/1861000000000000003', '/newsdesk_fx/status/1861000000000000001']);
+    const seed = notices.find((n) => n.post.startsWith('/newsdesk_fx'));
+    assert.equal(seed.inMediaBox, 'tweetPhoto');
+    assert.equal(seed.link, 'https://factcheck.example.org/2022/10/08/putin-kim-video-vladivostok-2019');
+    assert.match(seed.text, /Filmed on 25 April 2019 at the Putin–Kim summit in Vladivostok/);
+    assert.match(seed.text, /Real media, shown out of context/);
+    assert.doesNotMatch(seed.text, /\bfake\b/i);
+    assert.equal(seed.blurred, true);
+    // "Show anyway" lifts the blur (and X's own click handler does not fire: no navigation).
+    const host = page.locator('article:has(a[href="/newsdesk_fx/status/1861000000000000001"]) [data-already-debunked="notice"]');
+    await host.locator('button:has-text("Show anyway")').click();
+    assert.equal(await host.evaluate((h) => !!h.shadowRoot.querySelector('.veil.blurred')), false);
+    assert.equal(page.url(), server.url('home'));
+    await page.close();
+  });
+
   test(`a page outside the content script's matches gets no content script`, async () => {
     const page = await ext.context.newPage();
     // data: URLs are not in the manifest's matches; the handshake attribute must never appear.

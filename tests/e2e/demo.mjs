@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, chromiumPath, distDir, launchChromium } from './helpers/browsers.mjs';
-import { readHandshake } from './helpers/checks.mjs';
+import { feedStatus, readHandshake } from './helpers/checks.mjs';
 import { startFeedServer } from './helpers/feed-server.mjs';
 import { startFixtureServer } from './helpers/server.mjs';
 
@@ -26,14 +26,23 @@ const server = await startFixtureServer();
 const feed = await startFeedServer(); // the signed demo feed the test build is subscribed to
 const ext = await launchChromium('test-chrome', { headless: !headed });
 try {
+  // The first sync (on install) fetches the signed demo feed; browse once it is in.
+  const status = await ext.context.newPage();
+  await status.goto(ext.extensionUrl('popup/index.html'));
+  const synced = await feedStatus(status, (f) => f.seq !== null || f.lastError !== null);
+  console.log(`feed: ${synced.lastError ?? `${synced.entries} entries, sequence ${synced.seq}`}`);
+  await status.close();
   const page = ext.context.pages()[0] ?? (await ext.context.newPage());
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(server.url('home'));
   await page.waitForSelector('article[data-testid="tweet"]');
   const hello = await readHandshake(page);
   console.log(`content script: ${hello.ready ? 'running' : 'NOT running'}, extension ${hello.enabled ? 'on' : 'off'}, version ${hello.version}`);
-  // Let lazily loaded images arrive before the picture is taken.
+  // Let lazily loaded images arrive, and the seed post's notice appear, before the picture is taken.
   await page.waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: 15_000 }).catch(() => {});
+  await page.waitForSelector('[data-already-debunked="notice"]', { timeout: 15_000 }).catch(() => console.error('no notice appeared'));
+  await page.waitForTimeout(300); // the notice's entrance animation
+  console.log(`notices on screen: ${await page.locator('[data-already-debunked="notice"]').count()}`);
 
   if (headed) {
     const popup = await ext.context.newPage();
@@ -46,10 +55,6 @@ try {
     const popupPage = await ext.context.newPage();
     await popupPage.setViewportSize({ width: 340, height: 300 });
     await popupPage.goto(ext.extensionUrl('popup/index.html'));
-    await popupPage.waitForSelector('[data-testid="version"]');
-    // Wait for the first sync (on install) so the popup shows the feed as synced.
-    await popupPage.waitForFunction(() => /entries/.test(document.querySelector('.feed-state')?.textContent ?? ''), null, { timeout: 20_000 }).catch(() => {});
-    await popupPage.reload();
     await popupPage.waitForSelector('[data-testid="version"]');
     const popup = await popupPage.locator('body').screenshot();
     const { default: sharp } = await import('sharp');

@@ -20,9 +20,14 @@ function rng(key) {
   };
 }
 
-/** An SVG scene for a key; `aspect` = height / width. */
-export function sceneSvg(key, width = 1200, aspect = 0.5625) {
+/**
+ * An SVG scene for a key; `aspect` = height / width. The scene is drawn in a fixed 1600-wide
+ * coordinate space and scaled to `outWidth`, so X's size variants of one media key are the same
+ * picture at different sizes, as on X's CDN.
+ */
+export function sceneSvg(key, outWidth = 1200, aspect = 0.5625) {
   const r = rng(key);
+  const width = 1600;
   const h = Math.round(width * aspect);
   const hue = Math.floor(r() * 360);
   const hsl = (dh, s, l) => `hsl(${(hue + dh) % 360},${s}%,${l}%)`;
@@ -48,7 +53,7 @@ export function sceneSvg(key, width = 1200, aspect = 0.5625) {
       parts.push(`<rect x="${(bx + 4).toFixed(0)}" y="${wy.toFixed(0)}" width="${(bw - 8).toFixed(0)}" height="6" fill="${hsl(45, 80, 60 + r() * 30)}" opacity="0.8"/>`);
     }
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}">${parts.join('')}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${outWidth}" height="${Math.round(outWidth * aspect)}" viewBox="0 0 ${width} ${h}">${parts.join('')}</svg>`;
 }
 
 const FORMATS = { jpg: ['jpeg', 'image/jpeg'], jpeg: ['jpeg', 'image/jpeg'], png: ['png', 'image/png'], webp: ['webp', 'image/webp'] };

@@ -18,6 +18,7 @@ function handlers(): Handlers {
       throw new Error('storage exploded');
     }),
     'ui/set-enabled': vi.fn(async ({ enabled }) => ({ enabled })),
+    'cs/match-media': vi.fn(notUsed),
     'ui/sync-now': vi.fn(notUsed),
     'ui/add-feed': vi.fn(notUsed),
     'ui/remove-feed': vi.fn(notUsed),

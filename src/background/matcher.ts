@@ -1,0 +1,153 @@
+/**
+ * Lookups: media hashes → the feed entries they match, as the notice shows them.
+ *
+ * The match index (src/core/index) covers every PDQ hash (images, posters, keyframes) of every
+ * active entry of every enabled feed. It is rebuilt from the stored entries only when a sync or a
+ * subscription change invalidated it, then persisted in IndexedDB, so a service worker that wakes
+ * up cold loads a ready index (one ArrayBuffer) instead of re-reading the feeds.
+ */
+import { hashToWords32, hashFromHex, type Hash256 } from '../core/hash256';
+import { PdqIndex } from '../core/index';
+import { DIHEDRAL_NAMES, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from '../core/pdq';
+import type { FeedEntry } from '../core/feed';
+import type { MatchView } from '../shared/messages';
+import type { Settings } from '../shared/settings';
+import { openDatabase, type IndexRecord } from './db';
+
+interface Loaded {
+  index: PdqIndex;
+  record: IndexRecord;
+}
+
+let loaded: Promise<Loaded> | null = null;
+
+/** Forget the in-memory index (after a sync or a subscription change: its IndexedDB copy was dropped too). */
+export function invalidateMatcher(): void {
+  loaded = null;
+}
+
+async function build(settings: Settings): Promise<IndexRecord> {
+  const db = await openDatabase();
+  const enabled = new Set(settings.subscriptions.filter((s) => s.enabled).map((s) => s.url));
+  const hashes: number[] = [];
+  const rowEntry: number[] = [];
+  const rowMedia: number[] = [];
+  const entryKeys: [string, string][] = [];
+  const lanes = new Uint32Array(8);
+  const add = (hex: string, entry: number, media: number) => {
+    hashToWords32(hashFromHex(hex), lanes);
+    hashes.push(...lanes);
+    rowEntry.push(entry);
+    rowMedia.push(media);
+  };
+  for (let c = await db.transaction('entries').store.openCursor(); c; c = await c.continue()) {
+    const { feedUrl, entry } = c.value;
+    if (!enabled.has(feedUrl) || entry.status !== 'active' || entry.verdict.label === 'accurate') continue;
+    const ordinal = entryKeys.push([feedUrl, entry.id]) - 1;
+    entry.media.forEach((m, mi) => {
+      for (const h of m.hashes) if (h.quality >= PDQ_MIN_QUALITY) add(h.value, ordinal, mi);
+      for (const f of m.frames?.items ?? []) if (f.quality >= PDQ_MIN_QUALITY) add(f.value, ordinal, mi);
+    });
+  }
+  const index = PdqIndex.build(Uint32Array.from(hashes), Uint32Array.from(rowEntry, (_, i) => i));
+  const record: IndexRecord = {
+    key: 'current',
+    buffer: index.serialize(),
+    rowEntry: Uint32Array.from(rowEntry),
+    rowMedia: Uint16Array.from(rowMedia),
+    entryKeys,
+    builtFrom: Object.fromEntries([...enabled].map((u) => [u, ''])),
+    builtAt: new Date().toISOString(),
+  };
+  await db.put('matchIndex', record).catch((e: unknown) => console.warn('[already-debunked] could not persist the match index:', e));
+  return record;
+}
+
+async function load(settings: Settings): Promise<Loaded> {
+  const db = await openDatabase();
+  let record = await db.get('matchIndex', 'current');
+  let index: PdqIndex | null = null;
+  if (record) {
+    try {
+      index = PdqIndex.deserialize(record.buffer);
+    } catch (e) {
+      console.warn('[already-debunked] stored match index unusable, rebuilding:', e);
+    }
+  }
+  if (!record || !index) {
+    record = await build(settings);
+    index = PdqIndex.deserialize(record.buffer);
+  }
+  return { index, record };
+}
+
+function getLoaded(settings: Settings): Promise<Loaded> {
+  loaded ??= load(settings).catch((e: unknown) => {
+    loaded = null;
+    throw e;
+  });
+  return loaded;
+}
+
+/** Picks the text in the reader's language, else English, else the first one given. */
+export function localize(text: Record<string, string> | undefined, languages: readonly string[]): { text: string; lang: string } | null {
+  if (!text) return null;
+  const keys = Object.keys(text);
+  for (const want of [...languages, 'en']) {
+    const base = want.toLowerCase().split('-')[0];
+    const k = keys.find((x) => x.toLowerCase() === want.toLowerCase()) ?? keys.find((x) => x.toLowerCase().split('-')[0] === base);
+    if (k) return { text: text[k]!, lang: k };
+  }
+  return keys[0] ? { text: text[keys[0]]!, lang: keys[0] } : null;
+}
+
+export function toMatchView(entry: FeedEntry, feedUrl: string, feedName: string, distance: number, variant: string, languages: readonly string[]): MatchView {
+  const rating = localize(entry.verdict.textualRating, languages)!;
+  const claim = localize(entry.claim.text, languages);
+  const context = localize(entry.originalContext?.description, languages);
+  const headline = localize(entry.factCheck.headline, languages);
+  return {
+    feedUrl,
+    feedName,
+    entryId: entry.id,
+    label: entry.verdict.label,
+    rating: rating.text,
+    claim: claim?.text ?? null,
+    originalContext: entry.originalContext
+      ? { description: context?.text ?? null, date: entry.originalContext.date ?? null, location: entry.originalContext.location ?? null }
+      : null,
+    headline: headline?.text ?? null,
+    factCheckUrl: entry.factCheck.url,
+    publisherName: entry.factCheck.publisher.name,
+    datePublished: entry.factCheck.datePublished,
+    lang: context?.lang ?? rating.lang,
+    distance,
+    variant,
+  };
+}
+
+/**
+ * The entries matching a picture, best first. `hashes` are its 8 dihedral hashes (original first).
+ * A picture below the quality threshold (flat, text-only) never matches.
+ */
+export async function matchHashes(hashes: Hash256[], quality: number, settings: Settings, languages: readonly string[]): Promise<MatchView[]> {
+  if (quality < PDQ_MIN_QUALITY || !settings.enabled) return [];
+  const { index, record } = await getLoaded(settings);
+  const best = new Map<number, { distance: number; probe: number }>();
+  for (const m of index.queryMany(hashes, PDQ_MATCH_DISTANCE)) {
+    const entry = record.rowEntry[m.id]!;
+    const prev = best.get(entry);
+    if (!prev || m.distance < prev.distance) best.set(entry, { distance: m.distance, probe: m.probe });
+  }
+  if (!best.size) return [];
+  const db = await openDatabase();
+  const names = new Map(settings.subscriptions.map((s) => [s.url, s.name]));
+  const views: MatchView[] = [];
+  for (const [ordinal, { distance, probe }] of [...best].sort((a, b) => a[1].distance - b[1].distance)) {
+    const [feedUrl, id] = record.entryKeys[ordinal]!;
+    const stored = await db.get('entries', [feedUrl, id]);
+    if (!stored) continue; // removed since the index was built
+    views.push(toMatchView(stored.entry, feedUrl, names.get(feedUrl) ?? feedUrl, distance, DIHEDRAL_NAMES[probe] ?? 'original', languages));
+  }
+  return views;
+}

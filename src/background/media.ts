@@ -1,0 +1,97 @@
+/**
+ * Media → PDQ hashes, in the background (the page's media is cross-origin: a content script can
+ * neither read X's <img> pixels nor fetch them; the background can, with its host permission).
+ *
+ * Security: only URLs on X's media hosts (and loopback in test builds) are fetched, whatever the
+ * message says. Privacy: the request goes to X's CDN only, without cookies or referrer.
+ * Work is done once per media key: the same upload seen again (reposted, quoted, scrolled past
+ * twice, at another `name=` size) is answered from the cache in IndexedDB.
+ */
+import { pdqHashDihedral, type Pixels } from '../core/pdq';
+import { hashFromHex, hashToHex, type Hash256 } from '../core/hash256';
+import { isXMediaUrl, mediaKey, preferredVariant } from '../shared/x';
+import { openDatabase, type MediaCacheRecord } from './db';
+import { fetchLimited } from './net';
+
+/** The browser scales the image down to this (long side) before hashing: PDQ works on 64x64. */
+export const DECODE_MAX_SIDE = 512;
+const MAX_MEDIA_BYTES = 12 * 1024 * 1024;
+const CACHE_MAX_ENTRIES = 5000;
+
+export interface MediaHashes {
+  /** The 8 dihedral hashes, reference order (original first). */
+  hashes: Hash256[];
+  quality: number;
+}
+
+export class MediaError extends Error {
+  override name = 'MediaError';
+}
+
+/** Decodes image bytes with the browser (createImageBitmap, scaled down) into RGBA pixels. */
+export async function decodeImage(bytes: Uint8Array, type: string): Promise<Pixels> {
+  let bitmap: ImageBitmap;
+  try {
+    const probe = await createImageBitmap(new Blob([bytes as BlobPart], { type }));
+    const scale = Math.min(1, DECODE_MAX_SIDE / Math.max(probe.width, probe.height));
+    if (scale < 1) {
+      const width = Math.max(1, Math.round(probe.width * scale));
+      const height = Math.max(1, Math.round(probe.height * scale));
+      bitmap = await createImageBitmap(probe, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+      probe.close();
+    } else {
+      bitmap = probe;
+    }
+  } catch (e) {
+    throw new MediaError(`not a decodable image: ${(e as Error).message}`);
+  }
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new MediaError('no 2d canvas');
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  return { data, width, height, channels: 4 };
+}
+
+export async function hashPixels(px: Pixels): Promise<MediaHashes> {
+  return pdqHashDihedral(px);
+}
+
+/** Fetches, decodes and hashes one media URL; cached by media key. */
+export async function hashMediaUrl(url: string): Promise<MediaHashes> {
+  if (!isXMediaUrl(url)) throw new MediaError(`refused: ${url.slice(0, 100)} is not on X's media hosts`);
+  const key = mediaKey(url);
+  const db = await openDatabase();
+  const cached = await db.get('mediaCache', key);
+  if (cached) return { hashes: cached.hashes.map(hashFromHex), quality: cached.quality };
+  const res = await fetchLimited(preferredVariant(url), { maxBytes: MAX_MEDIA_BYTES, allowUrl: isXMediaUrl });
+  if (res.status !== 200) throw new MediaError('unexpected 304');
+  const px = await decodeImage(res.bytes, res.contentType);
+  const result = await hashPixels(px);
+  const record: MediaCacheRecord = { key, hashes: result.hashes.map(hashToHex), quality: result.quality, at: Date.now() };
+  await db.put('mediaCache', record).catch((e: unknown) => console.warn('[already-debunked] media cache write failed:', e));
+  void trimCache();
+  return result;
+}
+
+let trimming = false;
+/** Keeps the media cache bounded: drops the oldest records beyond CACHE_MAX_ENTRIES. */
+async function trimCache(): Promise<void> {
+  if (trimming) return;
+  trimming = true;
+  try {
+    const db = await openDatabase();
+    const count = await db.count('mediaCache');
+    if (count <= CACHE_MAX_ENTRIES) return;
+    const tx = db.transaction('mediaCache', 'readwrite');
+    let excess = count - Math.floor(CACHE_MAX_ENTRIES * 0.9);
+    for (let c = await tx.store.index('byAge').openCursor(); c && excess > 0; c = await c.continue()) {
+      await c.delete();
+      excess--;
+    }
+    await tx.done;
+  } finally {
+    trimming = false;
+  }
+}

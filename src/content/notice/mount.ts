@@ -1,0 +1,57 @@
+/**
+ * Puts a notice on a media box: a host element with an open shadow root, absolutely positioned
+ * over the box so X's layout does not move, re-attached if X re-renders the box. The theme follows
+ * the page (luminance of the body background), the direction the page's.
+ */
+import { h, render } from 'preact';
+import css from './notice.css?inline';
+import { Notice, type NoticeProps } from './Notice';
+
+export const NOTICE_ATTR = 'data-already-debunked';
+
+export function pageTheme(doc: Document = document): 'light' | 'dark' {
+  const bg = getComputedStyle(doc.body).backgroundColor;
+  const m = /rgba?\(\s*(\d+),\s*(\d+),\s*(\d+)/.exec(bg);
+  if (!m) return 'light';
+  const [r, g, b] = [m[1], m[2], m[3]].map((x) => Number(x) / 255) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5 ? 'dark' : 'light';
+}
+
+export interface MountedNotice {
+  host: HTMLElement;
+  update(props: NoticeProps): void;
+  unmount(): void;
+}
+
+export function mountNotice(box: HTMLElement, props: NoticeProps): MountedNotice {
+  const host = box.ownerDocument.createElement('div');
+  host.setAttribute(NOTICE_ATTR, 'notice');
+  host.dataset['theme'] = pageTheme(box.ownerDocument);
+  const root = host.attachShadow({ mode: 'open' });
+  const style = box.ownerDocument.createElement('style');
+  style.textContent = css;
+  const app = box.ownerDocument.createElement('div');
+  app.dir = box.ownerDocument.documentElement.dir || 'ltr';
+  root.append(style, app);
+  // Clicks inside the notice must not reach X's handlers (which would open the photo viewer).
+  for (const type of ['click', 'pointerdown', 'mousedown', 'keydown'] as const) {
+    host.addEventListener(type, (e) => {
+      if (e.composedPath()[0] !== host) e.stopPropagation();
+    });
+  }
+  if (getComputedStyle(box).position === 'static') box.style.position = 'relative';
+  box.append(host);
+  render(h(Notice, props), app);
+  return {
+    host,
+    update(next) {
+      host.dataset['theme'] = pageTheme(box.ownerDocument);
+      if (!host.isConnected) box.append(host);
+      render(h(Notice, next), app);
+    },
+    unmount() {
+      render(null, app);
+      host.remove();
+    },
+  };
+}

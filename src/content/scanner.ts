@@ -1,0 +1,132 @@
+/**
+ * Watches the X web app for media and gets each item checked once.
+ *
+ * X is a single-page app with a virtualised timeline: cells are created, recycled and removed as
+ * the reader scrolls, and navigation does not reload the page. One MutationObserver over the body
+ * (batched per animation frame) finds new media; an IntersectionObserver sends only media near the
+ * viewport; results are cached by media key, so a post re-created by X, reposted or quoted gets its
+ * notice at once without a second lookup. No navigation events are needed.
+ */
+import type { MatchView, MediaResult } from '../shared/messages';
+import { findMedia, mediaKey, type FoundMedia } from '../shared/x';
+
+export interface ScannerHooks {
+  /** Checks a batch of media URLs (the background fetches, hashes and looks them up). */
+  check(urls: string[]): Promise<MediaResult[]>;
+  /** A media item matched: show the notice (called again if X re-renders the item). */
+  show(item: FoundMedia, matches: MatchView[]): void;
+}
+
+const BATCH = 6;
+const NEAR_VIEWPORT = '600px 0px';
+
+export class Scanner {
+  private readonly results = new Map<string, MatchView[] | 'pending'>();
+  private readonly waiting = new Map<string, FoundMedia[]>();
+  private readonly queue = new Set<string>();
+  private readonly watched = new WeakSet<Element>();
+  private readonly itemOf = new WeakMap<Element, FoundMedia>();
+  private readonly mutations: MutationObserver;
+  private readonly visibility: IntersectionObserver;
+  private scheduled = false;
+  private inFlight = 0;
+
+  constructor(
+    private readonly root: Document,
+    private readonly hooks: ScannerHooks,
+  ) {
+    this.mutations = new MutationObserver(() => this.schedule());
+    this.visibility = new IntersectionObserver((entries) => this.onVisibility(entries), { rootMargin: NEAR_VIEWPORT });
+  }
+
+  start(): void {
+    this.mutations.observe(this.root.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'poster'] });
+    this.scan();
+  }
+
+  stop(): void {
+    this.mutations.disconnect();
+    this.visibility.disconnect();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    requestAnimationFrame(() => {
+      this.scheduled = false;
+      this.scan();
+    });
+  }
+
+  private scan(): void {
+    for (const item of findMedia(this.root)) {
+      const known = this.itemOf.get(item.box);
+      if (known && known.url === item.url && this.watched.has(item.box)) {
+        this.reshow(item);
+        continue;
+      }
+      this.itemOf.set(item.box, item);
+      this.watched.add(item.box);
+      this.visibility.observe(item.box);
+    }
+  }
+
+  /** X re-rendered a box we already answered: put the notice back if it was removed. */
+  private reshow(item: FoundMedia): void {
+    const r = this.results.get(mediaKey(item.url));
+    if (Array.isArray(r) && r.length) this.hooks.show(item, r);
+  }
+
+  private onVisibility(entries: IntersectionObserverEntry[]): void {
+    for (const e of entries) {
+      const item = this.itemOf.get(e.target);
+      if (!item) continue;
+      const key = mediaKey(item.url);
+      if (!e.isIntersecting) {
+        // Scrolled away before its turn: do not spend a fetch on it.
+        if (this.results.get(key) === undefined) this.queue.delete(key);
+        continue;
+      }
+      const known = this.results.get(key);
+      if (Array.isArray(known)) {
+        if (known.length) this.hooks.show(item, known);
+        continue;
+      }
+      this.waiting.set(key, [...(this.waiting.get(key) ?? []).filter((x) => x.box.isConnected), item]);
+      if (known !== 'pending') this.queue.add(key);
+    }
+    void this.pump();
+  }
+
+  private urlOf(key: string): string | undefined {
+    return this.waiting.get(key)?.[0]?.url;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.inFlight >= 2 || this.queue.size === 0) return;
+    const keys = [...this.queue].slice(0, BATCH);
+    for (const k of keys) {
+      this.queue.delete(k);
+      this.results.set(k, 'pending');
+    }
+    const urls = keys.map((k) => this.urlOf(k)).filter((u): u is string => !!u);
+    this.inFlight++;
+    try {
+      const results = await this.hooks.check(urls);
+      for (const r of results) {
+        const key = mediaKey(r.url);
+        // A failed check (network, decode) is not cached: it is tried again when seen again.
+        if (r.error) this.results.delete(key);
+        else this.results.set(key, r.matches);
+        if (r.matches.length) for (const item of this.waiting.get(key) ?? []) if (item.box.isConnected) this.hooks.show(item, r.matches);
+        this.waiting.delete(key);
+      }
+    } catch (e) {
+      for (const k of keys) this.results.delete(k);
+      console.warn('[already-debunked] media check failed:', e);
+    } finally {
+      this.inFlight--;
+      if (this.queue.size) void this.pump();
+    }
+  }
+}

@@ -1,7 +1,7 @@
 /** Limits that protect the client (docs/feed-format.md, "Limits"). A file over any is refused whole. */
 export const LIMITS = {
   maxIndexBytes: 64 * 1024,
-  maxSnapshotBytes: 32 * 1024 * 1024,
+  maxSnapshotBytes: 128 * 1024 * 1024,
   maxDeltaBytes: 4 * 1024 * 1024,
   maxEntries: 200_000,
   maxMediaPerEntry: 20,

@@ -108,8 +108,15 @@ export interface FoundMedia {
 export function findMedia(root: ParentNode): FoundMedia[] {
   const found = new Map<HTMLElement, FoundMedia>();
   for (const el of root.querySelectorAll<HTMLImageElement | HTMLVideoElement>('img[src], video[poster]')) {
-    const isVideo = el.tagName === 'VIDEO'; // not instanceof: content-script worlds wrap page nodes
-    const url = isVideo ? (el as HTMLVideoElement).poster : (el as HTMLImageElement).src;
+    // Attributes resolved against the page, rather than the src/poster properties or instanceof
+    // checks, which differ across content-script worlds and DOM implementations.
+    const raw = el.getAttribute(el.tagName === 'VIDEO' ? 'poster' : 'src') ?? '';
+    let url: string;
+    try {
+      url = new URL(raw, el.ownerDocument.baseURI).href;
+    } catch {
+      continue;
+    }
     if (!isHashableMediaUrl(url)) continue;
     const box = el.closest<HTMLElement>(`${SELECTORS.mediaBox}, ${SELECTORS.cardBox}`);
     if (!box || found.has(box)) continue;

@@ -71,4 +71,24 @@ describe('Firefox', { skip: skip ?? false }, () => {
     await page.close();
     await popup.close();
   });
+
+  test('notices: the seed post\'s video poster and the re-sized photo match the feed; nothing else does', async () => {
+    const popup = await ff.openExtensionPage('popup/index.html');
+    await feedStatus(popup, (f) => f.seq === 1 && f.entries === 2);
+    await popup.close();
+    const page = await ff.browser.newPage();
+    await page.setViewport({ width: 1280, height: 2400 });
+    await page.goto(server.url('home'));
+    await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 2, undefined, 20_000);
+    await new Promise((r) => setTimeout(r, 1500)); // every visible item checked
+    const notices = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-already-debunked="notice"]')].map((h) => ({
+        post: h.closest('article').querySelector('a[href*="/status/"]').getAttribute('href'),
+        link: h.shadowRoot.querySelector('a.primary')?.getAttribute('href'),
+      })),
+    );
+    assert.deepEqual(notices.map((n) => n.post).sort(), ['/citywatch/status/1861000000000000003', '/newsdesk_fx/status/1861000000000000001']);
+    assert.equal(notices.find((n) => n.post.startsWith('/newsdesk_fx')).link, 'https://factcheck.example.org/2022/10/08/putin-kim-video-vladivostok-2019');
+    await page.close();
+  });
 });

@@ -1,0 +1,79 @@
+// @vitest-environment happy-dom
+// X's markup knowledge (src/shared/x.ts) against the fixture pages (tests/fixtures/x, generated from
+// ../shared/docs/x-dom.md's outline) and their manifest: every media item is found, in the right
+// box, with the right kind, and quoted media is told apart.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SELECTORS, findMedia, isHashableMediaUrl, mediaKey, preferredVariant } from '../../../src/shared/x';
+import { generate } from '../../fixtures/x/generate.mjs';
+
+const DIR = path.resolve(import.meta.dirname, '../../fixtures/x');
+const manifest = JSON.parse(fs.readFileSync(path.join(DIR, 'manifest.json'), 'utf8')) as Record<
+  string,
+  { id: string; author: string; kind: string; media: { url: string }[]; quoted: { id: string; media: { url: string }[] } | null }[]
+>;
+
+function load(page: string): Document {
+  const doc = document.implementation.createHTMLDocument('');
+  doc.documentElement.innerHTML = fs.readFileSync(path.join(DIR, page), 'utf8').replace(/^<!DOCTYPE html>\s*<html[^>]*>/i, '');
+  return doc;
+}
+
+describe('fixture pages', () => {
+  it('are exactly what tests/fixtures/x/generate.mjs writes', () => {
+    for (const [name, text] of Object.entries(generate())) {
+      expect(fs.readFileSync(path.join(DIR, name), 'utf8'), `${name}: run node tests/fixtures/x/generate.mjs`).toBe(text);
+    }
+  });
+});
+
+describe.each(Object.keys(manifest))('X markup: %s', (page) => {
+  const doc = load(page);
+  const posts = manifest[page]!;
+
+  it('finds every post', () => {
+    expect(doc.querySelectorAll(SELECTORS.post)).toHaveLength(posts.length);
+  });
+
+  it('finds every media item of every post, once, with its kind and whether it is quoted', () => {
+    const found = findMedia(doc);
+    const expected = posts.flatMap((p) => [...p.media.map((m) => ({ url: m.url, quoted: false, kind: p.kind })), ...(p.quoted?.media ?? []).map((m) => ({ url: m.url, quoted: true, kind: p.kind }))]);
+    expect(found.map((f) => f.url).sort()).toEqual(expected.map((e) => e.url).sort());
+    for (const f of found) {
+      const e = expected.find((x) => x.url === f.url)!;
+      expect(f.quoted, f.url).toBe(e.quoted);
+      expect(f.box.matches('[data-testid="tweetPhoto"], [data-testid^="card.layout"]'), f.url).toBe(true);
+      if (e.kind === 'video') expect(f.kind).toBe('video');
+      if (e.kind === 'gif') expect(f.kind).toBe('gif');
+      if (e.kind === 'card') expect(f.kind).toBe('card');
+    }
+  });
+
+  it('never offers avatars, emoji or other non-media images', () => {
+    for (const f of findMedia(doc)) expect(f.url).not.toMatch(/profile_images|emoji/);
+  });
+});
+
+describe('media URLs', () => {
+  it('keys every size variant of an upload alike', () => {
+    const k = mediaKey('https://pbs.twimg.com/media/GZA6uwubAAA0-Wm?format=jpg&name=small');
+    expect(k).toBe('pbs.twimg.com/media/GZA6uwubAAA0-Wm');
+    expect(mediaKey('https://pbs.twimg.com/media/GZA6uwubAAA0-Wm?format=png&name=orig')).toBe(k);
+    expect(mediaKey('https://pbs.twimg.com/media/GZA6uwubAAA0-Wm.jpg:large')).toBe(k);
+  });
+
+  it('fetches the small variant where X offers variants', () => {
+    expect(preferredVariant('https://pbs.twimg.com/media/A1?format=jpg&name=large')).toBe('https://pbs.twimg.com/media/A1?format=jpg&name=small');
+    expect(preferredVariant('https://pbs.twimg.com/amplify_video_thumb/1/img/x.jpg')).toBe('https://pbs.twimg.com/amplify_video_thumb/1/img/x.jpg');
+  });
+
+  it('hashes photos, posters and card images; not avatars, emoji or the age-restriction placeholder', () => {
+    for (const u of ['https://pbs.twimg.com/media/A1?format=jpg', 'https://pbs.twimg.com/amplify_video_thumb/1/img/x.jpg', 'https://pbs.twimg.com/ext_tw_video_thumb/1/pu/img/x.jpg', 'https://pbs.twimg.com/tweet_video_thumb/x.jpg', 'https://pbs.twimg.com/card_img/1/x?format=jpg']) {
+      expect(isHashableMediaUrl(u), u).toBe(true);
+    }
+    for (const u of ['https://pbs.twimg.com/profile_images/1/x_normal.jpg', 'https://abs-0.twimg.com/emoji/v2/svg/1f600.svg', 'https://pbs.twimg.com/media/GxJIrSUagAAK-ZP?format=jpg', 'https://example.org/media/A1']) {
+      expect(isHashableMediaUrl(u), u).toBe(false);
+    }
+  });
+});

@@ -5,17 +5,7 @@
  */
 import { PdqIndex, linearScan } from '../../src/core/index';
 import { QUICK, ms, percentile } from './lib/stats';
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+import { prng } from '../lib/prng';
 
 export default async function run(): Promise<string> {
   const rand = prng(42);

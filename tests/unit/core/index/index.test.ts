@@ -3,18 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashFromWords32, hashToWords32, type Hash256 } from '../../../../src/core/hash256';
 import { IndexFormatError, INDEX_FORMAT_VERSION, PdqIndex, linearScan, type Match } from '../../../../src/core/index';
-
-/** mulberry32: a seeded PRNG, so a failure can be reproduced from the printed seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+import { prng } from '../../../lib/prng';
 
 function randomLanes(rand: () => number, n: number): Uint32Array {
   const a = new Uint32Array(n * 8);

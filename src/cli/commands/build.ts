@@ -2,9 +2,9 @@
  * `build --input REVIEWS.json --key SECRET --out DIR [--base PREVIOUS_DIR] [--skip-invalid]`:
  * ClaimReview / MediaReview records + media files → a signed feed (docs/feed-format.md).
  * REVIEWS.json is `{ "feed": {id, name, publisher, reportEndpoint?}, "reviews": [record…] }`; each
- * record is schema.org JSON-LD extended with "media": ["photo.jpg", {"file": "poster.jpg",
- * "type": "video", "role": "poster"}, …], paths relative to REVIEWS.json. Images are hashed with the
- * extension's own PDQ code. Nothing is written unless every record is valid (or --skip-invalid).
+ * record is schema.org JSON-LD extended with "media": ["photo.jpg", "clip.mp4", {"file":
+ * "poster.jpg", "type": "video", "role": "poster"}, …], paths relative to REVIEWS.json. Images are
+ * hashed with the extension's own PDQ code; videos are cut into keyframes with ffmpeg (./keyframes.ts). Nothing is written unless every record is valid (or --skip-invalid).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +31,7 @@ import {
 import { pdqHash } from '../../core/pdq';
 import type { Command } from '../command';
 import { decodeFile } from '../decode';
+import { videoKeyframes } from '../keyframes';
 
 const LOOPBACK = ['127.0.0.1', 'localhost'];
 
@@ -78,7 +79,14 @@ export const buildCommand: Command = {
       for (const [m, ref] of media.entries()) {
         const file = typeof ref === 'string' ? ref : ref.file;
         try {
-          if (/\.(mp4|mov|webm|mkv|m4v)$/i.test(file)) throw new Error('video files: list a poster or keyframe image for now (ffmpeg keyframe extraction is not built yet)');
+          if (/\.(mp4|mov|webm|mkv|m4v|avi|ts)$/i.test(file)) {
+            const { frames, durationSec } = await videoKeyframes(path.resolve(here, file));
+            const usable = frames.filter((f) => f.quality >= 50);
+            if (!usable.length) p.push({ path: `media[${m}]`, message: `${file}: no frame of PDQ quality ≥ 50` });
+            items.push({ type: 'video', hashes: [], frames: { alg: 'pdq', items: usable }, ...(durationSec ? { durationSec } : {}) });
+            io.err(`  ${file}: ${usable.length} keyframes`);
+            continue;
+          }
           const { hash, quality } = pdqHash(await decodeFile(path.resolve(here, file)));
           const type = typeof ref === 'string' ? 'image' : (ref.type ?? 'image');
           const role = typeof ref === 'string' ? 'original' : (ref.role ?? 'original');

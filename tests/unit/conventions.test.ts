@@ -78,6 +78,22 @@ describe('locales', () => {
     }
   });
 
+  it('every translation is of an English key, with the same placeholders, and the notice is translated', () => {
+    const dir = path.join(ROOT, 'src/_locales');
+    const langs = fs.readdirSync(dir).filter((l) => l !== 'en');
+    expect(langs.sort()).toEqual(['ar', 'de', 'es', 'fr', 'pt']);
+    for (const lang of langs) {
+      const t = JSON.parse(fs.readFileSync(path.join(dir, lang, 'messages.json'), 'utf8')) as typeof messages;
+      for (const [key, m] of Object.entries(t)) {
+        expect(messages[key], `${lang}/${key}`).toBeDefined();
+        const used = [...m.message.matchAll(/\$([A-Z_]+)\$/g)].map((x) => x[1]!.toLowerCase()).sort();
+        expect([...new Set(used)], `${lang}/${key}`).toEqual(Object.keys(messages[key]!.placeholders ?? {}).sort());
+      }
+      for (const key of Object.keys(messages).filter((k) => k.startsWith('notice') || k.startsWith('verdict'))) expect(t[key], `${lang}/${key}`).toBeDefined();
+      expect(t.extDescription!.message.length, lang).toBeLessThanOrEqual(132);
+    }
+  });
+
   it('every __MSG_…__ in manifest.json exists, and the store description fits 132 characters', () => {
     const manifest = fs.readFileSync(path.join(ROOT, 'manifest.json'), 'utf8');
     for (const [, key] of manifest.matchAll(/__MSG_(\w+)__/g)) expect(messages[key!], key).toBeDefined();

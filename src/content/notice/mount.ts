@@ -1,9 +1,10 @@
 /**
  * Puts a notice on a media box: a host element with an open shadow root, absolutely positioned
  * over the box so X's layout does not move, re-attached if X re-renders the box. The theme follows
- * the page (luminance of the body background), the direction the page's.
+ * the page (luminance of the body background), the direction the reader's language.
  */
 import { h, render } from 'preact';
+import browser from 'webextension-polyfill';
 import css from './notice.css?inline';
 import { Notice, type NoticeProps } from './Notice';
 
@@ -31,7 +32,9 @@ export function mountNotice(box: HTMLElement, props: NoticeProps): MountedNotice
   const style = box.ownerDocument.createElement('style');
   style.textContent = css;
   const app = box.ownerDocument.createElement('div');
-  app.dir = box.ownerDocument.documentElement.dir || 'ltr';
+  // The notice's text is in the reader's language: its direction follows that language (Arabic is
+  // right-to-left even on a left-to-right page), falling back to the page's.
+  app.dir = browser.i18n.getMessage('@@bidi_dir') || box.ownerDocument.documentElement.dir || 'ltr';
   root.append(style, app);
   // Clicks inside the notice must not reach X's handlers (which would open the photo viewer).
   for (const type of ['click', 'pointerdown', 'mousedown', 'keydown'] as const) {

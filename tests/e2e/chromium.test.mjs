@@ -173,6 +173,37 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await page.close();
   });
 
+  test('notices follow the theme, work on a right-to-left page, and come back at once when X re-creates a post', async () => {
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 2400 });
+    await page.goto(server.url('home-dark'));
+    const dark = page.locator('[data-already-debunked="notice"]').first();
+    await dark.waitFor({ timeout: 15_000 });
+    assert.equal(await dark.getAttribute('data-theme'), 'dark');
+
+    // X's virtualised timeline drops a cell and later builds a new one for the same post.
+    const fetches = () => server.requests.filter((r) => r.path.includes('KimMoscowClip')).length;
+    const before = fetches();
+    await page.evaluate(() => {
+      const cell = document.querySelector('a[href="/newsdesk_fx/status/1861000000000000001"]').closest('[data-testid="cellInnerDiv"]');
+      const html = cell.outerHTML.replace(/<div data-already-debunked[^]*?<\/div>/, '');
+      const parent = cell.parentElement;
+      cell.remove();
+      const fresh = document.createElement('div');
+      parent.prepend(fresh);
+      fresh.outerHTML = html; // a new node, as X would render it (test page only)
+    });
+    const again = page.locator('article:has(a[href="/newsdesk_fx/status/1861000000000000001"]) [data-already-debunked="notice"]');
+    await again.waitFor({ timeout: 5_000 });
+    assert.equal(await page.locator('[data-already-debunked="notice"]').count(), 2);
+    assert.equal(fetches(), before, 'the re-created post was answered from the cache, not fetched again');
+
+    await page.goto(server.url('home-rtl'));
+    await page.locator('[data-already-debunked="notice"]').first().waitFor({ timeout: 15_000 });
+    assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
+    await page.close();
+  });
+
   test(`a page outside the content script's matches gets no content script`, async () => {
     const page = await ext.context.newPage();
     // data: URLs are not in the manifest's matches; the handshake attribute must never appear.

@@ -33,17 +33,32 @@ export function checkPixels(px: Pixels): void {
   }
   if (channels !== 1 && channels !== 3 && channels !== 4) throw new RangeError(`channels must be 1, 3 or 4, got ${String(channels)}`);
   if (width * height > MAX_PIXELS) throw new RangeError(`image too large: ${width}x${height}`);
-  if (data.length !== width * height * channels) {
-    throw new RangeError(`pixel data has ${data.length} bytes, expected ${width}x${height}x${channels} = ${width * height * channels}`);
+  if (!data || data.length !== width * height * channels) {
+    throw new RangeError(`pixel data has ${data?.length} bytes, expected ${width}x${height}x${channels} = ${width * height * channels}`);
   }
 }
 
-/** Writes float32 luma of every pixel into out (length width*height). */
+/**
+ * True if every pixel has R = G = B. The reference CLI decodes through ImageMagick, which hands
+ * such an image over as greyscale, so the reference hashes its grey values, not 0.299R+0.587G+0.114B
+ * (which differs from the grey value by a float32 rounding for 35 of the 256 levels). Colour
+ * images stop at their first coloured pixel.
+ */
+export function isGrey(px: Pixels): boolean {
+  const { data, channels } = px;
+  if (channels === 1) return true;
+  for (let p = 0; p < data.length; p += channels) {
+    if (data[p] !== data[p + 1] || data[p] !== data[p + 2]) return false;
+  }
+  return true;
+}
+
+/** Writes float32 luma of every pixel into out (length width*height); grey images as is. */
 export function fillLuma(px: Pixels, out: Float32Array): void {
   const { data, channels } = px;
   const n = px.width * px.height;
-  if (channels === 1) {
-    for (let i = 0; i < n; i++) out[i] = data[i]!;
+  if (isGrey(px)) {
+    for (let i = 0, p = 0; i < n; i++, p += channels) out[i] = data[p]!;
     return;
   }
   for (let i = 0, p = 0; i < n; i++, p += channels) {
@@ -317,12 +332,13 @@ function boxAlongAllCols(input: Float32Array, output: Float32Array, rows: number
 
 /**
  * The reference's Jarosz filter (two passes of a box blur along rows then columns), then the 64x64
- * decimation at bin centres. `a` holds the luma and is used as scratch; `b` is scratch of the same
- * size. Writes 64*64 values into out. The last column pass is computed only for the 64 columns
+ * decimation at bin centres. A 64x64 input is taken as is when `direct64` (pdqHash256FromFloatLuma
+ * does this; the dihedral variant does not and filters it with window 1). `a` holds the luma and is
+ * used as scratch; `b` is scratch of the same size. Writes 64*64 values into out. The last column pass is computed only for the 64 columns
  * the decimation reads: the values it writes are the reference's, the others are never read.
  */
-export function downscaleTo64(a: Float32Array, b: Float32Array, rows: number, cols: number, out: Float32Array): void {
-  if (rows === 64 && cols === 64) {
+export function downscaleTo64(a: Float32Array, b: Float32Array, rows: number, cols: number, direct64: boolean, out: Float32Array): void {
+  if (direct64 && rows === 64 && cols === 64) {
     out.set(a.subarray(0, 4096));
     return;
   }

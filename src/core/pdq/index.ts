@@ -32,14 +32,18 @@ const dctT = new Float32Array(256);
 
 /** The 64x64 downscaled luma (a copy), for callers that compare images more finely. */
 export function downscaledLuma(px: Pixels): Float32Array {
-  prepare(px);
+  prepare(px, true);
   return buf64.slice();
 }
 
 /** Below this size in either dimension the reference gives up: zero hash, quality 0. */
 export const MIN_HASHABLE_SIDE = 5;
 
-function prepare(px: Pixels): number {
+/**
+ * Fills buf64 and returns the quality. A 64x64 input is used as is for the plain hash, but filtered
+ * (window 1) for the dihedral hashes, as the reference's two entry points do.
+ */
+function prepare(px: Pixels, direct64: boolean): number {
   checkPixels(px);
   if (px.width < MIN_HASHABLE_SIDE || px.height < MIN_HASHABLE_SIDE) {
     buf64.fill(0);
@@ -51,19 +55,22 @@ function prepare(px: Pixels): number {
     bufB = new Float32Array(n);
   }
   fillLuma(px, bufA);
-  downscaleTo64(bufA, bufB, px.height, px.width, buf64);
+  downscaleTo64(bufA, bufB, px.height, px.width, direct64, buf64);
   return quality64(buf64);
 }
 
 export function pdqHash(px: Pixels): PdqResult {
-  const quality = prepare(px);
+  const quality = prepare(px, true);
   dct64To16(buf64, buf16x64, dct16);
   return { hash: thresholdToHash(dct16), quality };
 }
 
-/** The 8 dihedral hashes (reference order, see DIHEDRAL_NAMES) from one downscale and one DCT. */
+/**
+ * The 8 dihedral hashes (reference order, see DIHEDRAL_NAMES) from one downscale and one DCT. For
+ * 64x64 inputs hashes[0] and the quality can differ from pdqHash's by a float rounding (see prepare).
+ */
 export function pdqHashDihedral(px: Pixels): { hashes: Hash256[]; quality: number } {
-  const quality = prepare(px);
+  const quality = prepare(px, false);
   dct64To16(buf64, buf16x64, dct16);
   const hashes: Hash256[] = [];
   for (let d = 0; d < 8; d++) {

@@ -9,7 +9,7 @@
 import { IS_TEST_BUILD } from '../shared/build';
 import { PROTOCOL_VERSION } from '../shared/messages';
 import { send } from '../shared/messaging';
-import { isXPageUrl } from '../shared/x';
+import { isXPageUrl, mediaKey, postOf } from '../shared/x';
 import { mountNotice, type MountedNotice } from './notice/mount';
 import { Scanner } from './scanner';
 
@@ -39,17 +39,17 @@ async function start(): Promise<void> {
     check: async (urls) => (await send('cs/match-media', { urls })).results,
     show(item, matches) {
       const match = matches[0]!;
-      const post = item.box.closest('article, div[data-testid="tweet"]');
-      const postKey = `${post?.querySelector('a[href*="/status/"]')?.getAttribute('href') ?? ''}|${item.url}`;
+      const post = postOf(item.box);
+      const postKey = `${post?.id ?? location.pathname}|${mediaKey(item.url)}`;
       if (dismissed.has(postKey)) return;
       const props = {
         match,
         mode: 'blur' as const,
         compact: item.box.getBoundingClientRect().width < COMPACT_BELOW_PX,
-        revealed: revealed.has(item.url),
+        revealed: revealed.has(mediaKey(item.url)),
         onReveal: (on: boolean) => {
-          if (on) revealed.add(item.url);
-          else revealed.delete(item.url);
+          if (on) revealed.add(mediaKey(item.url));
+          else revealed.delete(mediaKey(item.url));
           notices.get(item.box)?.update({ ...props, revealed: on });
         },
         onCorrectUse: () => {

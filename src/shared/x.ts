@@ -135,3 +135,36 @@ export function findMedia(root: ParentNode): FoundMedia[] {
   }
   return [...found.values()];
 }
+
+const STATUS_PATH = /^\/([A-Za-z0-9_]{1,20})\/status\/(\d{1,25})(?:\/(?:photo|video)\/\d)?\/?$/;
+
+/** Author handle and post id from a status link (`/<handle>/status/<id>[/photo/N]`), strictly. */
+export function parseStatusPath(href: string): { author: string; id: string } | null {
+  let pathname: string;
+  try {
+    pathname = new URL(href, 'https://x.com').pathname;
+  } catch {
+    return null;
+  }
+  const m = STATUS_PATH.exec(pathname);
+  return m ? { author: m[1]!, id: m[2]! } : null;
+}
+
+/**
+ * The post a media box belongs to: for quoted media the quoted post (its photo link is the only
+ * place its id appears; a quoted video has none), otherwise the outer post, whose permalink is the
+ * status link around its <time> (absent on ads: then the analytics link).
+ */
+export function postOf(box: Element): { author: string; id: string } | null {
+  const post = box.closest(SELECTORS.post);
+  if (!post) return null;
+  const quote = box.closest(SELECTORS.quote);
+  if (quote && post.contains(quote) && quote !== post) {
+    const own = box.closest('a[href*="/status/"]') ?? quote.querySelector('a[href*="/status/"]');
+    return own ? parseStatusPath(own.getAttribute('href') ?? '') : null;
+  }
+  const permalink = [...post.querySelectorAll('a[href*="/status/"]')].find((a) => a.querySelector('time') && !a.closest(SELECTORS.quote));
+  const analytics = post.querySelector('a[href$="/analytics"]');
+  const href = permalink?.getAttribute('href') ?? analytics?.getAttribute('href')?.replace(/\/analytics$/, '');
+  return href ? parseStatusPath(href) : null;
+}

@@ -64,6 +64,19 @@ describe('lint rules hold the architecture', () => {
   }, 60_000);
 });
 
+describe('X knowledge lives in one module', () => {
+  it('no other file in src/content, src/background or src/shared names X selectors, hosts or URL shapes', () => {
+    const files = ['src/content', 'src/background', 'src/shared']
+      .flatMap((d) => fs.readdirSync(path.join(ROOT, d), { recursive: true, encoding: 'utf8' }).map((f) => path.join(d, f)))
+      .filter((f) => /\.tsx?$/.test(f) && f !== path.join('src', 'shared', 'x.ts'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) {
+      const code = fs.readFileSync(path.join(ROOT, f), 'utf8');
+      expect(code, f).not.toMatch(/data-testid|twimg\.com|x\.com\/|\/status\/|cellInnerDiv|tweetPhoto/);
+    }
+  });
+});
+
 describe('locales', () => {
   const messages = JSON.parse(fs.readFileSync(path.join(ROOT, 'src/_locales/en/messages.json'), 'utf8')) as Record<
     string,

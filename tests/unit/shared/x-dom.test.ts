@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SELECTORS, findMedia, isHashableMediaUrl, mediaKey, preferredVariant } from '../../../src/shared/x';
+import { SELECTORS, findMedia, isHashableMediaUrl, mediaKey, parseStatusPath, postOf, preferredVariant } from '../../../src/shared/x';
 import { generate } from '../../fixtures/x/generate.mjs';
 
 const DIR = path.resolve(import.meta.dirname, '../../fixtures/x');
@@ -50,8 +50,27 @@ describe.each(Object.keys(manifest))('X markup: %s', (page) => {
     }
   });
 
+  it('knows which post (author and id) each media item belongs to; the quoted post for quoted media', () => {
+    for (const f of findMedia(doc)) {
+      const owner = posts.find((p) => p.media.some((m) => m.url === f.url)) ?? posts.find((p) => p.quoted?.media.some((m) => m.url === f.url))!;
+      const expected = f.quoted ? { author: (owner.quoted as unknown as { author: string }).author, id: owner.quoted!.id } : { author: owner.author, id: owner.id };
+      expect(postOf(f.box), f.url).toEqual(expected);
+    }
+  });
+
   it('never offers avatars, emoji or other non-media images', () => {
     for (const f of findMedia(doc)) expect(f.url).not.toMatch(/profile_images|emoji/);
+  });
+});
+
+describe('status links', () => {
+  it('parses handles and ids strictly', () => {
+    expect(parseStatusPath('/alice_01/status/1861000000000000001')).toEqual({ author: 'alice_01', id: '1861000000000000001' });
+    expect(parseStatusPath('https://x.com/a/status/12/photo/2')).toEqual({ author: 'a', id: '12' });
+    expect(parseStatusPath('/status/status/123')).toEqual({ author: 'status', id: '123' }); // a handle named "status"
+    for (const bad of ['/a/status/12/analytics', '/a/status/x1', '/toolonghandle_abcdefghij/status/1', '/a/statuses/1', 'javascript:alert(1)']) {
+      expect(parseStatusPath(bad), bad).toBeNull();
+    }
   });
 });
 

@@ -5,31 +5,57 @@
  */
 import { HASH_WORDS, emptyHash, type Hash256 } from '../hash256';
 
-/** Rows 1..16 of the 64-point DCT-II matrix (row 0, the mean, carries no structure). */
+/**
+ * Rows 1..16 of the 64-point DCT-II matrix (row 0, the mean, carries no structure), built as the
+ * reference builds dct_matrix_64: a float32 scale times a float64 cosine, stored as float32.
+ */
 export const DCT_MATRIX: Float32Array = (() => {
   const m = new Float32Array(16 * 64);
-  const scale = Math.fround(Math.sqrt(2 / 64)); // a float in the reference
+  const scale = Math.fround(Math.sqrt(2 / 64));
   for (let i = 0; i < 16; i++) {
     for (let j = 0; j < 64; j++) m[i * 64 + j] = scale * Math.cos((Math.PI / 2 / 64) * (i + 1) * (2 * j + 1));
   }
   return m;
 })();
 
-/** B = D · A · Dᵀ for the 64x64 buffer A; `t` is 16x64 scratch; writes 16x16 into `out`. */
+/** DCT_MATRIX transposed (64x16), so the second product also walks memory in order. */
+const DCT_MATRIX_T: Float32Array = (() => {
+  const t = new Float32Array(64 * 16);
+  for (let i = 0; i < 16; i++) for (let k = 0; k < 64; k++) t[k * 16 + i] = DCT_MATRIX[i * 64 + k]!;
+  return t;
+})();
+
+/**
+ * B = D · A · Dᵀ for the 64x64 buffer A, through T = D · A (16x64 scratch `t`); writes 16x16 into
+ * `out`. Every sum runs over k = 0..63 in order from 0, in float32, as the reference's dct64To16;
+ * the loops are nested so the innermost one walks rows of A and T, four elements per turn.
+ */
 export function dct64To16(a: Float32Array, t: Float32Array, out: Float32Array): void {
+  const f = Math.fround;
   const d = DCT_MATRIX;
+  const dt = DCT_MATRIX_T;
+  t.fill(0);
+  out.fill(0);
   for (let i = 0; i < 16; i++) {
-    for (let j = 0; j < 64; j++) {
-      let sum = 0;
-      for (let k = 0; k < 64; k++) sum = Math.fround(sum + Math.fround(d[i * 64 + k]! * a[k * 64 + j]!));
-      t[i * 64 + j] = sum;
+    for (let k = 0; k < 64; k++) {
+      const dik = d[i * 64 + k]!;
+      for (let x = i * 64, y = k * 64, end = x + 64; x < end; x += 4, y += 4) {
+        t[x] = f(t[x]! + f(dik * a[y]!));
+        t[x + 1] = f(t[x + 1]! + f(dik * a[y + 1]!));
+        t[x + 2] = f(t[x + 2]! + f(dik * a[y + 2]!));
+        t[x + 3] = f(t[x + 3]! + f(dik * a[y + 3]!));
+      }
     }
   }
   for (let i = 0; i < 16; i++) {
-    for (let j = 0; j < 16; j++) {
-      let sum = 0;
-      for (let k = 0; k < 64; k++) sum = Math.fround(sum + Math.fround(t[i * 64 + k]! * d[j * 64 + k]!));
-      out[i * 16 + j] = sum;
+    for (let k = 0; k < 64; k++) {
+      const tik = t[i * 64 + k]!;
+      for (let x = i * 16, y = k * 16, end = x + 16; x < end; x += 4, y += 4) {
+        out[x] = f(out[x]! + f(tik * dt[y]!));
+        out[x + 1] = f(out[x + 1]! + f(tik * dt[y + 1]!));
+        out[x + 2] = f(out[x + 2]! + f(tik * dt[y + 2]!));
+        out[x + 3] = f(out[x + 3]! + f(tik * dt[y + 3]!));
+      }
     }
   }
 }

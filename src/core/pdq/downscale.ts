@@ -1,42 +1,39 @@
 /**
  * Luminance and the Jarosz-filter downscale to 64x64, as in the reference
- * (facebook/ThreatExchange pdq/cpp/downscaling/downscaling.cpp and hashing/pdqhashing.cpp).
+ * (facebook/ThreatExchange pdq/cpp/downscaling/downscaling.cpp, hashing/pdqhashing.cpp).
  *
- * Why the Math.fround calls: the reference computes in 32-bit floats (luma, the box filter's
- * running sums and divisions). Doing the same arithmetic in float64 drifts by a bit here and there
- * on real images; rounding each step to float32 reproduces the reference's values exactly.
+ * Why Math.fround everywhere: the reference computes in 32-bit floats (the luma, the box filter's
+ * running sums, its divisions). The same arithmetic in float64 drifts by a bit of the hash here
+ * and there; rounding every step to float32 (fround of a float64 +, −, ×, ÷ of float32 values is
+ * the correctly rounded float32 result) reproduces the reference's values exactly.
+ *
+ * Why the odd loop shapes: each running sum is a chain of dependent float steps whose latency,
+ * not arithmetic, bounds a naive loop. box4 runs four independent lanes (four rows, or four
+ * columns) side by side, about three times faster, with the same operations in the same order per
+ * lane. The luma is made four rows at a time, just before the first pass along those rows. Only
+ * what the 64x64 decimation reads is finished: the second pass along rows keeps just the 64
+ * sampled columns, and the last pass runs on those alone.
  */
+import type { Pixels } from './pixels';
+
 const LUMA_R = Math.fround(0.299);
 const LUMA_G = Math.fround(0.587);
 const LUMA_B = Math.fround(0.114);
-/** coefficient × value for every byte value, as float32: a table lookup instead of a multiply. */
+/** coefficient × byte as float32, for every byte value: a lookup instead of a multiply. */
 const table = (k: number) => Float32Array.from({ length: 256 }, (_, v) => Math.fround(k * v));
 const TABLE_R = table(LUMA_R);
 const TABLE_G = table(LUMA_G);
 const TABLE_B = table(LUMA_B);
-
-export interface Pixels {
-  width: number;
-  height: number;
-  data: Uint8Array | Uint8ClampedArray;
-  /** 4 = RGBA (alpha ignored), 3 = RGB, 1 = luma. Row-major, interleaved. */
-  channels: 1 | 3 | 4;
-}
-
-/** The largest image we accept (the browser and the CLI scale down long before this). */
-export const MAX_PIXELS = 64 * 1024 * 1024;
-
-export function checkPixels(px: Pixels): void {
-  const { width, height, data, channels } = px;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new RangeError(`image size must be positive integers, got ${width}x${height}`);
+/** float32(R*r + G*g) at [g << 8 | r] (256 KB), built on first use: RGBA pixels read as one uint32. */
+let tableRG: Float32Array | null = null;
+function rgTable(): Float32Array {
+  if (!tableRG) {
+    tableRG = new Float32Array(65536);
+    for (let i = 0; i < 65536; i++) tableRG[i] = TABLE_R[i & 255]! + TABLE_G[i >> 8]!;
   }
-  if (channels !== 1 && channels !== 3 && channels !== 4) throw new RangeError(`channels must be 1, 3 or 4, got ${String(channels)}`);
-  if (width * height > MAX_PIXELS) throw new RangeError(`image too large: ${width}x${height}`);
-  if (!data || data.length !== width * height * channels) {
-    throw new RangeError(`pixel data has ${data?.length} bytes, expected ${width}x${height}x${channels} = ${width * height * channels}`);
-  }
+  return tableRG;
 }
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * True if every pixel has R = G = B. The reference CLI decodes through ImageMagick, which hands
@@ -53,42 +50,57 @@ export function isGrey(px: Pixels): boolean {
   return true;
 }
 
-/** Writes float32 luma of every pixel into out (length width*height); grey images as is. */
-export function fillLuma(px: Pixels, out: Float32Array): void {
-  const { data, channels } = px;
-  const n = px.width * px.height;
-  if (isGrey(px)) {
-    for (let i = 0, p = 0; i < n; i++, p += channels) out[i] = data[p]!;
+/**
+ * Float32 luma of `count` rows from `firstRow` into out[0 .. count*width), the reference's
+ * (0.299 R + 0.587 G) + 0.114 B. Four pixels per loop turn: V8 re-checks each typed array on every
+ * turn, so fewer turns are markedly faster; aligned RGBA is read a pixel per uint32 load.
+ */
+export function fillLuma(px: Pixels, grey: boolean, firstRow: number, count: number, out: Float32Array): void {
+  const { data, channels: c } = px;
+  const n = count * px.width;
+  const end4 = n - (n % 4);
+  let p = firstRow * px.width * c;
+  let i = 0;
+  if (grey) {
+    for (; i < end4; i += 4, p += 4 * c) {
+      out[i] = data[p]!;
+      out[i + 1] = data[p + c]!;
+      out[i + 2] = data[p + 2 * c]!;
+      out[i + 3] = data[p + 3 * c]!;
+    }
+    for (; i < n; i++, p += c) out[i] = data[p]!;
     return;
   }
-  for (let i = 0, p = 0; i < n; i++, p += channels) {
-    out[i] = Math.fround(TABLE_R[data[p]!]! + TABLE_G[data[p + 1]!]!) + TABLE_B[data[p + 2]!]!;
-  }
-}
-
-/**
- * What the reference CLI does before hashing (pdq/cpp/io/pdqio.cpp): an image larger than 512 in
- * either dimension is resized to exactly 512x512 by CImg's default nearest-neighbour resize
- * (source index floor(x * W / 512)), aspect ratio ignored. The algorithm itself does not need
- * this; hashes of the same file only agree bit for bit with the reference CLI if we do the same.
- */
-export const REFERENCE_CLI_MAX = 512;
-export function referenceCliResize(px: Pixels): Pixels {
-  const { width, height, channels, data } = px;
-  if (width <= REFERENCE_CLI_MAX && height <= REFERENCE_CLI_MAX) return px;
-  const n = REFERENCE_CLI_MAX;
-  const out = new Uint8Array(n * n * channels);
-  const srcX = new Int32Array(n);
-  for (let x = 0; x < n; x++) srcX[x] = Math.floor((x * width) / n);
-  for (let y = 0; y < n; y++) {
-    const sy = Math.floor((y * height) / n);
-    for (let x = 0; x < n; x++) {
-      const s = (sy * width + srcX[x]!) * channels;
-      const d = (y * n + x) * channels;
-      for (let c = 0; c < channels; c++) out[d + c] = data[s + c]!;
+  const f = Math.fround;
+  const r = TABLE_R;
+  const g = TABLE_G;
+  const b = TABLE_B;
+  if (c === 4 && LITTLE_ENDIAN && data.byteOffset % 4 === 0) {
+    const rg = rgTable();
+    const words = new Uint32Array(data.buffer, data.byteOffset + p, n);
+    for (; i < end4; i += 4) {
+      const w0 = words[i]!;
+      const w1 = words[i + 1]!;
+      const w2 = words[i + 2]!;
+      const w3 = words[i + 3]!;
+      out[i] = rg[w0 & 0xffff]! + b[(w0 >> 16) & 255]!;
+      out[i + 1] = rg[w1 & 0xffff]! + b[(w1 >> 16) & 255]!;
+      out[i + 2] = rg[w2 & 0xffff]! + b[(w2 >> 16) & 255]!;
+      out[i + 3] = rg[w3 & 0xffff]! + b[(w3 >> 16) & 255]!;
+    }
+    p += 4 * end4;
+  } else {
+    for (; i < end4; i += 4, p += 4 * c) {
+      const q = p + c;
+      const s = q + c;
+      const t = s + c;
+      out[i] = f(r[data[p]!]! + g[data[p + 1]!]!) + b[data[p + 2]!]!;
+      out[i + 1] = f(r[data[q]!]! + g[data[q + 1]!]!) + b[data[q + 2]!]!;
+      out[i + 2] = f(r[data[s]!]! + g[data[s + 1]!]!) + b[data[s + 2]!]!;
+      out[i + 3] = f(r[data[t]!]! + g[data[t + 1]!]!) + b[data[t + 2]!]!;
     }
   }
-  return { width: n, height: n, channels, data: out };
+  for (; i < n; i++, p += c) out[i] = f(r[data[p]!]! + g[data[p + 1]!]!) + b[data[p + 2]!]!;
 }
 
 /** Box-filter window for shrinking `oldSize` to `newSize` (integer arithmetic, as the reference). */
@@ -97,267 +109,153 @@ export function jaroszWindow(oldSize: number, newSize: number): number {
 }
 
 /**
- * One 1-D box blur over `length` values starting at `start`, `stride` apart: the window grows at
- * the start and shrinks at the end so every output is the mean of the values it covers.
+ * The reference's box1DFloat on four lanes at once. Lane k reads input[inAt + k*lane + t*step] for
+ * t = 0 .. length-1 and writes output[outAt + k*lane + t*step]. The window grows at the start and
+ * shrinks at the end, so each output is the mean of the values it covers.
+ *
+ * The reference divides the float32 sum by the count; we multiply by 1/count in float64 instead (a
+ * division costs several multiplications). Rounded to float32 the result is the same: the float64
+ * product is within 2^-52 (relative) of sum/count, and sum/count, with sum a float32 and count an
+ * integer below 2^27, never lies that close to a float32 rounding boundary (it would have to equal
+ * a 25-bit midpoint m, impossible as count*m then needs more than 24 bits, or differ from it by at
+ * least ulp(m)/2 / count).
  */
-function box1D(input: Float32Array, output: Float32Array, start: number, length: number, stride: number, window: number): void {
-  const half = Math.floor((window + 2) / 2);
+function box4(
+  input: Float32Array,
+  inAt: number,
+  output: Float32Array,
+  outAt: number,
+  length: number,
+  lane: number,
+  step: number,
+  window: number,
+): void {
+  const f = Math.fround;
+  const half = (window + 2) >> 1;
   const phase1 = half - 1;
   const phase2 = window - half + 1;
   const phase3 = length - window;
   const phase4 = half - 1;
-  let li = start;
-  let ri = start;
-  let oi = start;
-  let sum = 0;
+  const lane2 = 2 * lane;
+  const lane3 = 3 * lane;
+  let ri = inAt;
+  let li = inAt;
+  let oi = outAt;
   let count = 0;
-  for (let i = 0; i < phase1; i++) {
-    sum = Math.fround(sum + input[ri]!);
-    count++;
-    ri += stride;
-  }
-  for (let i = 0; i < phase2; i++) {
-    sum = Math.fround(sum + input[ri]!);
-    count++;
-    output[oi] = sum / count;
-    ri += stride;
-    oi += stride;
-  }
-  for (let i = 0; i < phase3; i++) {
-    sum = Math.fround(Math.fround(sum + input[ri]!) - input[li]!);
-    output[oi] = sum / count;
-    li += stride;
-    ri += stride;
-    oi += stride;
-  }
-  for (let i = 0; i < phase4; i++) {
-    sum = Math.fround(sum - input[li]!);
-    count--;
-    output[oi] = sum / count;
-    li += stride;
-    oi += stride;
-  }
-}
-
-export const PASSES = 2;
-
-/**
- * box1D along four rows at once. Each row's running sum is a chain of dependent float32 steps
- * whose latency, not arithmetic, bounds the speed; four independent chains side by side run about
- * three times faster. Same operations in the same order per row as box1D: same values.
- */
-function boxFourRows(input: Float32Array, output: Float32Array, firstRow: number, cols: number, window: number): void {
-  const half = Math.floor((window + 2) / 2);
-  const phase1 = half - 1;
-  const phase2 = window - half + 1;
-  const phase3 = cols - window;
-  const phase4 = half - 1;
-  const b0 = firstRow * cols;
-  const b1 = b0 + cols;
-  const b2 = b1 + cols;
-  const b3 = b2 + cols;
+  let inv = 0;
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
-  let ri = 0;
-  let li = 0;
-  let oi = 0;
-  let count = 0;
-  for (let i = 0; i < phase1; i++, ri++) {
-    s0 = Math.fround(s0 + input[b0 + ri]!);
-    s1 = Math.fround(s1 + input[b1 + ri]!);
-    s2 = Math.fround(s2 + input[b2 + ri]!);
-    s3 = Math.fround(s3 + input[b3 + ri]!);
+  for (let i = 0; i < phase1; i++, ri += step) {
+    s0 = f(s0 + input[ri]!);
+    s1 = f(s1 + input[ri + lane]!);
+    s2 = f(s2 + input[ri + lane2]!);
+    s3 = f(s3 + input[ri + lane3]!);
     count++;
   }
-  for (let i = 0; i < phase2; i++, ri++, oi++) {
-    s0 = Math.fround(s0 + input[b0 + ri]!);
-    s1 = Math.fround(s1 + input[b1 + ri]!);
-    s2 = Math.fround(s2 + input[b2 + ri]!);
-    s3 = Math.fround(s3 + input[b3 + ri]!);
-    count++;
-    output[b0 + oi] = s0 / count;
-    output[b1 + oi] = s1 / count;
-    output[b2 + oi] = s2 / count;
-    output[b3 + oi] = s3 / count;
+  for (let i = 0; i < phase2; i++, ri += step, oi += step) {
+    s0 = f(s0 + input[ri]!);
+    s1 = f(s1 + input[ri + lane]!);
+    s2 = f(s2 + input[ri + lane2]!);
+    s3 = f(s3 + input[ri + lane3]!);
+    inv = 1 / ++count;
+    output[oi] = s0 * inv;
+    output[oi + lane] = s1 * inv;
+    output[oi + lane2] = s2 * inv;
+    output[oi + lane3] = s3 * inv;
   }
-  for (let i = 0; i < phase3; i++, ri++, li++, oi++) {
-    s0 = Math.fround(Math.fround(s0 + input[b0 + ri]!) - input[b0 + li]!);
-    s1 = Math.fround(Math.fround(s1 + input[b1 + ri]!) - input[b1 + li]!);
-    s2 = Math.fround(Math.fround(s2 + input[b2 + ri]!) - input[b2 + li]!);
-    s3 = Math.fround(Math.fround(s3 + input[b3 + ri]!) - input[b3 + li]!);
-    output[b0 + oi] = s0 / count;
-    output[b1 + oi] = s1 / count;
-    output[b2 + oi] = s2 / count;
-    output[b3 + oi] = s3 / count;
+  for (let i = 0; i < phase3; i++, ri += step, li += step, oi += step) {
+    s0 = f(f(s0 + input[ri]!) - input[li]!);
+    s1 = f(f(s1 + input[ri + lane]!) - input[li + lane]!);
+    s2 = f(f(s2 + input[ri + lane2]!) - input[li + lane2]!);
+    s3 = f(f(s3 + input[ri + lane3]!) - input[li + lane3]!);
+    output[oi] = s0 * inv;
+    output[oi + lane] = s1 * inv;
+    output[oi + lane2] = s2 * inv;
+    output[oi + lane3] = s3 * inv;
   }
-  for (let i = 0; i < phase4; i++, li++, oi++) {
-    count--;
-    s0 = Math.fround(s0 - input[b0 + li]!);
-    s1 = Math.fround(s1 - input[b1 + li]!);
-    s2 = Math.fround(s2 - input[b2 + li]!);
-    s3 = Math.fround(s3 - input[b3 + li]!);
-    output[b0 + oi] = s0 / count;
-    output[b1 + oi] = s1 / count;
-    output[b2 + oi] = s2 / count;
-    output[b3 + oi] = s3 / count;
-  }
-}
-
-function boxAlongRows(input: Float32Array, output: Float32Array, rows: number, cols: number, window: number): void {
-  let i = 0;
-  for (; i + 4 <= rows; i += 4) boxFourRows(input, output, i, cols, window);
-  for (; i < rows; i++) box1D(input, output, i * cols, cols, 1, window);
-}
-
-let colSums = new Float32Array(0);
-
-/**
- * The column pass of box1D for the columns listed in `columns`, computed row by row (a sweep in
- * memory order instead of one strided walk per column: the same float operations per column, in
- * the same order, several times faster on large images).
- */
-function boxAlongCols(input: Float32Array, output: Float32Array, rows: number, cols: number, window: number, columns: Int32Array | null): void {
-  if (!columns) {
-    boxAlongAllCols(input, output, rows, cols, window);
-    return;
-  }
-  if (colSums.length < cols) colSums = new Float32Array(cols);
-  const sums = colSums;
-  const nc = columns.length;
-  for (let c = 0; c < nc; c++) sums[columns[c]!] = 0;
-  const half = Math.floor((window + 2) / 2);
-  const phase1 = half - 1;
-  const phase2 = window - half + 1;
-  const phase3 = rows - window;
-  const phase4 = half - 1;
-  let ri = 0;
-  let li = 0;
-  let oi = 0;
-  let count = 0;
-  for (let i = 0; i < phase1; i++, ri++) {
-    const r = ri * cols;
-    for (let c = 0; c < nc; c++) {
-      const j = columns[c]!;
-      sums[j] = sums[j]! + input[r + j]!;
-    }
-    count++;
-  }
-  for (let i = 0; i < phase2; i++, ri++, oi++) {
-    const r = ri * cols;
-    const o = oi * cols;
-    count++;
-    for (let c = 0; c < nc; c++) {
-      const j = columns[c]!;
-      const sum = Math.fround(sums[j]! + input[r + j]!);
-      sums[j] = sum;
-      output[o + j] = sum / count;
-    }
-  }
-  for (let i = 0; i < phase3; i++, ri++, li++, oi++) {
-    const r = ri * cols;
-    const l = li * cols;
-    const o = oi * cols;
-    for (let c = 0; c < nc; c++) {
-      const j = columns[c]!;
-      const sum = Math.fround(Math.fround(sums[j]! + input[r + j]!) - input[l + j]!);
-      sums[j] = sum;
-      output[o + j] = sum / count;
-    }
-  }
-  for (let i = 0; i < phase4; i++, li++, oi++) {
-    const l = li * cols;
-    const o = oi * cols;
-    count--;
-    for (let c = 0; c < nc; c++) {
-      const j = columns[c]!;
-      const sum = Math.fround(sums[j]! - input[l + j]!);
-      sums[j] = sum;
-      output[o + j] = sum / count;
-    }
-  }
-}
-
-/** boxAlongCols for every column: the same loops without the column indirection. */
-function boxAlongAllCols(input: Float32Array, output: Float32Array, rows: number, cols: number, window: number): void {
-  if (colSums.length < cols) colSums = new Float32Array(cols);
-  const sums = colSums;
-  sums.fill(0, 0, cols);
-  const half = Math.floor((window + 2) / 2);
-  const phase1 = half - 1;
-  const phase2 = window - half + 1;
-  const phase3 = rows - window;
-  const phase4 = half - 1;
-  let ri = 0;
-  let li = 0;
-  let oi = 0;
-  let count = 0;
-  for (let i = 0; i < phase1; i++, ri++) {
-    const r = ri * cols;
-    for (let j = 0; j < cols; j++) sums[j] = sums[j]! + input[r + j]!;
-    count++;
-  }
-  for (let i = 0; i < phase2; i++, ri++, oi++) {
-    const r = ri * cols;
-    const o = oi * cols;
-    count++;
-    for (let j = 0; j < cols; j++) {
-      const sum = Math.fround(sums[j]! + input[r + j]!);
-      sums[j] = sum;
-      output[o + j] = sum / count;
-    }
-  }
-  for (let i = 0; i < phase3; i++, ri++, li++, oi++) {
-    const r = ri * cols;
-    const l = li * cols;
-    const o = oi * cols;
-    for (let j = 0; j < cols; j++) {
-      const sum = Math.fround(Math.fround(sums[j]! + input[r + j]!) - input[l + j]!);
-      sums[j] = sum;
-      output[o + j] = sum / count;
-    }
-  }
-  for (let i = 0; i < phase4; i++, li++, oi++) {
-    const l = li * cols;
-    const o = oi * cols;
-    count--;
-    for (let j = 0; j < cols; j++) {
-      const sum = Math.fround(sums[j]! - input[l + j]!);
-      sums[j] = sum;
-      output[o + j] = sum / count;
-    }
+  for (let i = 0; i < phase4; i++, li += step, oi += step) {
+    s0 = f(s0 - input[li]!);
+    s1 = f(s1 - input[li + lane]!);
+    s2 = f(s2 - input[li + lane2]!);
+    s3 = f(s3 - input[li + lane3]!);
+    inv = 1 / --count;
+    output[oi] = s0 * inv;
+    output[oi + lane] = s1 * inv;
+    output[oi + lane2] = s2 * inv;
+    output[oi + lane3] = s3 * inv;
   }
 }
 
 /**
- * The reference's Jarosz filter (two passes of a box blur along rows then columns), then the 64x64
- * decimation at bin centres. A 64x64 input is taken as is when `direct64` (pdqHash256FromFloatLuma
- * does this; the dihedral variant does not and filters it with window 1). `a` holds the luma and is
- * used as scratch; `b` is scratch of the same size. Writes 64*64 values into out. The last column pass is computed only for the 64 columns
- * the decimation reads: the values it writes are the reference's, the others are never read.
+ * First index of each group of four among `size` lanes. The last group is moved back to end at
+ * `size` when size is not a multiple of 4: its overlapping lanes are recomputed to the same values.
+ * Every size here is at least 5 (smaller images are not hashed).
  */
-export function downscaleTo64(a: Float32Array, b: Float32Array, rows: number, cols: number, direct64: boolean, out: Float32Array): void {
+function groupStart(i: number, size: number): number {
+  return Math.min(i, size - 4);
+}
+
+/** Scratch space, kept between calls up to this many floats (8 MB); larger images get their own. */
+const RETAIN_FLOATS = 1 << 21;
+let pool = new Float32Array(0);
+
+function scratch(size: number): Float32Array {
+  if (pool.length >= size) return pool;
+  const buf = new Float32Array(size);
+  if (size <= RETAIN_FLOATS) pool = buf;
+  return buf;
+}
+
+/**
+ * The 64x64 luma the reference hashes: a 64x64 input as is when `direct64` (pdqHash256FromFloatLuma
+ * does this; the dihedral variant does not and filters it with window 1), otherwise two passes of a
+ * box filter along rows then columns (the reference's jaroszFilterFloat), then the value at each
+ * bin centre (decimateFloat). Writes 64*64 values into `out`. px must be at least 5x5.
+ */
+export function downscaleTo64(px: Pixels, direct64: boolean, out: Float32Array): void {
+  const rows = px.height;
+  const cols = px.width;
+  const grey = isGrey(px);
   if (direct64 && rows === 64 && cols === 64) {
-    out.set(a.subarray(0, 4096));
+    fillLuma(px, grey, 0, 64, out);
     return;
   }
-  const wAlongRows = jaroszWindow(cols, 64);
-  const wAlongCols = jaroszWindow(rows, 64);
-  const sampledRows = new Int32Array(64);
+  const n = rows * cols;
+  const buf = scratch(2 * n + 4 * cols + 2 * 64 * rows);
+  let at = 0;
+  const take = (size: number) => buf.subarray(at, (at += size));
+  const a = take(n);
+  const b = take(n);
+  const lumaRows = take(4 * cols);
+  const c = take(64 * rows);
+  const d = take(64 * rows);
+  const wRows = jaroszWindow(cols, 64); // window along each row
+  const wCols = jaroszWindow(rows, 64);
   const sampledCols = new Int32Array(64);
-  for (let i = 0; i < 64; i++) {
-    sampledRows[i] = Math.floor(((i + 0.5) * rows) / 64);
-    sampledCols[i] = Math.floor(((i + 0.5) * cols) / 64);
+  for (let j = 0; j < 64; j++) sampledCols[j] = Math.floor(((j + 0.5) * cols) / 64);
+
+  // Pass 1 along rows, four rows at a time, from the pixels: luma -> b.
+  for (let i = 0; i < rows; i += 4) {
+    const r = groupStart(i, rows);
+    fillLuma(px, grey, r, 4, lumaRows);
+    box4(lumaRows, 0, b, r * cols, cols, cols, 1, wRows);
   }
-  // Repeated sampled columns (images narrower than 64) are harmless: each is recomputed the same.
-  const lastColumns = Int32Array.from(new Set(sampledCols));
-  for (let pass = 0; pass < PASSES; pass++) {
-    boxAlongRows(a, b, rows, cols, wAlongRows);
-    boxAlongCols(b, a, rows, cols, wAlongCols, pass === PASSES - 1 ? lastColumns : null);
+  // Pass 1 along columns: b -> a.
+  for (let j = 0; j < cols; j += 4) box4(b, groupStart(j, cols), a, groupStart(j, cols), rows, 1, cols, wCols);
+  // Pass 2 along rows, keeping the 64 sampled columns: a -> c (rows x 64).
+  for (let i = 0; i < rows; i += 4) {
+    const r = groupStart(i, rows);
+    box4(a, r * cols, lumaRows, 0, cols, cols, 1, wRows);
+    for (let k = 0; k < 4; k++) {
+      for (let j = 0; j < 64; j++) c[(r + k) * 64 + j] = lumaRows[k * cols + sampledCols[j]!]!;
+    }
   }
+  // Pass 2 along columns on those 64: c -> d; then the sampled rows.
+  for (let j = 0; j < 64; j += 4) box4(c, j, d, j, rows, 1, 64, wCols);
   for (let i = 0; i < 64; i++) {
-    const r = sampledRows[i]! * cols;
-    for (let j = 0; j < 64; j++) out[i * 64 + j] = a[r + sampledCols[j]!]!;
+    const r = Math.floor(((i + 0.5) * rows) / 64);
+    out.set(d.subarray(r * 64, r * 64 + 64), i * 64);
   }
 }

@@ -2,6 +2,7 @@
 import browser from 'webextension-polyfill';
 import { BUILD } from '../shared/build';
 import { PROTOCOL_VERSION, type StatusView } from '../shared/messages';
+import { hashFromHex } from '../core/hash256';
 import { isHashableMediaUrl } from '../shared/x';
 import { addFeed, feedStatuses, removeFeed, setFeedEnabled, syncAll } from './feeds';
 import { matchHashes } from './matcher';
@@ -39,6 +40,12 @@ export const handlers: Handlers = {
       }
     }
     return { results };
+  },
+
+  async 'cs/match-hashes'({ hashes, quality }) {
+    const settings = await loadSettings();
+    const languages = [...(navigator.languages ?? []), navigator.language].filter(Boolean);
+    return { matches: await matchHashes(hashes.map(hashFromHex), quality, settings, languages) };
   },
 
   'ui/get-status': status,

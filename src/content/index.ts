@@ -9,9 +9,11 @@
 import { IS_TEST_BUILD } from '../shared/build';
 import { PROTOCOL_VERSION } from '../shared/messages';
 import { send } from '../shared/messaging';
-import { isXPageUrl, mediaKey, postOf } from '../shared/x';
+import { hashToHex } from '../core/hash256';
+import { isXPageUrl, mediaKey, postOf, type FoundMedia } from '../shared/x';
 import { mountNotice, type MountedNotice } from './notice/mount';
 import { Scanner } from './scanner';
+import { watchVideo } from './video';
 
 const COMPACT_BELOW_PX = 260;
 
@@ -35,8 +37,20 @@ async function start(): Promise<void> {
   const notices = new WeakMap<HTMLElement, MountedNotice>();
   const revealed = new Set<string>(); // media the reader chose to see: the choice sticks
   const dismissed = new Set<string>(); // "this post uses it correctly"
+  const watching = new WeakSet<HTMLVideoElement>();
   const scanner = new Scanner(document, {
     check: async (urls) => (await send('cs/match-media', { urls })).results,
+    unmatched(item: FoundMedia) {
+      // The poster did not match: the frames the reader plays still may.
+      const video = item.kind === 'video' || item.kind === 'gif' ? item.box.querySelector('video') : null;
+      if (!video || watching.has(video)) return;
+      watching.add(video);
+      watchVideo(video, async (frame) => {
+        const { matches } = await send('cs/match-hashes', { hashes: frame.hashes.map(hashToHex), quality: frame.quality });
+        if (matches.length && item.box.isConnected) this.show(item, matches);
+        return matches.length > 0;
+      });
+    },
     show(item, matches) {
       const match = matches[0]!;
       const post = postOf(item.box);

@@ -15,6 +15,8 @@ export interface ScannerHooks {
   check(urls: string[]): Promise<MediaResult[]>;
   /** A media item matched: show the notice (called again if X re-renders the item). */
   show(item: FoundMedia, matches: MatchView[]): void;
+  /** A media item was checked and did not match (a video may still match by its frames). */
+  unmatched?(item: FoundMedia): void;
 }
 
 const BATCH = 6;
@@ -67,6 +69,8 @@ export class Scanner {
       }
       this.itemOf.set(item.box, item);
       this.watched.add(item.box);
+      // A box whose media changed in place (X swaps src): observe afresh for a new visibility callback.
+      if (known) this.visibility.unobserve(item.box);
       this.visibility.observe(item.box);
     }
   }
@@ -90,6 +94,7 @@ export class Scanner {
       const known = this.results.get(key);
       if (Array.isArray(known)) {
         if (known.length) this.hooks.show(item, known);
+        else this.hooks.unmatched?.(item);
         continue;
       }
       this.waiting.set(key, [...(this.waiting.get(key) ?? []).filter((x) => x.box.isConnected), item]);
@@ -118,7 +123,11 @@ export class Scanner {
         // A failed check (network, decode) is not cached: it is tried again when seen again.
         if (r.error) this.results.delete(key);
         else this.results.set(key, r.matches);
-        if (r.matches.length) for (const item of this.waiting.get(key) ?? []) if (item.box.isConnected) this.hooks.show(item, r.matches);
+        for (const item of this.waiting.get(key) ?? []) {
+          if (!item.box.isConnected) continue;
+          if (r.matches.length) this.hooks.show(item, r.matches);
+          else if (!r.error) this.hooks.unmatched?.(item);
+        }
         this.waiting.delete(key);
       }
     } catch (e) {

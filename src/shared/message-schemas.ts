@@ -12,6 +12,11 @@ export const requestSchemas = {
   'cs/hello': v.strictObject({ protocol: v.pipe(v.number(), v.integer()), page: url }),
   /** The media URLs of posts near the viewport: hash them (background fetch) and look them up. */
   'cs/match-media': v.strictObject({ urls: v.pipe(v.array(url), v.minLength(1), v.maxLength(24)) }),
+  /** The 8 dihedral PDQ hashes of a video frame the reader is playing (hashed in the content script). */
+  'cs/match-hashes': v.strictObject({
+    hashes: v.pipe(v.array(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))), v.length(8)),
+    quality: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)),
+  }),
   /** Popup/options: everything they render, from stored state only (no network). */
   'ui/get-status': v.strictObject({}),
   /** Popup/options: turn the extension on or off everywhere. */

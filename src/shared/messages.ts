@@ -78,6 +78,7 @@ export interface MediaResult {
 export interface ResponseMap {
   'cs/hello': { enabled: boolean; version: string; protocol: number };
   'cs/match-media': { results: MediaResult[] };
+  'cs/match-hashes': { matches: MatchView[] };
   'ui/get-status': StatusView;
   'ui/set-enabled': { enabled: boolean };
   'ui/sync-now': StatusView;

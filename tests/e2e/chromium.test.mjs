@@ -3,6 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { HANDSHAKE_ATTR, chromiumPath, launchChromium, missingPrerequisite } from './helpers/browsers.mjs';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generatedMedia } from './helpers/media.mjs';
 import { startFeedServer } from './helpers/feed-server.mjs';
 import { startFixtureServer } from './helpers/server.mjs';
 import { feedStatus, protocolProbe, readHandshake } from './helpers/checks.mjs';
@@ -201,6 +206,38 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await page.goto(server.url('home-rtl'));
     await page.locator('[data-already-debunked="notice"]').first().waitFor({ timeout: 15_000 });
     assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
+    await page.close();
+  });
+
+  test('video frames: a clip whose poster matches nothing is recognised from the frames the reader plays', async () => {
+    // A 3-second clip made of the debunked footage (the demo feed's keyframe), served same-origin
+    // like X's MediaSource video, with an unrelated poster.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-clip-'));
+    fs.writeFileSync(path.join(dir, 'frame.jpg'), (await generatedMedia('/amplify_video_thumb/1861000000000000101/img/KimMoscowClip.jpg', new URLSearchParams())).bytes);
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-i', path.join(dir, 'frame.jpg'), '-t', '3', '-r', '10', '-vf', 'scale=640:-2', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', path.join(dir, 'clip.mp4')]);
+    server.setAsset('/clip.mp4', fs.readFileSync(path.join(dir, 'clip.mp4')), 'video/mp4');
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 1400 });
+    await page.goto(server.url('home'));
+    await page.waitForSelector('[data-already-debunked="notice"]', { timeout: 15_000 });
+    // Turn the GIF post's player into a playable clip of the debunked footage, with an unrelated poster.
+    await page.evaluate((posterOrigin) => {
+      const video = document.querySelector('a[href="/gifmaster/status/1861000000000000005"]').closest('article').querySelector('video');
+      video.removeAttribute('src');
+      video.setAttribute('poster', `${posterOrigin}/ext_tw_video_thumb/1/pu/img/UnrelatedPoster.jpg`);
+      video.src = '/clip.mp4';
+      video.muted = true;
+      video.loop = true;
+    }, server.mediaOrigin);
+    const gifPost = page.locator('article:has(a[href="/gifmaster/status/1861000000000000005"])');
+    await page.waitForTimeout(1500); // the new poster is checked: no match
+    assert.equal(await gifPost.locator('[data-already-debunked="notice"]').count(), 0);
+    await gifPost.locator('video').evaluate((v) => v.play());
+    await gifPost.locator('[data-already-debunked="notice"]').waitFor({ timeout: 15_000 });
+    const text = await gifPost.locator('[data-already-debunked="notice"]').evaluate((h) => h.shadowRoot.textContent);
+    assert.match(text, /Vladivostok/);
     await page.close();
   });
 

@@ -121,15 +121,16 @@ export function jaroszWindow(oldSize: number, newSize: number): number {
  * least ulp(m)/2 / count).
  */
 function box4(
-  input: Float32Array,
+  buf: Float32Array,
   inAt: number,
-  output: Float32Array,
   outAt: number,
   length: number,
   lane: number,
   step: number,
   window: number,
 ): void {
+  const input = buf;
+  const output = buf;
   const f = Math.fround;
   const half = (window + 2) >> 1;
   const phase1 = half - 1;
@@ -165,16 +166,20 @@ function box4(
     output[oi + lane2] = s2 * inv;
     output[oi + lane3] = s3 * inv;
   }
-  for (let i = 0; i < phase3; i++, ri += step, li += step, oi += step) {
-    s0 = f(f(s0 + input[ri]!) - input[li]!);
-    s1 = f(f(s1 + input[ri + lane]!) - input[li + lane]!);
-    s2 = f(f(s2 + input[ri + lane2]!) - input[li + lane2]!);
-    s3 = f(f(s3 + input[ri + lane3]!) - input[li + lane3]!);
-    output[oi] = s0 * inv;
-    output[oi + lane] = s1 * inv;
-    output[oi + lane2] = s2 * inv;
-    output[oi + lane3] = s3 * inv;
+  const back = ri - li;
+  const ahead = oi - ri;
+  for (const end = ri + phase3 * step; ri !== end; ri += step) {
+    s0 = f(f(s0 + buf[ri]!) - buf[ri - back]!);
+    s1 = f(f(s1 + buf[ri + lane]!) - buf[ri + lane - back]!);
+    s2 = f(f(s2 + buf[ri + lane2]!) - buf[ri + lane2 - back]!);
+    s3 = f(f(s3 + buf[ri + lane3]!) - buf[ri + lane3 - back]!);
+    buf[ri + ahead] = s0 * inv;
+    buf[ri + ahead + lane] = s1 * inv;
+    buf[ri + ahead + lane2] = s2 * inv;
+    buf[ri + ahead + lane3] = s3 * inv;
   }
+  li = ri - back;
+  oi = ri + ahead;
   for (let i = 0; i < phase4; i++, li += step, oi += step) {
     s0 = f(s0 - input[li]!);
     s1 = f(s1 - input[li + lane]!);
@@ -224,38 +229,37 @@ export function downscaleTo64(px: Pixels, direct64: boolean, out: Float32Array):
   }
   const n = rows * cols;
   const buf = scratch(2 * n + 4 * cols + 2 * 64 * rows);
-  let at = 0;
-  const take = (size: number) => buf.subarray(at, (at += size));
-  const a = take(n);
-  const b = take(n);
-  const lumaRows = take(4 * cols);
-  const c = take(64 * rows);
-  const d = take(64 * rows);
+  const a = 0;
+  const b = n;
+  const lumaRows = 2 * n;
+  const c = lumaRows + 4 * cols;
+  const d = c + 64 * rows;
   const wRows = jaroszWindow(cols, 64); // window along each row
   const wCols = jaroszWindow(rows, 64);
   const sampledCols = new Int32Array(64);
   for (let j = 0; j < 64; j++) sampledCols[j] = Math.floor(((j + 0.5) * cols) / 64);
 
   // Pass 1 along rows, four rows at a time, from the pixels: luma -> b.
+  const luma = buf.subarray(lumaRows, lumaRows + 4 * cols);
   for (let i = 0; i < rows; i += 4) {
     const r = groupStart(i, rows);
-    fillLuma(px, grey, r, 4, lumaRows);
-    box4(lumaRows, 0, b, r * cols, cols, cols, 1, wRows);
+    fillLuma(px, grey, r, 4, luma);
+    box4(buf, lumaRows, b + r * cols, cols, cols, 1, wRows);
   }
   // Pass 1 along columns: b -> a.
-  for (let j = 0; j < cols; j += 4) box4(b, groupStart(j, cols), a, groupStart(j, cols), rows, 1, cols, wCols);
+  for (let j = 0; j < cols; j += 4) box4(buf, b + groupStart(j, cols), a + groupStart(j, cols), rows, 1, cols, wCols);
   // Pass 2 along rows, keeping the 64 sampled columns: a -> c (rows x 64).
   for (let i = 0; i < rows; i += 4) {
     const r = groupStart(i, rows);
-    box4(a, r * cols, lumaRows, 0, cols, cols, 1, wRows);
+    box4(buf, a + r * cols, lumaRows, cols, cols, 1, wRows);
     for (let k = 0; k < 4; k++) {
-      for (let j = 0; j < 64; j++) c[(r + k) * 64 + j] = lumaRows[k * cols + sampledCols[j]!]!;
+      for (let j = 0; j < 64; j++) buf[c + (r + k) * 64 + j] = buf[lumaRows + k * cols + sampledCols[j]!]!;
     }
   }
   // Pass 2 along columns on those 64: c -> d; then the sampled rows.
-  for (let j = 0; j < 64; j += 4) box4(c, j, d, j, rows, 1, 64, wCols);
+  for (let j = 0; j < 64; j += 4) box4(buf, c + j, d + j, rows, 1, 64, wCols);
   for (let i = 0; i < 64; i++) {
     const r = Math.floor(((i + 0.5) * rows) / 64);
-    out.set(d.subarray(r * 64, r * 64 + 64), i * 64);
+    out.set(buf.subarray(d + r * 64, d + r * 64 + 64), i * 64);
   }
 }

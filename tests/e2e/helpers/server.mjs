@@ -49,8 +49,14 @@ export async function startFixtureServer({ onRequest } = {}) {
   });
   const mediaOrigin = `http://127.0.0.1:${media.address().port}`;
 
+  const assets = new Map(); // page-origin files a test adds (e.g. a playable video)
   const pages = await listen((req, res) => {
     const url = new URL(req.url, 'http://page.local');
+    const asset = assets.get(url.pathname);
+    if (asset) {
+      res.writeHead(200, { 'content-type': asset.type, 'content-length': asset.bytes.length }).end(asset.bytes);
+      return;
+    }
     const file = pageFile(url.pathname);
     const full = file && path.join(FIXTURES, file);
     if (!full || !fs.existsSync(full)) {
@@ -71,6 +77,8 @@ export async function startFixtureServer({ onRequest } = {}) {
     requests,
     url: (name = 'home', query = '') => `${pageOrigin}/${name}${query ? `?${query}` : ''}`,
     mediaUrl: (p) => `${mediaOrigin}${p}`,
+    /** Serve these bytes at this path of the page origin (same-origin, like X's MSE video). */
+    setAsset: (p, bytes, type) => assets.set(p, { bytes, type }),
     /** Serve these bytes at this media path (e.g. a known debunked photo). */
     setMedia: (p, bytes, type = 'image/jpeg') => custom.set(p, { bytes, type }),
     close: () =>

@@ -1,0 +1,69 @@
+/**
+ * Frames of a video the reader plays, matched against the feeds' keyframe hashes.
+ *
+ * Only while the reader plays it (X autoplays muted in view; we never start playback), about once a
+ * second, until a frame matches or the video pauses. X's videos are MediaSource `blob:` streams,
+ * which a content script may draw; a cross-origin file without CORS taints the canvas, and then we
+ * stop trying and rely on the poster. Hashing happens here (PDQ from the core, a few ms on a
+ * 256 px frame); only the hashes go to the background, never the pixels.
+ */
+import { pdqHashDihedral } from '../core/pdq';
+
+export interface FrameHashes {
+  hashes: Uint16Array[];
+  quality: number;
+  t: number;
+}
+
+const SAMPLE_EVERY_MS = 1000;
+const FRAME_MAX_SIDE = 256;
+
+/**
+ * Watches one <video>. `onFrame` returns true when the frame matched (sampling then stops for
+ * good). Returns a function that stops watching.
+ */
+export function watchVideo(video: HTMLVideoElement, onFrame: (f: FrameHashes) => Promise<boolean>): () => void {
+  let last = -Infinity;
+  let busy = false;
+  let done = false;
+  let canvas: OffscreenCanvas | null = null;
+
+  const sample = async () => {
+    if (done || busy || video.paused || video.readyState < 2 || !video.videoWidth) return;
+    const now = performance.now();
+    if (now - last < SAMPLE_EVERY_MS) return;
+    last = now;
+    const scale = Math.min(1, FRAME_MAX_SIDE / Math.max(video.videoWidth, video.videoHeight));
+    const w = Math.max(1, Math.round(video.videoWidth * scale));
+    const h = Math.max(1, Math.round(video.videoHeight * scale));
+    canvas ??= new OffscreenCanvas(w, h);
+    canvas.width = w;
+    canvas.height = h;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) return;
+    let data: ImageData;
+    try {
+      ctx.drawImage(video, 0, 0, w, h);
+      data = ctx.getImageData(0, 0, w, h);
+    } catch {
+      stop(); // tainted (a cross-origin file without CORS): the poster is all we can match
+      return;
+    }
+    busy = true;
+    try {
+      const { hashes, quality } = pdqHashDihedral({ data: data.data, width: w, height: h, channels: 4 });
+      if (await onFrame({ hashes, quality, t: video.currentTime })) stop();
+    } finally {
+      busy = false;
+    }
+  };
+  const onTime = () => void sample();
+  video.addEventListener('timeupdate', onTime);
+  video.addEventListener('playing', onTime);
+  function stop() {
+    done = true;
+    video.removeEventListener('timeupdate', onTime);
+    video.removeEventListener('playing', onTime);
+  }
+  return stop;
+}

@@ -18,7 +18,7 @@ async function status(): Promise<StatusView> {
 export const handlers: Handlers = {
   async 'cs/hello'() {
     const settings = await loadSettings();
-    return { enabled: settings.enabled, version: BUILD.version, protocol: PROTOCOL_VERSION };
+    return { enabled: settings.enabled, version: BUILD.version, protocol: PROTOCOL_VERSION, displayMode: settings.displayMode };
   },
 
   async 'cs/match-media'({ urls }) {
@@ -54,6 +54,11 @@ export const handlers: Handlers = {
     const settings = await updateSettings((s) => ({ ...s, enabled }));
     await browser.action.setBadgeText({ text: settings.enabled ? '' : browser.i18n.getMessage('badgeOff') });
     return { enabled: settings.enabled };
+  },
+
+  async 'ui/set-display-mode'({ mode }) {
+    await updateSettings((s) => ({ ...s, displayMode: mode }));
+    return status();
   },
 
   async 'ui/sync-now'() {

@@ -6,14 +6,14 @@
 import * as v from 'valibot';
 import browser from 'webextension-polyfill';
 import { BUILD } from '../shared/build';
-import { SETTINGS_KEY, defaultSettings, settingsSchema, type Settings } from '../shared/settings';
+import { SETTINGS_KEY, defaultSettings, migrateSettings, settingsSchema, type Settings } from '../shared/settings';
 
 const schema = settingsSchema(BUILD.testHosts);
 
 export async function loadSettings(): Promise<Settings> {
   const stored = (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY];
   if (stored === undefined) return defaultSettings(BUILD.defaultFeeds);
-  const parsed = v.safeParse(schema, stored);
+  const parsed = v.safeParse(schema, migrateSettings(stored));
   if (parsed.success) return parsed.output;
   console.warn('[already-debunked] stored settings are invalid, using defaults:', parsed.issues[0].message);
   return defaultSettings(BUILD.defaultFeeds);

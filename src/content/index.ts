@@ -58,7 +58,7 @@ async function start(): Promise<void> {
       if (dismissed.has(postKey)) return;
       const props = {
         match,
-        mode: 'blur' as const,
+        mode: hello.displayMode,
         compact: item.box.getBoundingClientRect().width < COMPACT_BELOW_PX,
         revealed: revealed.has(mediaKey(item.url)),
         onReveal: (on: boolean) => {

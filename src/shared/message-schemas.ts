@@ -21,6 +21,8 @@ export const requestSchemas = {
   'ui/get-status': v.strictObject({}),
   /** Popup/options: turn the extension on or off everywhere. */
   'ui/set-enabled': v.strictObject({ enabled: v.boolean() }),
+  /** Options: blur matched media, or show a banner only. */
+  'ui/set-display-mode': v.strictObject({ mode: v.picklist(['blur', 'banner']) }),
   /** Popup/options: sync every enabled feed now. */
   'ui/sync-now': v.strictObject({}),
   /** Options: subscribe to a feed (the page has asked for its host permission first). The

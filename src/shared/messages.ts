@@ -76,11 +76,12 @@ export interface MediaResult {
 }
 
 export interface ResponseMap {
-  'cs/hello': { enabled: boolean; version: string; protocol: number };
+  'cs/hello': { enabled: boolean; version: string; protocol: number; displayMode: 'blur' | 'banner' };
   'cs/match-media': { results: MediaResult[] };
   'cs/match-hashes': { matches: MatchView[] };
   'ui/get-status': StatusView;
   'ui/set-enabled': { enabled: boolean };
+  'ui/set-display-mode': StatusView;
   'ui/sync-now': StatusView;
   'ui/add-feed': StatusView;
   'ui/remove-feed': StatusView;

@@ -1,13 +1,15 @@
 /**
  * The reader's settings: type, defaults, validation. Stored by the background in
  * storage.local under SETTINGS_KEY; pages read them through the protocol.
- * Versioned: a stored object that fails validation is replaced by defaults (keeping what is valid
- * is the job of a migration step when schemaVersion grows).
+ * Versioned: settings of an older schemaVersion are migrated step by step (migrateSettings); a
+ * stored object that still fails validation is replaced by defaults.
  */
 import * as v from 'valibot';
 
 export const SETTINGS_KEY = 'settings';
-export const SETTINGS_SCHEMA_VERSION = 1;
+export const SETTINGS_SCHEMA_VERSION = 2;
+export const DISPLAY_MODES = ['blur', 'banner'] as const;
+export type DisplayMode = (typeof DISPLAY_MODES)[number];
 const MAX_SUBSCRIPTIONS = 50;
 
 /** https only; plain http only to a test host (loopback, test builds only: see BuildInfo.testHosts). */
@@ -44,13 +46,26 @@ export function settingsSchema(testHosts: readonly string[]) {
   return v.strictObject({
     schemaVersion: v.literal(SETTINGS_SCHEMA_VERSION),
     enabled: v.boolean(),
+    /** blur: matched media is blurred until the reader chooses to see it; banner: a banner only. */
+    displayMode: v.picklist(DISPLAY_MODES),
     subscriptions: v.pipe(v.array(subscriptionSchema(testHosts)), v.maxLength(MAX_SUBSCRIPTIONS)),
   });
+}
+
+/**
+ * Brings settings stored by an older version up to this one, one step per version. Unknown or
+ * newer shapes are returned as they are (validation then decides).
+ */
+export function migrateSettings(stored: unknown): unknown {
+  if (typeof stored !== 'object' || stored === null) return stored;
+  let s = stored as Record<string, unknown>;
+  if (s.schemaVersion === 1) s = { ...s, schemaVersion: 2, displayMode: 'blur' }; // 1 → 2: display mode
+  return s;
 }
 export type Settings = v.InferOutput<ReturnType<typeof settingsSchema>>;
 
 export function defaultSettings(defaultFeeds: FeedSubscription[]): Settings {
-  return { schemaVersion: SETTINGS_SCHEMA_VERSION, enabled: true, subscriptions: defaultFeeds };
+  return { schemaVersion: SETTINGS_SCHEMA_VERSION, enabled: true, displayMode: 'blur', subscriptions: defaultFeeds };
 }
 
 /**

@@ -178,6 +178,22 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await page.close();
   });
 
+  test('banner-only mode (options page): the notice no longer blurs the media', async () => {
+    const options = await ext.context.newPage();
+    await options.goto(ext.extensionUrl('options/index.html'));
+    await options.locator('[data-testid="display-banner"]').check();
+    await options.waitForSelector('[data-testid="display-banner"]:checked');
+    const page = await ext.context.newPage();
+    await page.goto(server.url('home'));
+    const host = page.locator('article:has(a[href="/newsdesk_fx/status/1861000000000000001"]) [data-already-debunked="notice"]');
+    await host.waitFor({ timeout: 15_000 });
+    assert.equal(await host.evaluate((h) => !!h.shadowRoot.querySelector('.veil.blurred')), false);
+    assert.equal(await host.evaluate((h) => !!h.shadowRoot.querySelector('.card')), true);
+    await options.locator('[data-testid="display-blur"]').check(); // back to the default
+    await options.waitForSelector('[data-testid="display-blur"]:checked');
+    await Promise.all([page.close(), options.close()]);
+  });
+
   test('notices follow the theme, work on a right-to-left page, and come back at once when X re-creates a post', async () => {
     const page = await ext.context.newPage();
     await page.setViewportSize({ width: 1280, height: 2400 });

@@ -109,8 +109,9 @@ export function jaroszWindow(oldSize: number, newSize: number): number {
 }
 
 /**
- * The reference's box1DFloat on four lanes at once. Lane k reads input[inAt + k*lane + t*step] for
- * t = 0 .. length-1 and writes output[outAt + k*lane + t*step]. The window grows at the start and
+ * The reference's box1DFloat on four lanes at once, within one array (the scratch pool: V8 then
+ * re-checks one array per loop turn, not two). Lane k reads buf[inAt + k*lane + t*step] for
+ * t = 0 .. length-1 and writes buf[outAt + k*lane + t*step]. The window grows at the start and
  * shrinks at the end, so each output is the mean of the values it covers.
  *
  * The reference divides the float32 sum by the count; we multiply by 1/count in float64 instead (a
@@ -120,55 +121,39 @@ export function jaroszWindow(oldSize: number, newSize: number): number {
  * a 25-bit midpoint m, impossible as count*m then needs more than 24 bits, or differ from it by at
  * least ulp(m)/2 / count).
  */
-function box4(
-  buf: Float32Array,
-  inAt: number,
-  outAt: number,
-  length: number,
-  lane: number,
-  step: number,
-  window: number,
-): void {
-  const input = buf;
-  const output = buf;
+function box4(buf: Float32Array, inAt: number, outAt: number, length: number, lane: number, step: number, window: number): void {
   const f = Math.fround;
   const half = (window + 2) >> 1;
-  const phase1 = half - 1;
-  const phase2 = window - half + 1;
-  const phase3 = length - window;
-  const phase4 = half - 1;
   const lane2 = 2 * lane;
   const lane3 = 3 * lane;
-  let ri = inAt;
-  let li = inAt;
-  let oi = outAt;
+  let ri = inAt; // next value to add
   let count = 0;
   let inv = 0;
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
-  for (let i = 0; i < phase1; i++, ri += step) {
-    s0 = f(s0 + input[ri]!);
-    s1 = f(s1 + input[ri + lane]!);
-    s2 = f(s2 + input[ri + lane2]!);
-    s3 = f(s3 + input[ri + lane3]!);
+  for (let i = 0; i < half - 1; i++, ri += step) {
+    s0 = f(s0 + buf[ri]!);
+    s1 = f(s1 + buf[ri + lane]!);
+    s2 = f(s2 + buf[ri + lane2]!);
+    s3 = f(s3 + buf[ri + lane3]!);
     count++;
   }
-  for (let i = 0; i < phase2; i++, ri += step, oi += step) {
-    s0 = f(s0 + input[ri]!);
-    s1 = f(s1 + input[ri + lane]!);
-    s2 = f(s2 + input[ri + lane2]!);
-    s3 = f(s3 + input[ri + lane3]!);
+  const ahead = outAt - inAt - (half - 1) * step; // output index - ri, from here on
+  for (let i = 0; i < window - half + 1; i++, ri += step) {
+    s0 = f(s0 + buf[ri]!);
+    s1 = f(s1 + buf[ri + lane]!);
+    s2 = f(s2 + buf[ri + lane2]!);
+    s3 = f(s3 + buf[ri + lane3]!);
     inv = 1 / ++count;
-    output[oi] = s0 * inv;
-    output[oi + lane] = s1 * inv;
-    output[oi + lane2] = s2 * inv;
-    output[oi + lane3] = s3 * inv;
+    buf[ri + ahead] = s0 * inv;
+    buf[ri + ahead + lane] = s1 * inv;
+    buf[ri + ahead + lane2] = s2 * inv;
+    buf[ri + ahead + lane3] = s3 * inv;
   }
-  const back = ri - li;
-  const ahead = oi - ri;
-  for (const end = ri + phase3 * step; ri !== end; ri += step) {
+  const back = window * step; // ri - the value to subtract
+  for (const end = inAt + length * step; ri < end; ri += step) {
     s0 = f(f(s0 + buf[ri]!) - buf[ri - back]!);
     s1 = f(f(s1 + buf[ri + lane]!) - buf[ri + lane - back]!);
     s2 = f(f(s2 + buf[ri + lane2]!) - buf[ri + lane2 - back]!);
@@ -178,18 +163,16 @@ function box4(
     buf[ri + ahead + lane2] = s2 * inv;
     buf[ri + ahead + lane3] = s3 * inv;
   }
-  li = ri - back;
-  oi = ri + ahead;
-  for (let i = 0; i < phase4; i++, li += step, oi += step) {
-    s0 = f(s0 - input[li]!);
-    s1 = f(s1 - input[li + lane]!);
-    s2 = f(s2 - input[li + lane2]!);
-    s3 = f(s3 - input[li + lane3]!);
+  for (let i = 0; i < half - 1; i++, ri += step) {
+    s0 = f(s0 - buf[ri - back]!);
+    s1 = f(s1 - buf[ri + lane - back]!);
+    s2 = f(s2 - buf[ri + lane2 - back]!);
+    s3 = f(s3 - buf[ri + lane3 - back]!);
     inv = 1 / --count;
-    output[oi] = s0 * inv;
-    output[oi + lane] = s1 * inv;
-    output[oi + lane2] = s2 * inv;
-    output[oi + lane3] = s3 * inv;
+    buf[ri + ahead] = s0 * inv;
+    buf[ri + ahead + lane] = s1 * inv;
+    buf[ri + ahead + lane2] = s2 * inv;
+    buf[ri + ahead + lane3] = s3 * inv;
   }
 }
 

@@ -28,6 +28,25 @@ export function Options() {
             }}
           />
           <p class="muted">{t('optionsPrivacy')}</p>
+          <h2 id="display-heading">{t('optionsDisplay')}</h2>
+          <div role="radiogroup" aria-labelledby="display-heading">
+            {(['blur', 'banner'] as const).map((mode) => (
+              <label class="toggle" key={mode}>
+                <input
+                  type="radio"
+                  name="display"
+                  value={mode}
+                  data-testid={`display-${mode}`}
+                  checked={loaded.status.settings.displayMode === mode}
+                  onChange={async () => {
+                    await send('ui/set-display-mode', { mode });
+                    await reload();
+                  }}
+                />
+                <span>{t(mode === 'blur' ? 'optionsDisplayBlur' : 'optionsDisplayBanner')}</span>
+              </label>
+            ))}
+          </div>
           <h2>{t('feedsHeading')}</h2>
           <FeedList feeds={loaded.status.feeds} />
           <footer data-testid="version">{t('versionLabel', loaded.status.version)}</footer>

@@ -13,13 +13,14 @@ async function notUsed(): Promise<never> {
 
 function handlers(): Handlers {
   return {
-    'cs/hello': vi.fn(async () => ({ enabled: true, version: '1.2.3', protocol: 1 })),
+    'cs/hello': vi.fn(async () => ({ enabled: true, version: '1.2.3', protocol: 1, displayMode: 'blur' as const })),
     'ui/get-status': vi.fn(async () => {
       throw new Error('storage exploded');
     }),
     'ui/set-enabled': vi.fn(async ({ enabled }) => ({ enabled })),
     'cs/match-media': vi.fn(notUsed),
     'cs/match-hashes': vi.fn(notUsed),
+    'ui/set-display-mode': vi.fn(notUsed),
     'ui/sync-now': vi.fn(notUsed),
     'ui/add-feed': vi.fn(notUsed),
     'ui/remove-feed': vi.fn(notUsed),

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { defaultSettings, isAllowedFeedUrl, parseDefaultFeeds, settingsSchema } from '../../../src/shared/settings';
+import { defaultSettings, isAllowedFeedUrl, migrateSettings, parseDefaultFeeds, settingsSchema } from '../../../src/shared/settings';
 
 const KEY = 'MCowBQYDK2VwAyEAbWFkZS11cC1rZXktZm9yLXRlc3Q='.slice(0, 43) + '=';
 const LOOPBACK = ['127.0.0.1', 'localhost'];
@@ -49,6 +49,20 @@ describe('settings', () => {
   });
   it('rejects unknown fields and wrong versions', () => {
     expect(v.safeParse(settingsSchema([]), { ...defaultSettings([]), extra: 1 }).success).toBe(false);
-    expect(v.safeParse(settingsSchema([]), { ...defaultSettings([]), schemaVersion: 2 }).success).toBe(false);
+    expect(v.safeParse(settingsSchema([]), { ...defaultSettings([]), schemaVersion: 3 }).success).toBe(false);
+    expect(v.safeParse(settingsSchema([]), { ...defaultSettings([]), displayMode: 'hidden' }).success).toBe(false);
+  });
+});
+
+describe('settings migrations', () => {
+  it('brings version-1 settings to version 2 (display mode blur), keeping everything else', () => {
+    const v1 = { schemaVersion: 1, enabled: false, subscriptions: [{ name: 'A', url: 'https://f.example/i.json', publicKey: KEY, enabled: true }] };
+    const migrated = v.parse(settingsSchema([]), migrateSettings(v1));
+    expect(migrated).toEqual({ ...v1, schemaVersion: 2, displayMode: 'blur' });
+  });
+  it('leaves current and unknown shapes to validation', () => {
+    const current = defaultSettings([]);
+    expect(migrateSettings(current)).toBe(current);
+    expect(migrateSettings(null)).toBeNull();
   });
 });

@@ -212,10 +212,11 @@ export function downscaleTo64(px: Pixels, direct64: boolean, out: Float32Array):
   }
   const n = rows * cols;
   const buf = scratch(2 * n + 4 * cols + 2 * 64 * rows);
+  // Offsets in buf: two rows x cols planes, four rows of scratch, two rows x 64 planes.
   const a = 0;
   const b = n;
-  const lumaRows = 2 * n;
-  const c = lumaRows + 4 * cols;
+  const four = 2 * n;
+  const c = four + 4 * cols;
   const d = c + 64 * rows;
   const wRows = jaroszWindow(cols, 64); // window along each row
   const wCols = jaroszWindow(rows, 64);
@@ -223,20 +224,20 @@ export function downscaleTo64(px: Pixels, direct64: boolean, out: Float32Array):
   for (let j = 0; j < 64; j++) sampledCols[j] = Math.floor(((j + 0.5) * cols) / 64);
 
   // Pass 1 along rows, four rows at a time, from the pixels: luma -> b.
-  const luma = buf.subarray(lumaRows, lumaRows + 4 * cols);
+  const luma = buf.subarray(four, four + 4 * cols);
   for (let i = 0; i < rows; i += 4) {
     const r = groupStart(i, rows);
     fillLuma(px, grey, r, 4, luma);
-    box4(buf, lumaRows, b + r * cols, cols, cols, 1, wRows);
+    box4(buf, four, b + r * cols, cols, cols, 1, wRows);
   }
   // Pass 1 along columns: b -> a.
   for (let j = 0; j < cols; j += 4) box4(buf, b + groupStart(j, cols), a + groupStart(j, cols), rows, 1, cols, wCols);
   // Pass 2 along rows, keeping the 64 sampled columns: a -> c (rows x 64).
   for (let i = 0; i < rows; i += 4) {
     const r = groupStart(i, rows);
-    box4(buf, a + r * cols, lumaRows, cols, cols, 1, wRows);
+    box4(buf, a + r * cols, four, cols, cols, 1, wRows);
     for (let k = 0; k < 4; k++) {
-      for (let j = 0; j < 64; j++) buf[c + (r + k) * 64 + j] = buf[lumaRows + k * cols + sampledCols[j]!]!;
+      for (let j = 0; j < 64; j++) buf[c + (r + k) * 64 + j] = buf[four + k * cols + sampledCols[j]!]!;
     }
   }
   // Pass 2 along columns on those 64: c -> d; then the sampled rows.

@@ -5,6 +5,11 @@
  * ../hash256.ts), so lists from the hash-sharing ecosystem interoperate. Pure: runs in a service
  * worker, an event page, node and a Web Worker alike. Scratch buffers are reused between calls
  * (nothing here is async, so calls never interleave).
+ *
+ * Hashes equal the reference CLI's (pdq-photo-hasher) for the same pixels. The CLI first shrinks a
+ * file larger than 512 px to 512x512 (referenceCliResize); callers who want its hashes of such files
+ * bit for bit do the same; the full image's hash differs from it by a few bits (2 to 10 on the
+ * reference's test photos), well within the match distance.
  */
 import { emptyHash, type Hash256 } from '../hash256';
 import { dct64To16, dihedralDct, quality64, thresholdToHash } from './dct';
@@ -31,12 +36,11 @@ const buf16x64 = new Float32Array(16 * 64);
 const dct16 = new Float32Array(256);
 const dctMoved = new Float32Array(256);
 
-/** Fills buf64 and dct16; returns the quality, or -1 if the image is too small to hash. */
-function analyse(px: Pixels, direct64: boolean): number {
+/** Fills buf64; returns the quality, or -1 if the image is too small to hash. */
+function downscale(px: Pixels, direct64: boolean): number {
   checkPixels(px);
   if (px.width < MIN_HASHABLE_SIDE || px.height < MIN_HASHABLE_SIDE) return -1;
   downscaleTo64(px, direct64, buf64);
-  dct64To16(buf64, buf16x64, dct16);
   return quality64(buf64);
 }
 
@@ -45,12 +49,13 @@ function analyse(px: Pixels, direct64: boolean): number {
  * All zeros for images below MIN_HASHABLE_SIDE.
  */
 export function downscaledLuma(px: Pixels): Float32Array {
-  return analyse(px, true) < 0 ? new Float32Array(64 * 64) : buf64.slice();
+  return downscale(px, true) < 0 ? new Float32Array(64 * 64) : buf64.slice();
 }
 
 export function pdqHash(px: Pixels): PdqResult {
-  const quality = analyse(px, true);
+  const quality = downscale(px, true);
   if (quality < 0) return { hash: emptyHash(), quality: 0 };
+  dct64To16(buf64, buf16x64, dct16);
   return { hash: thresholdToHash(dct16), quality };
 }
 
@@ -61,8 +66,9 @@ export function pdqHash(px: Pixels): PdqResult {
  * float rounding; for every other size hashes[0] is pdqHash's hash.
  */
 export function pdqHashDihedral(px: Pixels): { hashes: Hash256[]; quality: number } {
-  const quality = analyse(px, false);
+  const quality = downscale(px, false);
   if (quality < 0) return { hashes: Array.from({ length: 8 }, () => emptyHash()), quality: 0 };
+  dct64To16(buf64, buf16x64, dct16);
   const hashes: Hash256[] = [];
   for (let d = 0; d < 8; d++) {
     dihedralDct(dct16, d, dctMoved);

@@ -257,6 +257,32 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await page.close();
   });
 
+  test('a 500-post timeline, scrolled through: notices on the 10 reposts of debunked media, nowhere else', async () => {
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const before = server.requests.length;
+    await page.goto(server.url('big', 'n=500'));
+    await page.waitForSelector('article[data-testid="tweet"]');
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    for (let y = 0; y < height; y += 700) {
+      await page.evaluate((top) => window.scrollTo(0, top), y);
+      await page.waitForTimeout(60);
+    }
+    await page.waitForTimeout(1500);
+    const posts = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-already-debunked="notice"]')].map((h) => h.closest('article').querySelector('[data-testid="tweetText"]').textContent),
+    );
+    assert.equal(posts.length, 10, posts.join('\n'));
+    assert.ok(posts.every((t) => /Kim arrives in Moscow|four views of the flooding/.test(t)), posts.join('\n'));
+    const byExtension = server.requests.slice(before).filter((r) => r.dest === 'empty');
+    assert.ok(byExtension.length > 0 && byExtension.length <= 170, `the extension fetched ${byExtension.length} media files`);
+    assert.ok(byExtension.every((r) => r.cookie === null && r.referer === null), 'the extension sends no cookie or referrer');
+    assert.ok(byExtension.every((r) => !r.path.startsWith('/profile_images/')), 'avatars are never fetched');
+    // The same uploads reposted ten times are fetched once each.
+    assert.equal(byExtension.filter((r) => r.path.includes('KimMoscowClip')).length <= 1, true);
+    await page.close();
+  });
+
   test(`a page outside the content script's matches gets no content script`, async () => {
     const page = await ext.context.newPage();
     // data: URLs are not in the manifest's matches; the handshake attribute must never appear.

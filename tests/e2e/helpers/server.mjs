@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bigTimeline } from '../../fixtures/x/generate.mjs';
 import { generatedMedia } from './media.mjs';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/x');
@@ -32,7 +33,15 @@ export async function startFixtureServer({ onRequest } = {}) {
   const requests = [];
   const media = await listen(async (req, res) => {
     const url = new URL(req.url, 'http://media.local');
-    const entry = { path: url.pathname, query: Object.fromEntries(url.searchParams), origin: req.headers.origin ?? null, cookie: req.headers.cookie ?? null, referer: req.headers.referer ?? null };
+    const entry = {
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      origin: req.headers.origin ?? null,
+      cookie: req.headers.cookie ?? null,
+      referer: req.headers.referer ?? null,
+      // 'image' for the page's own <img>/<video> loads, 'empty' for fetch() (the extension's)
+      dest: req.headers['sec-fetch-dest'] ?? null,
+    };
     requests.push(entry);
     onRequest?.(entry);
     try {
@@ -52,6 +61,12 @@ export async function startFixtureServer({ onRequest } = {}) {
   const assets = new Map(); // page-origin files a test adds (e.g. a playable video)
   const pages = await listen((req, res) => {
     const url = new URL(req.url, 'http://page.local');
+    if (url.pathname === '/big') {
+      const n = Math.min(2000, Math.max(1, Number(url.searchParams.get('n') ?? 500) || 500));
+      const html = bigTimeline(n).replaceAll('https://pbs.twimg.com', mediaOrigin).replaceAll('https://video.twimg.com', mediaOrigin);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+      return;
+    }
     const asset = assets.get(url.pathname);
     if (asset) {
       res.writeHead(200, { 'content-type': asset.type, 'content-length': asset.bytes.length }).end(asset.bytes);

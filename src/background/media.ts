@@ -32,12 +32,13 @@ export class MediaError extends Error {
 export async function decodeImage(bytes: Uint8Array, type: string): Promise<Pixels> {
   let bitmap: ImageBitmap;
   try {
-    const probe = await createImageBitmap(new Blob([bytes as BlobPart], { type }));
+    // No colour-profile conversion: the reference PDQ hashes the file's pixel values as stored.
+    const probe = await createImageBitmap(new Blob([bytes as BlobPart], { type }), { colorSpaceConversion: 'none' });
     const scale = Math.min(1, DECODE_MAX_SIDE / Math.max(probe.width, probe.height));
     if (scale < 1) {
       const width = Math.max(1, Math.round(probe.width * scale));
       const height = Math.max(1, Math.round(probe.height * scale));
-      bitmap = await createImageBitmap(probe, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+      bitmap = await createImageBitmap(probe, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high', colorSpaceConversion: 'none' });
       probe.close();
     } else {
       bitmap = probe;

@@ -4,6 +4,8 @@
  * (referenceCliResize: > 512 px → 512x512 nearest-neighbour), so our hashes of a file equal the
  * reference CLI's hashes of the same file.
  *
+ * Embedded colour profiles are ignored (ignoreIcc), as by the reference CLI's decoder: applying
+ * them moved pixels by up to 15 levels and hashes by 2 bits on the reference's own test images.
  * EXIF orientation is NOT applied, like the reference CLI (CImg ignores it): a publisher who wants
  * the upright picture should rotate the file itself, or rely on the dihedral hashes.
  */
@@ -19,7 +21,7 @@ export class DecodeError extends Error {
 
 export async function decodeFile(file: string): Promise<Pixels> {
   try {
-    const { data, info } = await sharp(file, { limitInputPixels: LIMIT_INPUT_PIXELS, pages: 1, failOn: 'error' })
+    const { data, info } = await sharp(file, { limitInputPixels: LIMIT_INPUT_PIXELS, pages: 1, failOn: 'error', ignoreIcc: true })
       .raw()
       .toBuffer({ resolveWithObject: true });
     const channels = info.channels === 2 ? 1 : info.channels; // grey + alpha: keep the grey

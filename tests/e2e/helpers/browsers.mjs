@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const GECKO_ID = 'already-debunked@already-debunked.org'; // = vite.config.ts GECKO_ID
@@ -38,7 +40,6 @@ export function missingPrerequisite(browserName, binary, flavour) {
 
 /** Chromium with the extension loaded; returns the context, its service worker and the extension id. */
 export async function launchChromium(flavour = 'test-chrome', { headless = true } = {}) {
-  const { chromium } = await import('playwright-core');
   const ext = distDir(flavour);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -71,7 +72,6 @@ export async function launchChromium(flavour = 'test-chrome', { headless = true 
 
 /** Firefox ESR over WebDriver BiDi with the extension installed as a temporary add-on. */
 export async function launchFirefox(flavour = 'test-firefox') {
-  const { default: puppeteer } = await import('puppeteer-core');
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: firefoxPath(),

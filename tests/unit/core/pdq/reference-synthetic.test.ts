@@ -1,6 +1,6 @@
 // Agreement with the reference C++ PDQ without any image decoder in between: generated images
-// (synthetic.mjs) and what the reference printed for them (fixtures/reference-synthetic.csv, made by
-// make-reference-synthetic.mjs). The cases cover sizes below 5 and below 64, exactly 64x64 (which
+// (synthetic.mjs) and what Meta's reference C++ (its CLI, and its library called on the full image)
+// printed for them, recorded once in fixtures/reference-synthetic.csv. The cases cover sizes below 5 and below 64, exactly 64x64 (which
 // the reference's plain and dihedral paths treat differently), the CLI's resize above 512, wide box
 // windows, grey and colour, and constant images, whose hashes are nothing but float rounding.
 // Every case is hashed as given (grey or RGB), as RGBA, and as RGBA at an odd byte offset.

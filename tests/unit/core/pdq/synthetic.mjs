@@ -1,6 +1,6 @@
 // Synthetic test images made with integer arithmetic only (no Math.sin, no float rounding), so
 // every engine makes the same bytes. Plain JavaScript, shared by the tests and by
-// make-reference-synthetic.mjs, which writes them as PPM/PGM for the reference C++ hasher.
+// the tool that recorded the reference's outputs for them (outside this repository).
 
 /** scene: bold structure; medium and soft: fainter (lower quality); flat: near-flat; constant; noise. */
 export const KINDS = /** @type {const} */ (['scene', 'medium', 'soft', 'flat', 'constant', 'noise']);

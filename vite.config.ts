@@ -92,6 +92,7 @@ function buildInfo(f: Flavour): BuildInfo {
 function defines(info: BuildInfo): Record<string, string> {
   return {
     __AD_BUILD__: JSON.stringify(info),
+    __AD_TEST_BUILD__: JSON.stringify(info.test),
     // Library mode does not replace process.env; preact and others read NODE_ENV.
     'process.env.NODE_ENV': JSON.stringify('production'),
   };
@@ -179,7 +180,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
   if (command === 'serve') {
     // vitest (and `vite` dev, which this project does not use): unit tests see a test build.
     return {
-      define: { __AD_BUILD__: JSON.stringify(testBuildInfo) },
+      define: { __AD_BUILD__: JSON.stringify(testBuildInfo), __AD_TEST_BUILD__: 'true' },
       test: {
         include: ['tests/unit/**/*.test.ts', 'tests/unit/**/*.test.tsx'],
         environment: 'node',

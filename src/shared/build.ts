@@ -16,5 +16,7 @@ export interface BuildInfo {
 }
 
 declare const __AD_BUILD__: BuildInfo;
+/** A literal `true`/`false` at build time, so the bundler drops test-only branches from store builds. */
+declare const __AD_TEST_BUILD__: boolean;
 export const BUILD: BuildInfo = __AD_BUILD__;
-export const IS_TEST_BUILD: boolean = __AD_BUILD__.test;
+export const IS_TEST_BUILD: boolean = __AD_TEST_BUILD__;

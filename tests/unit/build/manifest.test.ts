@@ -84,6 +84,7 @@ describe('built extensions', () => {
       .join('\n');
     expect(code).not.toMatch(/127\.0\.0\.1|localhost/);
     expect(code).not.toMatch(/\beval\(|new Function\(/);
+    expect(code).not.toMatch(/__alreadyDebunkedTest|alreadyDebunkedE2e/); // test hooks are compiled out
   });
 
   it('content and background are classic scripts (no module syntax)', () => {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generatedMedia } from './helpers/media.mjs';
-import { startFeedServer } from './helpers/feed-server.mjs';
+import { DEMO_ENTRY_COUNT, startFeedServer } from './helpers/feed-server.mjs';
 import { startFixtureServer } from './helpers/server.mjs';
 import { feedStatus, protocolProbe, readHandshake } from './helpers/checks.mjs';
 
@@ -62,7 +62,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await page.reload();
     await page.waitForSelector('[data-testid="feeds"] li');
     assert.equal(await page.locator('.feed-name').textContent(), 'Local demo fact-checks');
-    assert.match(await page.locator('.feed-state').textContent(), /^2 entries · synced /);
+    assert.match(await page.locator('.feed-state').textContent(), new RegExp(`^${DEMO_ENTRY_COUNT} entries · synced `));
     assert.match(await page.locator('[data-testid="version"]').textContent(), /^Version \d+\.\d+\.\d+$/);
     await page.close();
   });
@@ -108,7 +108,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
 
   test('feed sync: a new sequence arrives as a delta; a tampered one is refused and the last good list stays; a stopped worker still answers', async () => {
     const synced = await feedStatus(popup, (f) => f.seq === 1);
-    assert.equal(synced.entries, 2);
+    assert.equal(synced.entries, DEMO_ENTRY_COUNT);
     assert.equal(synced.lastError, null);
     assert.ok(feed.requests.every((r) => r.cookie === null), 'feed requests carry no cookies');
 
@@ -119,7 +119,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
     assert.ok(feed.requests.some((r) => r.path === '/feed/deltas/1-2.json'), 'took the delta, not the snapshot');
     assert.ok(!feed.requests.some((r) => r.path === '/feed/snapshots/2.json'));
 
-    await feed.publish(); // seq 3: both entries again — but the files served are tampered with
+    await feed.publish(); // seq 3: all entries again — but the files served are tampered with
     for (const rel of ['deltas/2-3.json', 'snapshots/3.json']) {
       const bytes = Buffer.from(feed.currentFile(rel));
       bytes[Math.floor(bytes.length / 2)] ^= 1;
@@ -143,26 +143,35 @@ describe('Chromium', { skip: skip ?? false }, () => {
     assert.match(afterRestart.lastError, /SHA-256|signature/);
   });
 
-  test('notices: the seed post\'s video poster and a re-sized photo match the feed; nothing else does', async () => {
+  test('notices: video poster, re-sized photo, quoted photo, link card and GIF thumbnail match the feed; nothing else does', async () => {
     await feedStatus(popup, (f) => f.seq !== null);
-    await feed.publish(); // back to both entries (an earlier test left the feed changed)
+    await feed.publish(); // back to all entries (an earlier test left the feed changed)
     await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'ui/sync-now', payload: {} }));
-    await feedStatus(popup, (f) => f.entries === 2 && f.lastError === null);
+    await feedStatus(popup, (f) => f.entries === DEMO_ENTRY_COUNT && f.lastError === null);
     const page = await ext.context.newPage();
-    await page.setViewportSize({ width: 1280, height: 2400 }); // every post near the viewport
+    await page.setViewportSize({ width: 1280, height: 6000 }); // every post near the viewport
     await page.goto(server.url('home'));
-    await page.waitForSelector('[data-already-debunked="notice"]', { timeout: 15_000 });
-    await page.waitForTimeout(1500); // let every visible media item be checked
+    await page.waitForFunction(() => document.querySelectorAll('[data-already-debunked="notice"]').length >= 5, null, { timeout: 20_000 });
+    await page.waitForTimeout(1000); // and nothing more comes
     const notices = await page.evaluate(() =>
       [...document.querySelectorAll('[data-already-debunked="notice"]')].map((host) => ({
         post: host.closest('article').querySelector('a[href*="/status/"]').getAttribute('href'),
         inMediaBox: host.parentElement.getAttribute('data-testid'),
         link: host.shadowRoot.querySelector('a.primary')?.getAttribute('href'),
+        inQuote: !!host.closest('div[role="link"]'),
         text: host.shadowRoot.textContent,
         blurred: !!host.shadowRoot.querySelector('.veil.blurred'),
       })),
     );
-    assert.deepEqual(notices.map((n) => n.post).sort(), ['/citywatch/status/1861000000000000003', '/newsdesk_fx/status/1861000000000000001']);
+    assert.deepEqual(notices.map((n) => n.post).sort(), [
+      '/citywatch/status/1861000000000000003', // 1 of 4 grid photos (feed hashed its large variant)
+      '/gifmaster/status/1861000000000000005', // GIF thumbnail
+      '/newsdesk_fx/status/1861000000000000001', // video poster
+      '/quoter/status/1861000000000000007', // the quoted post's photo (feed hashed a PNG original)
+      '/readernews/status/1861000000000000006', // link card image
+    ]);
+    assert.equal(notices.find((n) => n.post.startsWith('/quoter')).inQuote, true, 'the notice sits on the quoted media');
+    assert.equal(notices.find((n) => n.post.startsWith('/readernews')).inMediaBox, 'card.layoutLarge.media');
     const seed = notices.find((n) => n.post.startsWith('/newsdesk_fx'));
     assert.equal(seed.inMediaBox, 'tweetPhoto');
     assert.equal(seed.link, 'https://factcheck.example.org/2022/10/08/putin-kim-video-vladivostok-2019');
@@ -216,7 +225,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
     });
     const again = page.locator('article:has(a[href="/newsdesk_fx/status/1861000000000000001"]) [data-already-debunked="notice"]');
     await again.waitFor({ timeout: 5_000 });
-    assert.equal(await page.locator('[data-already-debunked="notice"]').count(), 2);
+    assert.equal(await again.count(), 1);
     assert.equal(fetches(), before, 'the re-created post was answered from the cache, not fetched again');
 
     await page.goto(server.url('home-rtl'));
@@ -238,21 +247,34 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await page.setViewportSize({ width: 1280, height: 1400 });
     await page.goto(server.url('home'));
     await page.waitForSelector('[data-already-debunked="notice"]', { timeout: 15_000 });
-    // Turn the GIF post's player into a playable clip of the debunked footage, with an unrelated poster.
+    // A new post arrives at the top of the timeline: a playable clip of the debunked footage, with
+    // an unrelated poster (built like X's video markup; test page only).
     await page.evaluate((posterOrigin) => {
-      const video = document.querySelector('a[href="/gifmaster/status/1861000000000000005"]').closest('article').querySelector('video');
-      video.removeAttribute('src');
+      const list = document.querySelector('[data-testid="cellInnerDiv"]').parentElement;
+      const cell = document.createElement('div');
+      cell.setAttribute('data-testid', 'cellInnerDiv');
+      const article = cell.appendChild(document.createElement('article'));
+      article.setAttribute('data-testid', 'tweet');
+      const link = article.appendChild(document.createElement('a'));
+      link.href = '/clipposter/status/1861000000000000099';
+      link.appendChild(document.createElement('time')).textContent = 'now';
+      const box = article.appendChild(document.createElement('div'));
+      box.setAttribute('data-testid', 'tweetPhoto');
+      box.style.cssText = 'position: relative; width: 480px; height: 270px';
+      const video = box.appendChild(document.createElement('video'));
       video.setAttribute('poster', `${posterOrigin}/ext_tw_video_thumb/1/pu/img/UnrelatedPoster.jpg`);
-      video.src = '/clip.mp4';
       video.muted = true;
       video.loop = true;
+      video.src = '/clip.mp4';
+      video.style.cssText = 'width: 100%; height: 100%';
+      list.prepend(cell);
     }, server.mediaOrigin);
-    const gifPost = page.locator('article:has(a[href="/gifmaster/status/1861000000000000005"])');
-    await page.waitForTimeout(1500); // the new poster is checked: no match
-    assert.equal(await gifPost.locator('[data-already-debunked="notice"]').count(), 0);
-    await gifPost.locator('video').evaluate((v) => v.play());
-    await gifPost.locator('[data-already-debunked="notice"]').waitFor({ timeout: 15_000 });
-    const text = await gifPost.locator('[data-already-debunked="notice"]').evaluate((h) => h.shadowRoot.textContent);
+    const clipPost = page.locator('article:has(a[href="/clipposter/status/1861000000000000099"])');
+    await page.waitForTimeout(1500); // the poster is checked: no match
+    assert.equal(await clipPost.locator('[data-already-debunked="notice"]').count(), 0);
+    await clipPost.locator('video').evaluate((v) => v.play());
+    await clipPost.locator('[data-already-debunked="notice"]').waitFor({ timeout: 15_000 });
+    const text = await clipPost.locator('[data-already-debunked="notice"]').evaluate((h) => h.shadowRoot.textContent);
     assert.match(text, /Vladivostok/);
     await page.close();
   });

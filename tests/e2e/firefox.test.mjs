@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { firefoxPath, launchFirefox, missingPrerequisite } from './helpers/browsers.mjs';
 import { feedStatus, poll, protocolProbe, readHandshake } from './helpers/checks.mjs';
-import { startFeedServer } from './helpers/feed-server.mjs';
+import { DEMO_ENTRY_COUNT, startFeedServer } from './helpers/feed-server.mjs';
 import { startFixtureServer } from './helpers/server.mjs';
 
 const skip = missingPrerequisite('Firefox', firefoxPath(), 'test-firefox');
@@ -46,7 +46,7 @@ describe('Firefox', { skip: skip ?? false }, () => {
     assert.equal(await page.$eval('h1', (e) => e.textContent), 'Already Debunked');
     assert.equal(await page.$eval('[data-testid="enabled"]', (e) => e.checked), true);
     const synced = await feedStatus(page, (f) => f.seq === 1); // synced on install, in the event page
-    assert.equal(synced.entries, 2);
+    assert.equal(synced.entries, DEMO_ENTRY_COUNT);
     assert.equal(synced.lastError, null);
     assert.equal(await page.$eval('.feed-name', (e) => e.textContent), 'Local demo fact-checks');
     const replies = await page.evaluate(protocolProbe);
@@ -72,14 +72,14 @@ describe('Firefox', { skip: skip ?? false }, () => {
     await popup.close();
   });
 
-  test('notices: the seed post\'s video poster and the re-sized photo match the feed; nothing else does', async () => {
+  test('notices: poster, re-sized photo, quoted photo, card and GIF thumbnail match the feed; nothing else does', async () => {
     const popup = await ff.openExtensionPage('popup/index.html');
-    await feedStatus(popup, (f) => f.seq === 1 && f.entries === 2);
+    await feedStatus(popup, (f) => f.seq === 1 && f.entries === DEMO_ENTRY_COUNT);
     await popup.close();
     const page = await ff.browser.newPage();
-    await page.setViewport({ width: 1280, height: 2400 });
+    await page.setViewport({ width: 1280, height: 6000 });
     await page.goto(server.url('home'));
-    await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 2, undefined, 20_000);
+    await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 5, undefined, 20_000);
     await new Promise((r) => setTimeout(r, 1500)); // every visible item checked
     const notices = await page.evaluate(() =>
       [...document.querySelectorAll('[data-already-debunked="notice"]')].map((h) => ({
@@ -87,7 +87,13 @@ describe('Firefox', { skip: skip ?? false }, () => {
         link: h.shadowRoot.querySelector('a.primary')?.getAttribute('href'),
       })),
     );
-    assert.deepEqual(notices.map((n) => n.post).sort(), ['/citywatch/status/1861000000000000003', '/newsdesk_fx/status/1861000000000000001']);
+    assert.deepEqual(notices.map((n) => n.post).sort(), [
+      '/citywatch/status/1861000000000000003',
+      '/gifmaster/status/1861000000000000005',
+      '/newsdesk_fx/status/1861000000000000001',
+      '/quoter/status/1861000000000000007',
+      '/readernews/status/1861000000000000006',
+    ]);
     assert.equal(notices.find((n) => n.post.startsWith('/newsdesk_fx')).link, 'https://factcheck.example.org/2022/10/08/putin-kim-video-vladivostok-2019');
     await page.close();
   });

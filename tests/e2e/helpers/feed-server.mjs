@@ -14,12 +14,17 @@ import { generatedMedia } from './media.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO = path.join(ROOT, 'tests/fixtures/feeds/demo');
 export const FEED_PORT = 47110;
+/** How many entries the demo feed has (tests/fixtures/feeds/demo/reviews.json). */
+export const DEMO_ENTRY_COUNT = JSON.parse(fs.readFileSync(path.join(DEMO, 'reviews.json'), 'utf8')).reviews.length;
 export const KEY = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/fixtures/feeds/test-feed-key.json'), 'utf8'));
 
 /** Which fixture-CDN picture each demo media file is (path, query). */
 const MEDIA_FILES = {
   'media/kim-moscow-poster.jpg': ['/amplify_video_thumb/1861000000000000101/img/KimMoscowClip.jpg', ''],
   'media/grid-photo-3.jpg': ['/media/GfxGridPhoto003', 'format=jpg&name=large'],
+  'media/quoted-photo.jpg': ['/media/GfxQuotedPhoto1', 'format=png&name=orig'],
+  'media/card-image.jpg': ['/card_img/1861000000000000601/CardLargeImg01', 'format=jpg&name=large'],
+  'media/gif-thumb.jpg': ['/tweet_video_thumb/GfxGifThumb0001.jpg', ''],
 };
 
 async function cli(args) {

@@ -26,7 +26,8 @@ export class Scanner {
   private readonly results = new Map<string, MatchView[] | 'pending'>();
   private readonly waiting = new Map<string, FoundMedia[]>();
   private readonly queue = new Set<string>();
-  private readonly watched = new WeakSet<Element>();
+  /** Boxes under observation; pruned when X removes them, so a long scroll does not pin old nodes. */
+  private readonly watched = new Set<Element>();
   private readonly itemOf = new WeakMap<Element, FoundMedia>();
   private readonly mutations: MutationObserver;
   private readonly visibility: IntersectionObserver;
@@ -61,6 +62,11 @@ export class Scanner {
   }
 
   private scan(): void {
+    for (const box of this.watched) {
+      if (box.isConnected) continue;
+      this.visibility.unobserve(box);
+      this.watched.delete(box);
+    }
     for (const item of findMedia(this.root)) {
       const known = this.itemOf.get(item.box);
       if (known && known.url === item.url && this.watched.has(item.box)) {

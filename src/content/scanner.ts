@@ -8,7 +8,7 @@
  * notice at once without a second lookup. No navigation events are needed.
  */
 import type { MatchView, MediaResult } from '../shared/messages';
-import { findMedia, mediaKey, type FoundMedia } from '../shared/x';
+import { SELECTORS, findMedia, mediaKey, type FoundMedia } from '../shared/x';
 
 export interface ScannerHooks {
   /** Checks a batch of media URLs (the background fetches, hashes and looks them up). */
@@ -32,19 +32,34 @@ export class Scanner {
   private readonly mutations: MutationObserver;
   private readonly visibility: IntersectionObserver;
   private scheduled = false;
+  /** Where the page changed since the last scan: only these subtrees are searched again. */
+  private readonly dirty = new Set<ParentNode>();
   private inFlight = 0;
 
   constructor(
     private readonly root: Document,
     private readonly hooks: ScannerHooks,
   ) {
-    this.mutations = new MutationObserver(() => this.schedule());
+    this.mutations = new MutationObserver((records) => {
+      for (const r of records) {
+        const nodes = r.type === 'childList' ? [...r.addedNodes] : [r.target];
+        for (const n of nodes) {
+          if (n.nodeType !== Node.ELEMENT_NODE) continue;
+          const el = n as Element;
+          // The whole post, so that a box and its <img> are seen together whichever changed; outside a
+          // post the added subtree itself (its parent for a lone <img>/<video>, which a search from
+          // itself would not include).
+          this.dirty.add(el.closest(SELECTORS.post) ?? (el.matches('img, video') ? el.parentElement : null) ?? el);
+        }
+      }
+      if (this.dirty.size) this.schedule();
+    });
     this.visibility = new IntersectionObserver((entries) => this.onVisibility(entries), { rootMargin: NEAR_VIEWPORT });
   }
 
   start(): void {
     this.mutations.observe(this.root.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'poster'] });
-    this.scan();
+    this.scan([this.root]);
   }
 
   stop(): void {
@@ -57,17 +72,21 @@ export class Scanner {
     this.scheduled = true;
     requestAnimationFrame(() => {
       this.scheduled = false;
-      this.scan();
+      // Drop scopes inside other scopes, then search each once.
+      const scopes = [...this.dirty].filter((s) => s.isConnected ?? true);
+      this.dirty.clear();
+      const outer = scopes.filter((s) => !scopes.some((o) => o !== s && o.contains(s as Node)));
+      this.scan(outer);
     });
   }
 
-  private scan(): void {
+  private scan(scopes: ParentNode[]): void {
     for (const box of this.watched) {
       if (box.isConnected) continue;
       this.visibility.unobserve(box);
       this.watched.delete(box);
     }
-    for (const item of findMedia(this.root)) {
+    for (const item of scopes.flatMap((scope) => findMedia(scope))) {
       const known = this.itemOf.get(item.box);
       if (known && known.url === item.url && this.watched.has(item.box)) {
         this.reshow(item);

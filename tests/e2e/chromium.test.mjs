@@ -305,6 +305,27 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await page.close();
   });
 
+  test('SPA navigation to a status page (no reload): the focal post and a reply repeating debunked media get notices', async () => {
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 3000 });
+    await page.goto(server.url('home'));
+    await page.waitForSelector('[data-already-debunked="notice"]', { timeout: 15_000 });
+    // What X does on a click: pushState, then React swaps the primary column (test page only).
+    await page.evaluate(async () => {
+      const target = '/newsdesk_fx/status/1861000000000000001';
+      history.pushState({}, '', target);
+      const html = await (await fetch(target)).text();
+      const next = new DOMParser().parseFromString(html, 'text/html').querySelector('[data-testid="primaryColumn"]');
+      document.querySelector('[data-testid="primaryColumn"]').replaceWith(document.adoptNode(next));
+    });
+    await page.waitForFunction(() => document.querySelectorAll('article [data-already-debunked="notice"]').length >= 2, null, { timeout: 15_000 });
+    await page.waitForTimeout(1000);
+    const posts = await page.evaluate(() => [...document.querySelectorAll('[data-already-debunked="notice"]')].map((h) => h.closest('article').getAttribute('tabindex') + ' ' + h.closest('article').querySelector('[data-testid="tweetText"]').textContent));
+    assert.deepEqual(posts.sort(), ['-1 Kim arrives in Moscow today for talks with Putin. Historic scenes.', '0 Same flood photos again?']);
+    assert.equal(new URL(page.url()).pathname, '/newsdesk_fx/status/1861000000000000001');
+    await page.close();
+  });
+
   test(`a page outside the content script's matches gets no content script`, async () => {
     const page = await ext.context.newPage();
     // data: URLs are not in the manifest's matches; the handshake attribute must never appear.

@@ -84,8 +84,9 @@ export function preferredVariant(raw: string): string {
 export const SELECTORS = {
   /** A post: `article` in timelines, `div` in the media viewer. */
   post: 'article[data-testid="tweet"], div[data-testid="tweet"]',
-  /** The box a photo, a video or a GIF sits in (videos and GIFs are inside tweetPhoto too). */
-  mediaBox: '[data-testid="tweetPhoto"]',
+  /** The box a photo, a video or a GIF sits in (videos and GIFs are inside tweetPhoto too), and a
+   * picture in the media viewer (/photo/N). */
+  mediaBox: '[data-testid="tweetPhoto"], [data-testid="swipe-to-dismiss"]',
   /** A link card's image box. */
   cardBox: '[data-testid="card.layoutLarge.media"], [data-testid="card.layoutSmall.media"]',
   /** A quoted post: the role=link box inside the outer post. */
@@ -156,7 +157,8 @@ export function parseStatusPath(href: string): { author: string; id: string } | 
  * status link around its <time> (absent on ads: then the analytics link).
  */
 export function postOf(box: Element): { author: string; id: string } | null {
-  const post = box.closest(SELECTORS.post);
+  // In the media viewer the picture and the post's wrapper are side by side in one dialog.
+  const post = box.closest(SELECTORS.post) ?? box.closest('[role="dialog"]')?.querySelector(SELECTORS.post);
   if (!post) return null;
   const quote = box.closest(SELECTORS.quote);
   if (quote && post.contains(quote) && quote !== post) {

@@ -326,6 +326,16 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await page.close();
   });
 
+  test('the media viewer (/photo/1): the large picture of debunked media gets a notice', async () => {
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.pageOrigin}/replier_two/status/1861000000000000202/photo/1`);
+    const host = page.locator('[role="dialog"] [data-testid="swipe-to-dismiss"] > [data-already-debunked="notice"]');
+    await host.waitFor({ timeout: 15_000 });
+    assert.match(await host.evaluate((h) => h.shadowRoot.textContent), /2014 floods/);
+    await page.close();
+  });
+
   test(`a page outside the content script's matches gets no content script`, async () => {
     const page = await ext.context.newPage();
     // data: URLs are not in the manifest's matches; the handshake attribute must never appear.

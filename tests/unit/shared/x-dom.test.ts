@@ -43,7 +43,7 @@ describe.each(Object.keys(manifest))('X markup: %s', (page) => {
     for (const f of found) {
       const e = expected.find((x) => x.url === f.url)!;
       expect(f.quoted, f.url).toBe(e.quoted);
-      expect(f.box.matches('[data-testid="tweetPhoto"], [data-testid^="card.layout"]'), f.url).toBe(true);
+      expect(f.box.matches(`${SELECTORS.mediaBox}, ${SELECTORS.cardBox}`), f.url).toBe(true);
       if (e.kind === 'video') expect(f.kind).toBe('video');
       if (e.kind === 'gif') expect(f.kind).toBe('gif');
       if (e.kind === 'card') expect(f.kind).toBe('card');

@@ -11,7 +11,7 @@ import { PdqIndex } from '../core/index';
 import { DIHEDRAL_NAMES, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from '../core/pdq';
 import type { FeedEntry } from '../core/feed';
 import type { MatchView } from '../shared/messages';
-import type { Settings } from '../shared/settings';
+import type { MatchStrictness, Settings } from '../shared/settings';
 import { openDatabase, type IndexRecord } from './db';
 
 interface Loaded {
@@ -127,6 +127,15 @@ export function toMatchView(entry: FeedEntry, feedUrl: string, feedName: string,
 }
 
 /**
+ * The largest Hamming distance (of 256 bits) that still counts as a match at each strictness level
+ * the reader can choose: 'standard' is the reference's threshold; 'strict' misses more re-encoded
+ * or cropped copies but wrongly matches fewer unrelated pictures; 'loose' the reverse.
+ */
+export function matchDistanceFor(level: MatchStrictness): number {
+  return { strict: 24, standard: PDQ_MATCH_DISTANCE, loose: 40 }[level];
+}
+
+/**
  * The entries matching a picture, best first. `hashes` are its 8 dihedral hashes (original first).
  * A picture below the quality threshold (flat, text-only) never matches.
  */
@@ -134,7 +143,7 @@ export async function matchHashes(hashes: Hash256[], quality: number, settings: 
   if (quality < PDQ_MIN_QUALITY || !settings.enabled) return [];
   const { index, record } = await getLoaded(settings);
   const best = new Map<number, { distance: number; probe: number }>();
-  for (const m of index.queryMany(hashes, PDQ_MATCH_DISTANCE)) {
+  for (const m of index.queryMany(hashes, matchDistanceFor(settings.matchStrictness))) {
     const entry = record.rowEntry[m.id]!;
     const prev = best.get(entry);
     if (!prev || m.distance < prev.distance) best.set(entry, { distance: m.distance, probe: m.probe });

@@ -1,5 +1,6 @@
 /**
- * The background's IndexedDB: feed state, feed entries and the persisted match index.
+ * The background's IndexedDB: feed state, feed entries, the persisted match index, the media hash
+ * cache and the reports outbox.
  *
  * Versioned from the first version on: `upgrade` runs one step per version the stored database is
  * behind, so a reader who skips releases is migrated step by step. Old steps are never edited; a
@@ -10,7 +11,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { FeedEntry } from '../core/feed';
 
 export const DB_NAME = 'already-debunked';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** What we hold of one subscribed feed, besides its entries. */
 export interface FeedRecord {
@@ -69,11 +70,31 @@ export interface MediaCacheRecord {
   at: number;
 }
 
+/**
+ * A report the reader sent, in the outbox until delivered (and kept afterwards, for the reader's
+ * list, until the reader deletes it). `body` is the exact text shown in the dialog and POSTed.
+ */
+export interface OutboxRecord {
+  /** The report's id (a UUID v4), also its Idempotency-Key: the key. */
+  reportId: string;
+  body: string;
+  endpoint: string;
+  createdAt: string;
+  status: 'queued' | 'delivered' | 'rejected';
+  attempts: number;
+  lastAttemptAt: string | null;
+  /** When the next try is due (queued reports only). */
+  nextTryAt: string | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+}
+
 export interface AdSchema extends DBSchema {
   feeds: { key: string; value: FeedRecord };
   entries: { key: [string, string]; value: EntryRecord; indexes: { byFeed: string } };
   matchIndex: { key: string; value: IndexRecord };
   mediaCache: { key: string; value: MediaCacheRecord; indexes: { byAge: number } };
+  outbox: { key: string; value: OutboxRecord; indexes: { byCreated: string } };
 }
 
 export type AdDB = IDBPDatabase<AdSchema>;
@@ -102,6 +123,10 @@ function open(name: string): Promise<AdDB> {
       // Step 1 → 2: a bounded cache of media hashes, so the same upload is never hashed twice.
       if (oldVersion < 2) {
         db.createObjectStore('mediaCache', { keyPath: 'key' }).createIndex('byAge', 'at');
+      }
+      // Step 2 → 3: the outbox of the reader's reports (queued until delivered, then listed).
+      if (oldVersion < 3) {
+        db.createObjectStore('outbox', { keyPath: 'reportId' }).createIndex('byCreated', 'createdAt');
       }
     },
     blocking() {

@@ -1,5 +1,5 @@
 /**
- * The background's only way to the network: bounded, cookie-free GETs.
+ * The background's only way to the network: bounded, cookie-free GETs, and the POST of a report.
  * - no credentials, no referrer: a feed or media host learns nothing about the reader;
  * - a hard cap on the bytes read (the body is read as a stream and abandoned past the cap), and a
  *   timeout, so a hostile or broken server cannot exhaust memory or hang a sync;
@@ -81,4 +81,50 @@ async function readCapped(res: Response, maxBytes: number, url: string): Promise
     at += c.byteLength;
   }
   return out;
+}
+
+export interface PostResult {
+  status: number;
+  /** The endpoint answered with a redirect (not followed: a report goes where the reader saw). */
+  redirected: boolean;
+  retryAfter: string | null;
+  /** The start of the answer's text, for the reader when a desk refuses a report. */
+  text: string;
+}
+
+/**
+ * POSTs a JSON body: no cookies, no referrer, no cache, redirects not followed, a timeout. Throws
+ * NetError when there is no answer (dead network, refused connection, timeout, CORS refusal).
+ */
+export async function postJson(url: string, body: string, opts: { headers?: Record<string, string>; timeoutMs: number }): Promise<PostResult> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+  try {
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', ...opts.headers },
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+        cache: 'no-store',
+        redirect: 'manual',
+        signal: controller.signal,
+      });
+    } catch (e) {
+      throw new NetError(controller.signal.aborted ? `no answer from ${url} within ${opts.timeoutMs / 1000} s` : `network error reaching ${url}: ${(e as Error).message}`);
+    }
+    if (res.type === 'opaqueredirect') return { status: 0, redirected: true, retryAfter: null, text: '' };
+    let text = '';
+    try {
+      const bytes = await readCapped(res, 64 * 1024, url);
+      text = new TextDecoder().decode(bytes.subarray(0, 300));
+    } catch {
+      // The status is what counts; an unreadable or huge answer body is ignored.
+    }
+    return { status: res.status, redirected: false, retryAfter: res.headers.get('retry-after'), text };
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -140,7 +140,7 @@ describe('syncFeed', () => {
 });
 
 describe('database', () => {
-  it('migrates a version-1 database, keeping its entries, and adds the media cache', async () => {
+  it('migrates a version-1 database, keeping its entries, and adds the media cache and the reports outbox', async () => {
     const name = `migrate-${Math.random()}`;
     const v1 = await openDB(name, 1, {
       upgrade(db) {
@@ -152,8 +152,8 @@ describe('database', () => {
     await v1.put('entries', { feedUrl: sub.url, id: 'a', entry: entry('a') });
     v1.close();
     const db = await openDatabase(name);
-    expect(db.version).toBe(2);
-    expect([...db.objectStoreNames].sort()).toEqual(['entries', 'feeds', 'matchIndex', 'mediaCache']);
+    expect(db.version).toBe(3);
+    expect([...db.objectStoreNames].sort()).toEqual(['entries', 'feeds', 'matchIndex', 'mediaCache', 'outbox']);
     expect((await db.get('entries', [sub.url, 'a']))?.entry.id).toBe('a');
     expect(DB_NAME).toBe('already-debunked');
   });

@@ -5,7 +5,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SELECTORS, findMedia, isHashableMediaUrl, mediaKey, parseStatusPath, postOf, preferredVariant } from '../../../src/shared/x';
+import {
+  SELECTORS,
+  actionBarOf,
+  findMedia,
+  isCanonicalPostUrl,
+  isHashableMediaUrl,
+  mediaItemAt,
+  mediaItemBySrc,
+  mediaKey,
+  parseStatusPath,
+  postElementOf,
+  postOf,
+  postUrl,
+  preferredVariant,
+  reportSubject,
+} from '../../../src/shared/x';
 import { generate } from '../../fixtures/x/generate.mjs';
 
 const DIR = path.resolve(import.meta.dirname, '../../fixtures/x');
@@ -93,6 +108,51 @@ describe('media URLs', () => {
     }
     for (const u of ['https://pbs.twimg.com/profile_images/1/x_normal.jpg', 'https://abs-0.twimg.com/emoji/v2/svg/1f600.svg', 'https://pbs.twimg.com/media/GxJIrSUagAAK-ZP?format=jpg', 'https://example.org/media/A1']) {
       expect(isHashableMediaUrl(u), u).toBe(false);
+    }
+  });
+});
+
+describe('reports: what a report says about a post, and where its control goes', () => {
+  it.each(Object.keys(manifest))('%s: every post with media has its own action bar; a report about it names its author, id, text and media', (page) => {
+    const doc = load(page);
+    for (const p of manifest[page]!.filter((x) => x.media.length || x.quoted?.media.length)) {
+      const media = findMedia(doc).filter((f) => p.media.some((m) => m.url === f.url) || p.quoted?.media.some((m) => m.url === f.url));
+      if (media.some((m) => m.box.matches('[data-testid="swipe-to-dismiss"]'))) continue; // the viewer's picture: no action bar there
+      const post = postElementOf(media[0]!.box)!;
+      const bar = actionBarOf(post);
+      expect(bar, p.id).not.toBeNull();
+      expect(bar!.matches(SELECTORS.actionBar) && post.contains(bar!)).toBe(true);
+      const subject = reportSubject(bar!)!;
+      expect({ author: subject.author, id: subject.id }).toEqual({ author: p.author, id: p.id });
+      expect(subject.text).toBe(post.querySelector(':scope [data-testid="tweetText"]')!.textContent!.trim());
+      expect(subject.media.map((m) => m.url).sort()).toEqual([...p.media, ...(p.quoted?.media ?? [])].map((m) => m.url).sort());
+    }
+  });
+
+  it('a report about quoted media is about the quoted post: its author, id, text and only its media', () => {
+    const doc = load('home.html');
+    const quoted = findMedia(doc).find((f) => f.quoted)!;
+    const subject = reportSubject(quoted.box)!;
+    expect({ author: subject.author, id: subject.id }).toEqual({ author: 'original_poster', id: '1860000000000000070' });
+    expect(subject.text).toBe(quoted.box.closest('div[role="link"]')!.querySelector('[data-testid="tweetText"]')!.textContent!.trim());
+    expect(subject.media.map((m) => [m.url, m.quoted])).toEqual([[quoted.url, false]]);
+  });
+
+  it('finds the media item a right-click landed in, or by its address', () => {
+    const doc = load('home.html');
+    const item = findMedia(doc)[0]!;
+    const inner = item.box.querySelector('img, video')!;
+    expect(mediaItemAt(inner)?.url).toBe(item.url);
+    expect(mediaItemAt(doc.body)).toBeNull();
+    expect(mediaItemBySrc(doc, item.url)?.box).toBe(item.box);
+    expect(mediaItemBySrc(doc, 'https://pbs.twimg.com/media/nothing')).toBeNull();
+  });
+
+  it('post addresses are canonical x.com status URLs, whatever page they were seen on', () => {
+    expect(postUrl('newsdesk_fx', '1861000000000000001')).toBe('https://x.com/newsdesk_fx/status/1861000000000000001');
+    expect(isCanonicalPostUrl('https://x.com/newsdesk_fx/status/1861000000000000001')).toBe(true);
+    for (const bad of ['http://x.com/a/status/1', 'https://twitter.com/a/status/1', 'https://x.com/a/status/1?s=20', 'https://x.com/a/status/1/photo/1', 'https://x.com/a', 'https://evil.example/a/status/1']) {
+      expect(isCanonicalPostUrl(bad), bad).toBe(false);
     }
   });
 });

@@ -17,6 +17,8 @@ export interface ScannerHooks {
   show(item: FoundMedia, matches: MatchView[]): void;
   /** A media item was checked and did not match (a video may still match by its frames). */
   unmatched?(item: FoundMedia): void;
+  /** A media item came near the viewport (before or without its result). */
+  visible?(item: FoundMedia): void;
 }
 
 const BATCH = 6;
@@ -116,6 +118,7 @@ export class Scanner {
         if (this.results.get(key) === undefined) this.queue.delete(key);
         continue;
       }
+      this.hooks.visible?.(item);
       const known = this.results.get(key);
       if (Array.isArray(known)) {
         if (known.length) this.hooks.show(item, known);

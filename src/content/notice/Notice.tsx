@@ -45,9 +45,11 @@ export interface NoticeProps {
   revealed: boolean;
   onReveal: (revealed: boolean) => void;
   onCorrectUse: () => void;
+  /** "Wrong match?": the reader says this notice is on the wrong media (opens the report dialog). */
+  onWrongMatch?: (opener: HTMLElement) => void;
 }
 
-export function Notice({ match, mode, compact, revealed, onReveal, onCorrectUse }: NoticeProps) {
+export function Notice({ match, mode, compact, revealed, onReveal, onCorrectUse, onWrongMatch }: NoticeProps) {
   const [details, setDetails] = useState(false);
   const [thanked, setThanked] = useState(false);
   const [expanded, setExpanded] = useState(!compact);
@@ -104,6 +106,11 @@ export function Notice({ match, mode, compact, revealed, onReveal, onCorrectUse 
           <button type="button" aria-expanded={details} onClick={() => setDetails(!details)}>
             {t('noticeWhy')}
           </button>
+          {onWrongMatch && (
+            <button type="button" class="wrong-match" aria-haspopup="dialog" onClick={(e) => e.isTrusted && onWrongMatch(e.currentTarget)}>
+              {t('noticeWrongMatch')}
+            </button>
+          )}
           {compact && (
             <button type="button" onClick={() => setExpanded(false)}>
               {t('noticeCollapse')}

@@ -4,7 +4,8 @@
  * the page (luminance of the body background), the direction the reader's language.
  */
 import { h, render } from 'preact';
-import browser from 'webextension-polyfill';
+import { textDirection } from '../../shared/i18n';
+import { isolateEvents } from '../isolate';
 import css from './notice.css?inline';
 import { Notice, type NoticeProps } from './Notice';
 
@@ -33,15 +34,11 @@ export function mountNotice(box: HTMLElement, props: NoticeProps): MountedNotice
   style.textContent = css;
   const app = box.ownerDocument.createElement('div');
   // The notice's text is in the reader's language: its direction follows that language (Arabic is
-  // right-to-left even on a left-to-right page), falling back to the page's.
-  app.dir = browser.i18n.getMessage('@@bidi_dir') || box.ownerDocument.documentElement.dir || 'ltr';
+  // right-to-left even on a left-to-right page, and the reader may have chosen it in the options).
+  app.dir = textDirection();
   root.append(style, app);
   // Clicks inside the notice must not reach X's handlers (which would open the photo viewer).
-  for (const type of ['click', 'pointerdown', 'mousedown', 'keydown'] as const) {
-    host.addEventListener(type, (e) => {
-      if (e.composedPath()[0] !== host) e.stopPropagation();
-    });
-  }
+  isolateEvents(host, ['click', 'pointerdown', 'mousedown', 'keydown']);
   if (getComputedStyle(box).position === 'static') box.style.position = 'relative';
   box.append(host);
   render(h(Notice, props), app);

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MatchView } from '../../../src/shared/messages';
 
 vi.mock('webextension-polyfill', () => ({
-  default: { i18n: { getMessage: (key: string, subs: string[] = []) => (messages[key]?.message ?? '').replace(/\$(\w+)\$/g, (_m, name: string) => subs[Number(messages[key]?.placeholders?.[name.toLowerCase()]?.content.slice(1)) - 1] ?? '') } },
+  default: { i18n: { getUILanguage: () => 'en', getMessage: (key: string, subs: string[] = []) => (messages[key]?.message ?? '').replace(/\$(\w+)\$/g, (_m, name: string) => subs[Number(messages[key]?.placeholders?.[name.toLowerCase()]?.content.slice(1)) - 1] ?? '') } },
 }));
 import catalogue from '../../../src/_locales/en/messages.json';
 const messages = catalogue as unknown as Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;

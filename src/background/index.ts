@@ -56,10 +56,12 @@ browser.permissions.onAdded?.addListener(() => {
   flushReports(true).catch(logFailure('reports after consent'));
 });
 
-// Test builds only: lets the benchmarks hash bytes through the browser's own decoding path.
+// Test builds only: lets the benchmarks hash bytes through the browser's own decoding path, and
+// the end-to-end tests click the context menu entry (a test cannot click a native menu).
 if (IS_TEST_BUILD) {
   Object.assign(globalThis, {
     __alreadyDebunkedTest: {
+      clickMenu: onMenuClick,
       hashBytes: async (bytes: number[], type: string) => {
         const { hashes, quality } = await hashPixels(await decodeImage(Uint8Array.from(bytes), type));
         return { hash: hashToHex(hashes[0]!), quality };

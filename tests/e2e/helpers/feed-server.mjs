@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runnerImport } from 'vite';
 import { generatedMedia } from './media.mjs';
+import { whenPortFree } from './ports.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO = path.join(ROOT, 'tests/fixtures/feeds/demo');
@@ -74,10 +75,12 @@ export async function startFeedServer({ port = FEED_PORT } = {}) {
     if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
     res.writeHead(200, { 'content-type': 'application/json', etag, 'cache-control': 'no-cache' }).end(bytes);
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', (e) => reject(new Error(`feed server cannot listen on 127.0.0.1:${port} (${e.code}): the test builds are subscribed to this port`)));
-    server.listen(port, '127.0.0.1', resolve);
-  });
+  await whenPortFree(port, () =>
+    new Promise((resolve, reject) => {
+      server.once('error', (e) => reject(new Error(`feed server cannot listen on 127.0.0.1:${port} (${e.code}): the test builds are subscribed to this port`)));
+      server.listen(port, '127.0.0.1', resolve);
+    }),
+  );
   await publish();
   return {
     url: `http://127.0.0.1:${port}/feed/index.json`,

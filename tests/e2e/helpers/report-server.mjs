@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './browsers.mjs';
+import { whenPortFree } from './ports.mjs';
 
 export const REPORT_PORT = 47111;
 
@@ -47,13 +48,13 @@ export async function startReportServer({ port = REPORT_PORT } = {}) {
     child = null;
   }
 
-  await start();
+  await whenPortFree(port, start);
   return {
     url: `http://127.0.0.1:${port}/reports`,
     /** The stored lines: {receivedAt, sha256, report}. */
     lines: () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
     kill,
-    restart: start,
+    restart: () => whenPortFree(port, start),
     close: async () => {
       await kill();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import { hashToHex } from '../core/hash256';
 import { isXPageUrl, mediaKey, postOf, type FoundMedia } from '../shared/x';
 import { mountNotice, type MountedNotice } from './notice/mount';
 import { Scanner } from './scanner';
+import { followTheme } from './theme';
 import { watchVideo } from './video';
 
 const COMPACT_BELOW_PX = 260;
@@ -77,6 +78,7 @@ async function start(): Promise<void> {
     },
   });
   scanner.start();
+  followTheme(document);
 }
 
 void start();

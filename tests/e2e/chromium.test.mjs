@@ -171,7 +171,11 @@ describe('Chromium', { skip: skip ?? false }, () => {
       '/quoter/status/1861000000000000007', // the quoted post's photo (feed hashed a PNG original)
       '/readernews/status/1861000000000000006', // link card image
       '/sensitive_fx/status/1861000000000000010', // behind X's sensitive-media cover (the flood photo again)
+      // and none on /nightowl_fx (the clip darkened to near black: quality 0) or /floodwatch_fx
+      // (another photo of the flood scene, 42 bits away)
     ]);
+    const checked = server.requests.filter((r) => r.dest === 'empty').map((r) => r.path);
+    for (const p of ['KimMoscowClip~dark', 'GfxGridPhoto003~1', 'GfxBakeryPhoto1']) assert.ok(checked.some((c) => c.includes(p)), `${p} was checked`);
     assert.equal(notices.find((n) => n.post.startsWith('/quoter')).inQuote, true, 'the notice sits on the quoted media');
     assert.equal(notices.find((n) => n.post.startsWith('/readernews')).inMediaBox, 'card.layoutLarge.media');
     assert.equal(notices.find((n) => n.post.startsWith('/adco_fx')).inMediaBox, 'card.layoutLarge.media');
@@ -218,15 +222,19 @@ describe('Chromium', { skip: skip ?? false }, () => {
     // X's virtualised timeline drops a cell and later builds a new one for the same post.
     const fetches = () => server.requests.filter((r) => r.path.includes('KimMoscowClip')).length;
     const before = fetches();
-    await page.evaluate(() => {
+    const left = await page.evaluate(() => {
       const cell = document.querySelector('a[href="/newsdesk_fx/status/1861000000000000001"]').closest('[data-testid="cellInnerDiv"]');
       const html = cell.outerHTML.replace(/<div data-already-debunked[^]*?<\/div>/, '');
       const parent = cell.parentElement;
+      const before = document.querySelectorAll('[data-already-debunked="notice"]').length;
       cell.remove();
+      const gone = before - document.querySelectorAll('[data-already-debunked="notice"]').length;
       const fresh = document.createElement('div');
       parent.prepend(fresh);
       fresh.outerHTML = html; // a new node, as X would render it (test page only)
+      return gone;
     });
+    assert.equal(left, 1, 'the notice went with its post');
     const again = page.locator('article:has(a[href="/newsdesk_fx/status/1861000000000000001"]) [data-already-debunked="notice"]');
     await again.waitFor({ timeout: 5_000 });
     assert.equal(await again.count(), 1);

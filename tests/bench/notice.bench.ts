@@ -71,7 +71,7 @@ async function scrollThrough(page: Page, url: string): Promise<void> {
 
 async function trace<T>(cdp: CDPSession, during: () => Promise<T>): Promise<{ events: TraceEvent[]; result: T }> {
   const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', (e: { value: TraceEvent[] }) => void events.push(...e.value));
+  cdp.on('Tracing.dataCollected', (e) => void events.push(...(e.value as unknown as TraceEvent[])));
   const complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
   await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline'] }, transferMode: 'ReportEvents' });
   const result = await during();

@@ -10,6 +10,7 @@
  */
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { chromiumPath, launchChromium } from '../e2e/helpers/browsers.mjs';
+import { workerSession } from '../e2e/helpers/cdp.mjs';
 import { feedStatus } from '../e2e/helpers/checks.mjs';
 import { startFeedServer } from '../e2e/helpers/feed-server.mjs';
 import { startFixtureServer } from '../e2e/helpers/server.mjs';
@@ -86,30 +87,13 @@ async function pageHeap(cdp: CDPSession): Promise<number> {
   return (await cdp.send('Runtime.getHeapUsage')).usedSize;
 }
 
-/** Used JS heap of the extension's service worker after a full GC (CDP through the page's session). */
-async function workerHeap(cdp: CDPSession, extensionId: string): Promise<number> {
-  const { targetInfos } = await cdp.send('Target.getTargets');
-  const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
-  if (!sw) return NaN;
-  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: sw.targetId, flatten: false });
-  let id = 0;
-  const call = (method: string) =>
-    new Promise<Record<string, number>>((resolve, reject) => {
-      const mine = ++id;
-      const onMessage = (e: { sessionId: string; message: string }) => {
-        const m = JSON.parse(e.message) as { id?: number; result?: Record<string, number>; error?: { message: string } };
-        if (e.sessionId !== sessionId || m.id !== mine) return;
-        cdp.off('Target.receivedMessageFromTarget', onMessage);
-        if (m.error) reject(new Error(m.error.message));
-        else resolve(m.result ?? {});
-      };
-      cdp.on('Target.receivedMessageFromTarget', onMessage);
-      cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: mine, method }) }).catch(reject);
-    });
-  await call('HeapProfiler.collectGarbage');
-  const { usedSize } = await call('Runtime.getHeapUsage');
-  await cdp.send('Target.detachFromTarget', { sessionId });
-  return usedSize ?? NaN;
+/** Used JS heap of the extension's service worker after a full GC. */
+async function workerHeap(context: BrowserContext, page: Page, extensionId: string): Promise<number> {
+  const sw = await workerSession(context, page, extensionId);
+  await sw.send('HeapProfiler.collectGarbage');
+  const { usedSize } = (await sw.send('Runtime.getHeapUsage')) as { usedSize: number };
+  await sw.detach();
+  return usedSize;
 }
 
 /** Merges [start, end) intervals (µs). */
@@ -172,7 +156,7 @@ export default async function run(): Promise<string> {
       mediaPosts: document.querySelectorAll('article:has([data-testid="tweetPhoto"])').length,
     }));
     const heap = await pageHeap(cdp);
-    const swHeap = await workerHeap(cdp, ext.extensionId);
+    const swHeap = await workerHeap(context, page, ext.extensionId);
     const a = attribute(events, ext.extensionUrl('content.js'));
     shown.sort((x, y) => x - y);
     work.sort((x, y) => x - y);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chromiumPath, launchChromium, missingPrerequisite } from './helpers/browsers.mjs';
+import { lookupBurst } from './helpers/burst.mjs';
 import { workerSession } from './helpers/cdp.mjs';
 import { feedStatus } from './helpers/checks.mjs';
 import { DEMO_ENTRY_COUNT, startFeedServer } from './helpers/feed-server.mjs';
@@ -128,5 +129,23 @@ describe('Chromium: fault tolerance', { skip: skip ?? false }, () => {
     await feed.publish(); // every entry again
     await syncNow();
     await feedStatus(popup, (f) => f.entries === DEMO_ENTRY_COUNT);
+  });
+
+  test('a burst of 1,000 media lookups from four tabs at once: every one answered, each upload fetched once, the worker’s memory bounded', async () => {
+    const from = server.requests.length;
+    const burst = await lookupBurst({ context: ext.context, extensionId: ext.extensionId, pageUrl: server.url('home'), mediaOrigin: server.mediaOrigin });
+    console.log(`  ${burst.asked} lookups in ${burst.seconds.toFixed(1)} s; worker heap ${(burst.startHeap / 2 ** 20).toFixed(1)} → peak ${(burst.peakHeap / 2 ** 20).toFixed(1)} MB`);
+    assert.equal(burst.results.length, burst.asked, 'an answer for every lookup');
+    assert.deepEqual(burst.errors, [], 'no lookup failed');
+    assert.equal(burst.answered, burst.asked);
+    const debunkedAsked = burst.results.filter((r) => r.url.includes('/GfxGridPhoto003')).length;
+    assert.ok(debunkedAsked > 200);
+    assert.equal(burst.matched, debunkedAsked, 'the debunked photo matched every time it was asked, nothing else did');
+    const fetched = server.requests.slice(from).filter((r) => r.dest === 'empty' && r.path.startsWith('/media/GfxBurst'));
+    assert.equal(new Set(fetched.map((r) => r.path)).size, 250);
+    assert.equal(fetched.length, 250, 'each upload fetched once, however many tabs asked at once');
+    // Bounded: at most a few decodes at a time, whatever the burst (the heap of a worker that held
+    // every image at once would be hundreds of MB).
+    assert.ok(burst.peakHeap < 64 * 2 ** 20, `peak worker heap ${(burst.peakHeap / 2 ** 20).toFixed(1)} MB`);
   });
 });

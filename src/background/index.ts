@@ -62,8 +62,9 @@ if (IS_TEST_BUILD) {
   Object.assign(globalThis, {
     __alreadyDebunkedTest: {
       clickMenu: onMenuClick,
-      hashBytes: async (bytes: number[], type: string) => {
-        const { hashes, quality } = await hashPixels(await decodeImage(Uint8Array.from(bytes), type));
+      hashBytes: async (base64: string, type: string) => {
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        const { hashes, quality } = await hashPixels(await decodeImage(bytes, type));
         return { hash: hashToHex(hashes[0]!), quality };
       },
     },

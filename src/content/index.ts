@@ -15,6 +15,7 @@ import { useCatalogue } from '../shared/i18n';
 import { mountNotice, type MountedNotice } from './notice/mount';
 import { startReporting } from './report';
 import { Scanner } from './scanner';
+import { followTheme } from './theme';
 import { watchVideo } from './video';
 
 const COMPACT_BELOW_PX = 260;
@@ -85,6 +86,7 @@ async function start(): Promise<void> {
     },
   });
   scanner.start();
+  followTheme(document);
 }
 
 void start();

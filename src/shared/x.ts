@@ -127,13 +127,15 @@ export function findMedia(root: ParentNode): FoundMedia[] {
     if (!box || found.has(box)) continue;
     const video = box.querySelector('video');
     const path = new URL(url).pathname;
-    const kind: MediaKind = box.matches(SELECTORS.cardBox)
-      ? 'card'
-      : path.startsWith('/tweet_video_thumb/') || /\/tweet_video\//.test(video?.src ?? '')
+    // A player anywhere in the box makes it a video or GIF (ads put one in a card), whatever the box.
+    const kind: MediaKind =
+      path.startsWith('/tweet_video_thumb/') || /\/tweet_video\//.test(video?.src ?? '')
         ? 'gif'
         : video || /_video_thumb\//.test(path)
           ? 'video'
-          : 'photo';
+          : box.matches(SELECTORS.cardBox)
+            ? 'card'
+            : 'photo';
     const post = box.closest(SELECTORS.post);
     const quote = box.closest(SELECTORS.quote);
     found.set(box, { url, box, kind, quoted: !!quote && !!post && post.contains(quote) && quote !== post });
@@ -155,14 +157,19 @@ export function parseStatusPath(href: string): { author: string; id: string } | 
   return m ? { author: m[1]!, id: m[2]! } : null;
 }
 
+/** The post element a media box belongs to (the outer post for quoted media). */
+export function postElementOf(box: Element): Element | null {
+  // In the media viewer the picture and the post's wrapper are side by side in one dialog.
+  return box.closest(SELECTORS.post) ?? box.closest('[role="dialog"]')?.querySelector(SELECTORS.post) ?? null;
+}
+
 /**
  * The post a media box belongs to: for quoted media the quoted post (its photo link is the only
  * place its id appears; a quoted video has none), otherwise the outer post, whose permalink is the
  * status link around its <time> (absent on ads: then the analytics link).
  */
 export function postOf(box: Element): { author: string; id: string } | null {
-  // In the media viewer the picture and the post's wrapper are side by side in one dialog.
-  const post = box.closest(SELECTORS.post) ?? box.closest('[role="dialog"]')?.querySelector(SELECTORS.post);
+  const post = postElementOf(box);
   if (!post) return null;
   const quote = box.closest(SELECTORS.quote);
   if (quote && post.contains(quote) && quote !== post) {
@@ -191,11 +198,6 @@ export function isCanonicalPostUrl(raw: string): boolean {
   if (!u || u.protocol !== 'https:' || u.host !== 'x.com' || u.search || u.hash) return false;
   const p = parseStatusPath(u.pathname);
   return !!p && postUrl(p.author, p.id) === raw;
-}
-
-/** The post element a media box, a control or any node inside a post belongs to. */
-export function postElementOf(el: Element): HTMLElement | null {
-  return el.closest<HTMLElement>(SELECTORS.post) ?? el.closest('[role="dialog"]')?.querySelector<HTMLElement>(SELECTORS.post) ?? null;
 }
 
 /** A post's own action bar (not a quoted post's), where the report control goes; null if none. */

@@ -72,14 +72,14 @@ describe('Firefox', { skip: skip ?? false }, () => {
     await popup.close();
   });
 
-  test('notices: poster, re-sized photo, quoted photo, card and GIF thumbnail match the feed; nothing else does', async () => {
+  test('notices: poster, re-sized photo, quoted photo, card, GIF thumbnail, an ad and a covered sensitive post match the feed; nothing else does', async () => {
     const popup = await ff.openExtensionPage('popup/index.html');
     await feedStatus(popup, (f) => f.seq === 1 && f.entries === DEMO_ENTRY_COUNT);
     await popup.close();
     const page = await ff.browser.newPage();
     await page.setViewport({ width: 1280, height: 6000 });
     await page.goto(server.url('home'));
-    await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 5, undefined, 20_000);
+    await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 7, undefined, 20_000);
     await new Promise((r) => setTimeout(r, 1500)); // every visible item checked
     const notices = await page.evaluate(() =>
       [...document.querySelectorAll('[data-already-debunked="notice"]')].map((h) => ({
@@ -88,11 +88,13 @@ describe('Firefox', { skip: skip ?? false }, () => {
       })),
     );
     assert.deepEqual(notices.map((n) => n.post).sort(), [
+      '/adco_fx/status/1861000000000000011/analytics',
       '/citywatch/status/1861000000000000003',
       '/gifmaster/status/1861000000000000005',
       '/newsdesk_fx/status/1861000000000000001',
       '/quoter/status/1861000000000000007',
       '/readernews/status/1861000000000000006',
+      '/sensitive_fx/status/1861000000000000010',
     ]);
     assert.equal(notices.find((n) => n.post.startsWith('/newsdesk_fx')).link, 'https://factcheck.example.org/2022/10/08/putin-kim-video-vladivostok-2019');
     await page.close();

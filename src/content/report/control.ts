@@ -6,6 +6,7 @@
 import { h, render } from 'preact';
 import { t } from '../../shared/i18n';
 import { isolateEvents } from '../isolate';
+import { HOST_ATTR, type Theme } from '../theme';
 
 export const CONTROL_ATTR_VALUE = 'report-control';
 
@@ -15,7 +16,7 @@ button {
   display: inline-flex; align-items: center; justify-content: center; inline-size: 2.125rem; block-size: 2.125rem;
   padding: 0; border: 0; border-radius: 999px; background: transparent; color: var(--fg, #536471); cursor: pointer;
 }
-:host([data-theme='dark']) button { --fg: #71767b; }
+:host([data-theme='dark']) button, :host([data-theme='dim']) button { --fg: #8b98a5; }
 button:hover { background: rgba(29, 78, 216, 0.1); color: #1d4ed8; }
 button:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 1px; }
 svg { inline-size: 1.25rem; block-size: 1.25rem; fill: currentColor; }
@@ -32,11 +33,11 @@ function Control({ onOpen }: { onOpen: (opener: HTMLElement) => void }) {
 }
 
 /** Adds the control to an action bar (once: a second call finds the first). */
-export function addControl(bar: HTMLElement, theme: 'light' | 'dark', onOpen: (opener: HTMLElement) => void): HTMLElement {
-  const existing = bar.querySelector<HTMLElement>(`:scope > [data-already-debunked="${CONTROL_ATTR_VALUE}"]`);
+export function addControl(bar: HTMLElement, theme: Theme, onOpen: (opener: HTMLElement) => void): HTMLElement {
+  const existing = bar.querySelector<HTMLElement>(`:scope > [${HOST_ATTR}="${CONTROL_ATTR_VALUE}"]`);
   if (existing) return existing;
   const host = bar.ownerDocument.createElement('div');
-  host.setAttribute('data-already-debunked', CONTROL_ATTR_VALUE);
+  host.setAttribute(HOST_ATTR, CONTROL_ATTR_VALUE);
   host.dataset['theme'] = theme;
   const root = host.attachShadow({ mode: 'open' });
   const style = bar.ownerDocument.createElement('style');
@@ -51,7 +52,7 @@ export function addControl(bar: HTMLElement, theme: 'light' | 'dark', onOpen: (o
 }
 
 export function removeControl(bar: HTMLElement): void {
-  const host = bar.querySelector<HTMLElement>(`:scope > [data-already-debunked="${CONTROL_ATTR_VALUE}"]`);
+  const host = bar.querySelector<HTMLElement>(`:scope > [${HOST_ATTR}="${CONTROL_ATTR_VALUE}"]`);
   if (!host?.shadowRoot) return;
   render(null, host.shadowRoot.lastElementChild as HTMLElement);
   host.remove();

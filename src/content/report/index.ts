@@ -6,7 +6,7 @@
 import type { MatchView } from '../../shared/messages';
 import { listenToBackground } from '../../shared/messaging';
 import { actionBarOf, mediaItemAt, mediaItemBySrc, postElementOf, reportSubject, type FoundMedia } from '../../shared/x';
-import { pageTheme } from '../notice/mount';
+import { pageTheme } from '../theme';
 import { addControl, removeControl } from './control';
 import { openReport } from './open';
 

@@ -10,6 +10,7 @@ import { h, render } from 'preact';
 import { IS_TEST_BUILD } from '../../shared/build';
 import { textDirection } from '../../shared/i18n';
 import { isolateEvents } from '../isolate';
+import { HOST_ATTR, type Theme } from '../theme';
 import css from './dialog.css?inline';
 import { ReportDialog, type DialogProps } from './Dialog';
 
@@ -20,11 +21,11 @@ let current: { close: () => void } | null = null;
 
 const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select, textarea, pre[tabindex], a[href]';
 
-export function openDialog(props: Omit<DialogProps, 'onClose'>, opener: HTMLElement | null, theme: 'light' | 'dark'): { close: () => void } {
+export function openDialog(props: Omit<DialogProps, 'onClose'>, opener: HTMLElement | null, theme: Theme): { close: () => void } {
   current?.close();
   const doc = document;
   const host = doc.createElement('div');
-  host.setAttribute('data-already-debunked', DIALOG_ATTR_VALUE);
+  host.setAttribute(HOST_ATTR, DIALOG_ATTR_VALUE);
   host.dataset['theme'] = theme;
   const root = host.attachShadow({ mode: SHADOW_MODE });
   const style = doc.createElement('style');

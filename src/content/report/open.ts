@@ -8,6 +8,7 @@ import type { MatchView } from '../../shared/messages';
 import { send } from '../../shared/messaging';
 import type { FoundMedia, ReportSubject } from '../../shared/x';
 import { openDialog } from './mount';
+import type { Theme } from '../theme';
 
 export async function openReport(
   kind: ReportKind,
@@ -15,7 +16,7 @@ export async function openReport(
   media: FoundMedia[],
   match: MatchView | null,
   opener: HTMLElement | null,
-  theme: 'light' | 'dark',
+  theme: Theme,
 ): Promise<void> {
   const common = {
     onOpenSettings: () => void send('cs/open-options', {}).catch(() => undefined),

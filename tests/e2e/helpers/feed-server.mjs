@@ -68,6 +68,7 @@ export async function startFeedServer({ port = FEED_PORT } = {}) {
     const rel = url.pathname.replace(/^\/feed\//, '');
     const override = overrides.get(rel);
     if (typeof override === 'number') return void res.writeHead(override).end();
+    if (typeof override === 'function') return void override(req, res, current && fs.existsSync(path.join(current, rel)) ? fs.readFileSync(path.join(current, rel)) : null);
     const file = current && path.join(current, rel);
     if (!override && (!file || !file.startsWith(current) || !fs.existsSync(file) || fs.statSync(file).isDirectory())) return void res.writeHead(404).end();
     const bytes = override ?? fs.readFileSync(file);
@@ -86,8 +87,12 @@ export async function startFeedServer({ port = FEED_PORT } = {}) {
     url: `http://127.0.0.1:${port}/feed/index.json`,
     requests,
     publish,
-    /** Serve this status code or these bytes at a feed path instead of the real file. */
+    /**
+     * Serve this status code, these bytes, or what `(req, res, realBytes) => …` does at a feed
+     * path instead of the real file (a broken or hostile server). `publish` clears them.
+     */
     override: (rel, value) => overrides.set(rel, value),
+    clearOverrides: () => overrides.clear(),
     currentFile: (rel) => fs.readFileSync(path.join(current, rel)),
     close: () =>
       new Promise((r) => {

@@ -4,21 +4,15 @@
  * pages can use these without bundling it. Each returns null when the value is fine, else the
  * message key that says what is wrong.
  */
+import { isAllowedUrl } from '../core/url.ts';
+
 export type FieldProblem = 'errFeedName' | 'errFeedUrl' | 'errPublicKey' | 'errEndpointUrl';
 
 export const MAX_FEED_NAME = 100;
 
-/** https only; plain http only to a test host (loopback, test builds only: see BuildInfo.testHosts). */
+/** https only (no credentials, ≤ 2048 characters); plain http only to a test host (loopback, test builds only). */
 export function isAllowedFeedUrl(raw: string, testHosts: readonly string[]): boolean {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    return false;
-  }
-  if (u.username || u.password || raw.length > 2048) return false;
-  if (u.protocol === 'https:') return true;
-  return u.protocol === 'http:' && testHosts.includes(u.hostname);
+  return raw.length <= 2048 && isAllowedUrl(raw, testHosts);
 }
 
 /** Ed25519 public key: 32 bytes, base64 (44 characters with padding). */

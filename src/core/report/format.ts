@@ -10,6 +10,7 @@
  */
 import * as v from 'valibot';
 import { isHashHex } from '../hash256';
+import { isAllowedUrl } from '../url';
 
 export const REPORT_FORMAT = 'already-debunked/report';
 export const REPORT_FORMAT_VERSION = 1;
@@ -58,19 +59,7 @@ const short = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(ma
 const nullableText = (max: number) => v.nullable(v.pipe(v.string(), v.maxLength(max)));
 
 function httpsUrl(testHosts: readonly string[]) {
-  return v.pipe(
-    v.string(),
-    v.maxLength(2048),
-    v.check((s) => {
-      try {
-        const u = new URL(s);
-        if (u.username || u.password) return false;
-        return u.protocol === 'https:' || (u.protocol === 'http:' && testHosts.includes(u.hostname));
-      } catch {
-        return false;
-      }
-    }, 'must be an https URL'),
-  );
+  return v.pipe(v.string(), v.maxLength(2048), v.check((s) => isAllowedUrl(s, testHosts), 'must be an https URL'));
 }
 
 function parts(testHosts: readonly string[]) {

@@ -12,6 +12,7 @@ import { send } from '../../shared/messaging';
 import { feedNameProblem, feedUrlProblem, originPattern, publicKeyProblem } from '../../shared/validate';
 import { Field, errorText } from '../components/Field';
 import { FeedList } from '../components/FeedList';
+import { useAction } from '../components/use-action';
 
 type Errors = { name: string | null; url: string | null; key: string | null; form: string | null };
 const NO_ERRORS: Errors = { name: null, url: null, key: null, form: null };
@@ -21,20 +22,10 @@ export function FeedsSection({ status, onStatus }: { status: StatusView; onStatu
   const [url, setUrl] = useState('');
   const [key, setKey] = useState('');
   const [errors, setErrors] = useState<Errors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
-  const [listError, setListError] = useState<string | null>(null);
-
-  async function run(action: () => Promise<StatusView>) {
-    setBusy(true);
-    setListError(null);
-    try {
-      await onStatus(await action());
-    } catch (e) {
-      setListError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const list = useAction();
+  const [adding, setAdding] = useState(false);
+  const busy = list.busy || adding;
+  const run = (action: () => Promise<StatusView>) => void list.run(action, onStatus);
 
   async function add(e: Event) {
     e.preventDefault();
@@ -52,7 +43,7 @@ export function FeedsSection({ status, onStatus }: { status: StatusView; onStatu
       console.warn('[already-debunked] permission request failed:', err);
     }
     if (!granted) return setErrors({ ...found, url: t('errPermissionDenied', new URL(url.trim()).host) });
-    setBusy(true);
+    setAdding(true);
     try {
       await onStatus(await send('ui/add-feed', { name: name.trim(), url: url.trim(), publicKey: key.trim() }));
       setName('');
@@ -62,7 +53,7 @@ export function FeedsSection({ status, onStatus }: { status: StatusView; onStatu
     } catch (err) {
       setErrors({ ...found, form: errorText(err) });
     } finally {
-      setBusy(false);
+      setAdding(false);
     }
   }
 
@@ -70,7 +61,7 @@ export function FeedsSection({ status, onStatus }: { status: StatusView; onStatu
     <section aria-labelledby="feeds-heading">
       <div class="heading-row">
         <h2 id="feeds-heading">{t('feedsHeading')}</h2>
-        <button type="button" data-testid="sync-now" disabled={busy} onClick={() => void run(() => send('ui/sync-now', {}))}>
+        <button type="button" data-testid="sync-now" disabled={busy} onClick={() => run(() => send('ui/sync-now', {}))}>
           {t('syncNow')}
         </button>
       </div>
@@ -85,19 +76,19 @@ export function FeedsSection({ status, onStatus }: { status: StatusView; onStatu
                 data-testid="feed-enabled"
                 checked={f.enabled}
                 disabled={busy}
-                onChange={(e) => void run(() => send('ui/set-feed-enabled', { url: f.url, enabled: (e.currentTarget as HTMLInputElement).checked }))}
+                onChange={(e) => run(() => send('ui/set-feed-enabled', { url: f.url, enabled: (e.currentTarget as HTMLInputElement).checked }))}
               />
               {t('feedEnabled')}
             </label>
-            <button type="button" data-testid="feed-remove" disabled={busy} aria-label={t('feedRemoveLabel', f.name)} onClick={() => void run(() => send('ui/remove-feed', { url: f.url }))}>
+            <button type="button" data-testid="feed-remove" disabled={busy} aria-label={t('feedRemoveLabel', f.name)} onClick={() => run(() => send('ui/remove-feed', { url: f.url }))}>
               {t('feedRemove')}
             </button>
           </>
         )}
       />
-      {listError && (
+      {list.error && (
         <p role="alert" class="field-error">
-          {listError}
+          {list.error}
         </p>
       )}
       <form class="card" onSubmit={add} noValidate aria-labelledby="add-feed-heading">

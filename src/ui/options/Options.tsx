@@ -5,7 +5,7 @@ import type { StatusView } from '../../shared/messages';
 import { send } from '../../shared/messaging';
 import { DISPLAY_MODES, MATCH_STRICTNESS, type Settings } from '../../shared/settings';
 import { errorText } from '../components/Field';
-import { Toggle } from '../components/Toggle';
+import { Choices, EnabledToggle } from '../components/Toggle';
 import { useStatus } from '../components/use-status';
 import { DataSection } from './DataSection';
 import { FeedsSection } from './FeedsSection';
@@ -55,15 +55,7 @@ export function Options() {
         <>
           <section aria-labelledby="general-heading">
             <h2 id="general-heading">{t('optionsGeneral')}</h2>
-            <Toggle
-              label={t('optionsEnabled')}
-              checked={loaded.status.enabled}
-              testId="enabled"
-              onChange={async (enabled) => {
-                await send('ui/set-enabled', { enabled });
-                await reload();
-              }}
-            />
+            <EnabledToggle label={t('optionsEnabled')} enabled={loaded.status.enabled} reload={reload} />
             <p class="field">
               <label for="language">{t('optionsLanguage')}</label>
               <select
@@ -88,44 +80,25 @@ export function Options() {
           </section>
           <section aria-labelledby="display-heading">
             <h2 id="display-heading">{t('optionsDisplay')}</h2>
-            <div role="radiogroup" aria-labelledby="display-heading">
-              {DISPLAY_MODES.map((mode) => (
-                <label class="toggle" key={mode}>
-                  <input
-                    type="radio"
-                    name="display"
-                    value={mode}
-                    data-testid={`display-${mode}`}
-                    checked={loaded.status.settings.displayMode === mode}
-                    onChange={() => void update('display', { displayMode: mode })}
-                  />
-                  <span>{t(DISPLAY_KEYS[mode])}</span>
-                </label>
-              ))}
-            </div>
+            <Choices
+              name="display"
+              labelledBy="display-heading"
+              options={DISPLAY_MODES}
+              value={loaded.status.settings.displayMode}
+              label={(m) => t(DISPLAY_KEYS[m])}
+              onChange={(displayMode) => void update('display', { displayMode })}
+            />
             {problemFor('display')}
             <h3 id="strictness-heading">{t('strictnessHeading')}</h3>
-            <div role="radiogroup" aria-labelledby="strictness-heading">
-              {MATCH_STRICTNESS.map((level) => (
-                <label class="toggle described" key={level}>
-                  <input
-                    type="radio"
-                    name="strictness"
-                    value={level}
-                    data-testid={`strictness-${level}`}
-                    aria-describedby={`strictness-${level}-text`}
-                    checked={loaded.status.settings.matchStrictness === level}
-                    onChange={() => void update('strictness', { matchStrictness: level })}
-                  />
-                  <span>
-                    <strong>{t(STRICTNESS_KEYS[level][0])}</strong>{' '}
-                    <span id={`strictness-${level}-text`} class="muted">
-                      {t(STRICTNESS_KEYS[level][1])}
-                    </span>
-                  </span>
-                </label>
-              ))}
-            </div>
+            <Choices
+              name="strictness"
+              labelledBy="strictness-heading"
+              options={MATCH_STRICTNESS}
+              value={loaded.status.settings.matchStrictness}
+              label={(l) => t(STRICTNESS_KEYS[l][0])}
+              description={(l) => t(STRICTNESS_KEYS[l][1])}
+              onChange={(matchStrictness) => void update('strictness', { matchStrictness })}
+            />
             {problemFor('strictness')}
           </section>
           <FeedsSection status={loaded.status} onStatus={onStatus} />

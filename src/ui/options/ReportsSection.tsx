@@ -13,6 +13,7 @@ import { endpointProblem, originPattern } from '../../shared/validate';
 import { Field, errorText } from '../components/Field';
 import { ConsentNotice, ReportList } from '../components/ReportList';
 import { download } from '../components/use-status';
+import { useAction } from '../components/use-action';
 
 export function ReportsSection({ status, onStatus }: { status: StatusView; onStatus: (s: StatusView) => Promise<void> }) {
   const saved = status.settings.reportEndpoint ?? '';
@@ -20,12 +21,13 @@ export function ReportsSection({ status, onStatus }: { status: StatusView; onSta
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [view, setView] = useState<ReportsView | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [listError, setListError] = useState<string | null>(null);
+  const { busy, error: actionError, run } = useAction();
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const listError = actionError ?? loadError;
 
   const refresh = async (next?: ReportsView) => setView(next ?? (await send('ui/get-reports', {})));
   useEffect(() => {
-    refresh().catch((e: unknown) => setListError(errorText(e)));
+    refresh().catch((e: unknown) => setLoadError(errorText(e)));
   }, [status]);
 
   async function save(e: Event) {
@@ -53,17 +55,7 @@ export function ReportsSection({ status, onStatus }: { status: StatusView; onSta
     }
   }
 
-  async function act(run: () => Promise<ReportsView>) {
-    setBusy(true);
-    setListError(null);
-    try {
-      await refresh(await run());
-    } catch (e) {
-      setListError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const act = (action: () => Promise<ReportsView>) => run(action, refresh);
 
   const rows = view?.rows ?? [];
   const stamp = new Date().toISOString().slice(0, 10);

@@ -4,8 +4,9 @@ import { t } from '../../shared/i18n';
 import { send } from '../../shared/messaging';
 import { FeedList } from '../components/FeedList';
 import { ConsentNotice, ReportList } from '../components/ReportList';
-import { Toggle } from '../components/Toggle';
+import { EnabledToggle } from '../components/Toggle';
 import { useStatus } from '../components/use-status';
+import { useAction } from '../components/use-action';
 
 /**
  * The toolbar popup, at a glance: on/off, notices shown today, each feed's state with "Sync now",
@@ -14,20 +15,8 @@ import { useStatus } from '../components/use-status';
  */
 export function Popup() {
   const [loaded, reload] = useStatus();
-  const [busy, setBusy] = useState<'sync' | 'reports' | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-
-  async function act<T>(what: 'sync' | 'reports', run: () => Promise<T>, then: (value: T) => Promise<void>) {
-    setBusy(what);
-    setProblem(null);
-    try {
-      await then(await run());
-    } catch (e) {
-      setProblem(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(null);
-    }
-  }
+  const [syncing, setSyncing] = useState(false);
+  const { busy, error: problem, run } = useAction();
 
   return (
     <main data-testid="popup">
@@ -43,21 +32,21 @@ export function Popup() {
       )}
       {loaded.state === 'ready' && (
         <>
-          <Toggle
-            label={t('popupEnabled')}
-            checked={loaded.status.enabled}
-            testId="enabled"
-            onChange={async (enabled) => {
-              await send('ui/set-enabled', { enabled });
-              await reload();
-            }}
-          />
+          <EnabledToggle label={t('popupEnabled')} enabled={loaded.status.enabled} reload={reload} />
           {!loaded.status.enabled && <p class="muted">{t('popupDisabledHint')}</p>}
           <p data-testid="notices-today">{t('popupNoticesToday', String(loaded.status.noticesToday))}</p>
           <div class="heading-row">
             <h2>{t('feedsHeading')}</h2>
-            <button type="button" data-testid="sync-now" disabled={busy !== null} onClick={() => void act('sync', () => send('ui/sync-now', {}), reload)}>
-              {busy === 'sync' ? t('syncing') : t('syncNow')}
+            <button
+              type="button"
+              data-testid="sync-now"
+              disabled={busy}
+              onClick={() => {
+                setSyncing(true);
+                void run(() => send('ui/sync-now', {}), reload).finally(() => setSyncing(false));
+              }}
+            >
+              {syncing ? t('syncing') : t('syncNow')}
             </button>
           </div>
           <FeedList feeds={loaded.status.feeds} />
@@ -65,9 +54,9 @@ export function Popup() {
           {loaded.status.reportsNeedConsent && <ConsentNotice onChange={() => void reload()} />}
           <ReportList
             rows={loaded.status.reports}
-            busy={busy !== null}
-            onRetry={(id) => void act('reports', () => send('ui/retry-reports', { ids: [id] }), () => reload())}
-            onDelete={(id) => void act('reports', () => send('ui/delete-reports', { ids: [id] }), () => reload())}
+            busy={busy}
+            onRetry={(id) => void run(() => send('ui/retry-reports', { ids: [id] }), () => reload())}
+            onDelete={(id) => void run(() => send('ui/delete-reports', { ids: [id] }), () => reload())}
           />
           {problem && (
             <p role="alert" class="error">

@@ -18,7 +18,7 @@ import { deleteReports, listReports, requeue } from './outbox';
 import { countNotice, flushReports, mayTransmit, noticesToday, prepareReport, submitReport } from './reports';
 import type { Handlers } from './router';
 import { loadSettings, saveSettings, updateSettings } from './settings-store';
-import { applyLanguage } from './language';
+import { applyLanguage, ensureLanguage } from './language';
 
 const STATUS_REPORTS = 5;
 
@@ -109,6 +109,7 @@ export const handlers: Handlers = {
 
   async 'ui/set-enabled'({ enabled }) {
     const settings = await updateSettings((s) => ({ ...s, enabled }));
+    await ensureLanguage(settings.language);
     await browser.action.setBadgeText({ text: settings.enabled ? '' : t('badgeOff') });
     return { enabled: settings.enabled };
   },

@@ -6,12 +6,22 @@ import type { Locale } from '../shared/locales';
 import { activateLocale } from '../shared/i18n';
 import { setUpMenu } from './menu';
 
-export async function applyLanguage(language: Locale | null): Promise<void> {
+let active: Locale | null | undefined;
+
+/** Makes sure the background speaks `language` (a restarted worker starts with the browser's). */
+export async function ensureLanguage(language: Locale | null): Promise<void> {
+  if (language === active) return;
   try {
     await activateLocale(language);
+    active = language;
   } catch (e) {
     console.warn('[already-debunked] could not load the chosen language, using the browser’s:', e);
     await activateLocale(null);
+    active = null;
   }
+}
+
+export async function applyLanguage(language: Locale | null): Promise<void> {
+  await ensureLanguage(language);
   await setUpMenu();
 }

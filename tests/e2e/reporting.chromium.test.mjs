@@ -308,6 +308,51 @@ describe('Chromium: reporting, popup and options', { skip: skip ?? false }, () =
     await page.close();
   });
 
+  test('options: the reader’s own report address is checked, saved, and offered in the dialog; caches clear', async () => {
+    const options = await ext.context.newPage();
+    await options.goto(ext.extensionUrl('options/index.html'));
+    await options.waitForSelector('[data-testid="report-endpoint"]');
+    await options.locator('[data-testid="report-endpoint"]').fill('desk.example.org/reports');
+    await options.locator('[data-testid="endpoint-save"]').click();
+    assert.match(await options.locator('[data-testid="report-endpoint-error"]').textContent(), /must start with https:\/\//);
+    assert.equal((await status()).settings.reportEndpoint, null, 'nothing saved');
+    await options.locator('[data-testid="report-endpoint"]').fill(receiver.url);
+    await options.locator('[data-testid="endpoint-save"]').click();
+    await options.waitForSelector('.saved');
+    assert.equal((await status()).settings.reportEndpoint, receiver.url);
+
+    const page = await timeline();
+    await page.locator(`${postSel('/travelbug/status/1861000000000000004')} [data-already-debunked="report-control"] button`).click();
+    const select = page.locator(`${DIALOG} select#ad-recipient`);
+    await select.waitFor();
+    assert.deepEqual(await select.locator('option').allTextContents(), [`Local demo fact-checks (${receiver.url})`, `Your own address (${receiver.url})`]);
+    await select.selectOption('1');
+    const report = JSON.parse(await preview(page));
+    assert.deepEqual(report.recipient, { endpoint: receiver.url, feedUrl: null, feedId: null });
+    await page.locator(`${DIALOG} [data-part="send"]`).click();
+    await page.locator(`${DIALOG} [data-part="outcome"][data-status="delivered"]`).waitFor({ timeout: 15_000 });
+    assert.deepEqual(receiver.lines().find((l) => l.report.reportId === report.reportId).report, report);
+    await page.close();
+
+    await options.locator('[data-testid="report-endpoint"]').fill('');
+    await options.locator('[data-testid="endpoint-save"]').click();
+    await options.waitForFunction(() => document.querySelector('.saved')?.textContent.includes('Removed'));
+    assert.equal((await status()).settings.reportEndpoint, null);
+
+    const cached = () => ext.sw.evaluate(() => new Promise((resolve) => {
+      const open = indexedDB.open('already-debunked');
+      open.onsuccess = () => {
+        const req = open.result.transaction('mediaCache').objectStore('mediaCache').count();
+        req.onsuccess = () => (open.result.close(), resolve(req.result));
+      };
+    }));
+    assert.ok((await cached()) > 0, 'media fingerprints were cached');
+    await options.locator('[data-testid="clear-caches"]').click();
+    await options.waitForFunction(() => document.body.textContent.includes('Cleared.'));
+    assert.equal(await cached(), 0);
+    await options.close();
+  });
+
   test('a switch to Arabic: the options, the popup, the notice and the dialog speak it, right to left', async () => {
     const options = await ext.context.newPage();
     await options.goto(ext.extensionUrl('options/index.html'));

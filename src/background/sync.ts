@@ -153,18 +153,26 @@ async function commit(db: AdDB, rec: FeedRecord, u: Update): Promise<void> {
   const tx = db.transaction(['feeds', 'entries', 'matchIndex'], 'readwrite');
   const entries = tx.objectStore('entries');
   const writes: Promise<unknown>[] = [];
-  if (u.replaceAll) writes.push(entries.delete(IDBKeyRange.bound([rec.url, ''], [rec.url, '\uffff'])));
-  for (const id of u.remove) writes.push(entries.delete([rec.url, id]));
-  for (const entry of u.put) writes.push(entries.put({ feedUrl: rec.url, id: entry.id, entry } satisfies EntryRecord));
-  writes.push(tx.objectStore('feeds').put(rec));
-  // The match index was built from the old entries: drop it in the same transaction; the next
-  // lookup rebuilds it from what is stored (see ./matcher.ts).
-  writes.push(tx.objectStore('matchIndex').delete('current'));
+  try {
+    if (u.replaceAll) writes.push(entries.delete(IDBKeyRange.bound([rec.url, ''], [rec.url, '\uffff'])));
+    for (const id of u.remove) writes.push(entries.delete([rec.url, id]));
+    for (const entry of u.put) writes.push(entries.put({ feedUrl: rec.url, id: entry.id, entry } satisfies EntryRecord));
+    writes.push(tx.objectStore('feeds').put(rec));
+    // The match index was built from the old entries: drop it in the same transaction; the next
+    // lookup rebuilds it from what is stored (see ./matcher.ts).
+    writes.push(tx.objectStore('matchIndex').delete('current'));
+  } catch (e) {
+    // A write refused as it is made (a full disk, an entry the store cannot hold): undo the ones
+    // already made — left alone, the transaction would commit them, half an update.
+    tx.abort();
+    await Promise.allSettled([...writes, tx.done]);
+    throw e;
+  }
   await Promise.all([...writes, tx.done]);
 }
 
 /** Syncs one feed. Never throws: the outcome and the reason are recorded on the feed's record. */
-export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise<{ outcome: SyncOutcome; record: FeedRecord }> {
+export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise<{ outcome: SyncOutcome; record: FeedRecord; unrecorded?: true }> {
   const random = ctx.random ?? Math.random;
   const stored = (await ctx.db.get('feeds', sub.url)) ?? newFeedRecord(sub.url);
   const now = ctx.now();
@@ -214,9 +222,13 @@ export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise
       failures,
       nextTryAt: new Date(now.getTime() + backoffMs(failures, random)).toISOString(),
     };
-    // Recording the failure must not hide it: if even this write fails (full disk), say so.
-    await ctx.db.put('feeds', record).catch((w: unknown) => console.error('[already-debunked] could not record a sync failure:', w));
-    return { outcome: 'failed', record };
+    // Recording the failure must not hide it: if even this write fails (full disk), say so, and
+    // hand the record back marked as not stored, for the caller to keep and show.
+    const kept = await ctx.db.put('feeds', record).then(
+      () => true,
+      (w: unknown) => (console.error('[already-debunked] could not record a sync failure:', w), false),
+    );
+    return kept ? { outcome: 'failed', record } : { outcome: 'failed', record, unrecorded: true };
   }
 }
 

@@ -1,7 +1,7 @@
 // Feed sync against a scripted server (fetch stubbed) and fake-indexeddb: verify before storing,
 // keep the last good list on every failure, atomic swaps, deltas, rollback refusal, backoff.
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
+import { IDBFactory, IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DB_NAME, openDatabase } from '../../../src/background/db';
@@ -115,6 +115,25 @@ describe('syncFeed', () => {
     const again = await syncFeed(sub, ctx);
     expect(again.record.failures).toBe(2);
     expect(new Date(again.record.nextTryAt!).getTime() - NOW.getTime()).toBeGreaterThan(new Date(r.record.nextTryAt!).getTime() - NOW.getTime());
+  });
+
+  it('a write refused as it is made (a full disk) undoes the whole update: the last good list stays whole', async () => {
+    server.publish([entry('a'), entry('b')]);
+    await syncFeed(sub, ctx);
+    server.publish([entry('c')]);
+    server.files.set('deltas/1-2.json', 404); // the snapshot path: delete every entry, then put
+    const put = vi.spyOn(FakeObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+    const r = await syncFeed(sub, ctx);
+    put.mockRestore();
+    expect(r.outcome).toBe('failed');
+    expect(r.record.lastError).toBe('not enough disk space to store the feed');
+    expect(r.unrecorded, 'not even the failure could be stored').toBe(true);
+    expect(await stored(), 'the delete made before the refused put was undone').toEqual(['a@1', 'b@1']);
+    expect((await ctx.db.get('feeds', sub.url))?.seq).toBe(1);
+    expect((await syncFeed(sub, ctx)).outcome, 'room again: the update arrives').toBe('updated');
+    expect(await stored()).toEqual(['c@1']);
   });
 
   it('refuses to roll back to an older sequence', async () => {

@@ -100,19 +100,32 @@ export interface AdSchema extends DBSchema {
 export type AdDB = IDBPDatabase<AdSchema>;
 
 let opening: Promise<AdDB> | null = null;
+let onCreated: ((db: AdDB) => Promise<void>) | null = null;
+
+/**
+ * Runs when the database had to be created from nothing: at first install, or because it was
+ * deleted or lost since (the background then restores what it can and resyncs: ./health.ts).
+ */
+export function whenDatabaseCreated(handler: (db: AdDB) => Promise<void>): void {
+  onCreated = handler;
+}
 
 export function openDatabase(name = DB_NAME): Promise<AdDB> {
   if (name !== DB_NAME) return open(name);
-  opening ??= open(name).catch((e: unknown) => {
+  opening ??= open(name, async (db) => {
+    await onCreated?.(db).catch((e: unknown) => console.error('[already-debunked] could not restore after a new database:', e));
+  }).catch((e: unknown) => {
     opening = null; // let the next call try again (e.g. after the reader freed disk space)
     throw e;
   });
   return opening;
 }
 
-function open(name: string): Promise<AdDB> {
-  return openDB<AdSchema>(name, DB_VERSION, {
+async function open(name: string, created?: (db: AdDB) => Promise<void>): Promise<AdDB> {
+  let fresh = false;
+  const db = await openDB<AdSchema>(name, DB_VERSION, {
     upgrade(db, oldVersion) {
+      fresh = oldVersion === 0;
       // Step 0 → 1: the first schema.
       if (oldVersion < 1) {
         db.createObjectStore('feeds', { keyPath: 'url' });
@@ -130,10 +143,18 @@ function open(name: string): Promise<AdDB> {
       }
     },
     blocking() {
-      // A newer version of the extension wants to upgrade: let it.
+      // A newer version of the extension wants to upgrade, or the database is being deleted: let it
+      // (an open connection would hold either up); the next call opens it afresh.
+      opening = null;
+      db.close();
+    },
+    terminated() {
+      // The browser closed the connection (the data was cleared, or the disk failed).
       opening = null;
     },
   });
+  if (fresh && created) await created(db);
+  return db;
 }
 
 export function newFeedRecord(url: string): FeedRecord {

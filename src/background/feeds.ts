@@ -10,6 +10,7 @@ import type { FeedStatus } from '../shared/messages';
 import { subscriptionSchema, type FeedSubscription } from '../shared/settings';
 import { originPattern } from '../shared/validate';
 import { openDatabase, type FeedRecord } from './db';
+import { recordStorageEvent } from './health';
 import { invalidateMatcher } from './matcher';
 import { loadSettings, updateSettings } from './settings-store';
 import { SYNC_PERIOD_MINUTES, syncFeed } from './sync';
@@ -18,6 +19,8 @@ export const SYNC_ALARM = 'feed-sync';
 const MIN_ALARM_MINUTES = 1;
 
 let running: Promise<void> | null = null;
+/** Feed states this worker could not store (a full disk), newer than what is stored. */
+const notStored = new Map<string, FeedRecord>();
 
 /** Syncs every enabled feed that is due (or all of them when forced). */
 export function syncAll({ force = false } = {}): Promise<void> {
@@ -36,8 +39,16 @@ async function doSyncAll(force: boolean): Promise<void> {
     const rec = await db.get('feeds', sub.url);
     const due = !rec?.nextTryAt || new Date(rec.nextTryAt) <= now;
     if (!force && !due) continue;
-    const { outcome } = await syncFeed(sub, { db, now: () => new Date(), testHosts: BUILD.testHosts });
+    const { outcome, record, unrecorded } = await syncFeed(sub, { db, now: () => new Date(), testHosts: BUILD.testHosts });
     if (outcome === 'updated') invalidateMatcher();
+    if (unrecorded) {
+      // Not even the failure could be stored (a full disk): keep it here for the popup, and note
+      // the disk problem where it survives a restart.
+      notStored.set(sub.url, record);
+      await recordStorageEvent({ kind: 'disk-full', detail: record.lastError, reportsKept: null });
+    } else {
+      notStored.delete(sub.url);
+    }
   }
   await scheduleNext();
 }
@@ -75,7 +86,7 @@ function toStatus(sub: FeedSubscription, rec: FeedRecord | undefined): FeedStatu
 export async function feedStatuses(): Promise<FeedStatus[]> {
   const settings = await loadSettings();
   const db = await openDatabase();
-  return Promise.all(settings.subscriptions.map(async (s) => toStatus(s, await db.get('feeds', s.url))));
+  return Promise.all(settings.subscriptions.map(async (s) => toStatus(s, notStored.get(s.url) ?? (await db.get('feeds', s.url)))));
 }
 
 /**

@@ -14,6 +14,7 @@ import { openDatabase } from './db';
 import { addFeed, feedStatuses, removeFeed, scheduleNext, setFeedEnabled, syncAll } from './feeds';
 import { invalidateMatcher, matchHashes } from './matcher';
 import { hashMediaUrl } from './media';
+import { backUpOutbox, lastStorageEvent } from './health';
 import { deleteReports, listReports, requeue } from './outbox';
 import { countNotice, flushReports, mayTransmit, noticesToday, prepareReport, submitReport } from './reports';
 import type { Handlers } from './router';
@@ -38,6 +39,7 @@ async function status(): Promise<StatusView> {
     noticesToday: await noticesToday(),
     reports: reports.rows,
     reportsNeedConsent: reports.reportsNeedConsent,
+    storage: await lastStorageEvent(),
   };
 }
 
@@ -180,7 +182,9 @@ export const handlers: Handlers = {
   'ui/get-reports': () => reportsView(),
 
   async 'ui/delete-reports'({ ids }) {
-    await deleteReports(await openDatabase(), ids);
+    const db = await openDatabase();
+    await deleteReports(db, ids);
+    await backUpOutbox(db);
     return reportsView();
   },
 

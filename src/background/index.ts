@@ -5,7 +5,10 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { hashToHex } from '../core/hash256';
 import { SYNC_ALARM, syncAll } from './feeds';
+import { whenDatabaseCreated } from './db';
 import { handlers } from './handlers';
+import { onFreshDatabase } from './health';
+import { invalidateMatcher } from './matcher';
 import { applyLanguage } from './language';
 import { onMenuClick } from './menu';
 import { OUTBOX_ALARM } from './outbox';
@@ -14,6 +17,7 @@ import { createRouter } from './router';
 import { ensureSettings, loadSettings } from './settings-store';
 import { IS_TEST_BUILD } from '../shared/build';
 import { decodeImage, hashPixels } from './media';
+import { testPoints } from './test-points';
 
 const route = createRouter(handlers, {
   extensionId: browser.runtime.id,
@@ -21,6 +25,15 @@ const route = createRouter(handlers, {
 });
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));
+
+// The database was deleted or lost while settings remained: unsent reports come back from their
+// backup, the index is rebuilt and the feeds are downloaded again (not awaited: the sync itself
+// waits for the database being opened here).
+whenDatabaseCreated(async (db) => {
+  if (!(await onFreshDatabase(db)).lost) return;
+  invalidateMatcher();
+  syncAll({ force: true }).catch(logFailure('resync after the database was lost'));
+});
 
 function logFailure(what: string) {
   return (e: unknown) => console.error(`[already-debunked] ${what} failed:`, e);
@@ -57,11 +70,13 @@ browser.permissions.onAdded?.addListener(() => {
 });
 
 // Test builds only: lets the benchmarks hash bytes through the browser's own decoding path, and
-// the end-to-end tests click the context menu entry (a test cannot click a native menu).
+// the end-to-end tests click the context menu entry (a test cannot click a native menu) and stop
+// work half-way (./test-points.ts).
 if (IS_TEST_BUILD) {
   Object.assign(globalThis, {
     __alreadyDebunkedTest: {
       clickMenu: onMenuClick,
+      points: testPoints,
       hashBytes: async (base64: string, type: string) => {
         const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
         const { hashes, quality } = await hashPixels(await decodeImage(bytes, type));

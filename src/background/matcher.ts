@@ -13,6 +13,8 @@ import type { FeedEntry } from '../core/feed';
 import type { MatchView } from '../shared/messages';
 import type { MatchStrictness, Settings } from '../shared/settings';
 import { openDatabase, type IndexRecord } from './db';
+import { recordStorageEvent } from './health';
+import { testPoint } from './test-points';
 
 interface Loaded {
   index: PdqIndex;
@@ -59,8 +61,24 @@ async function build(settings: Settings): Promise<IndexRecord> {
     builtFrom: Object.fromEntries([...enabled].map((u) => [u, ''])),
     builtAt: new Date().toISOString(),
   };
-  await db.put('matchIndex', record).catch((e: unknown) => console.warn('[already-debunked] could not persist the match index:', e));
+  await testPoint('index-built-not-saved');
+  try {
+    await db.put('matchIndex', record);
+  } catch (e) {
+    // It still serves from memory; a full disk is worth telling the reader about.
+    console.warn('[already-debunked] could not persist the match index:', e);
+    if ((e as Error).name === 'QuotaExceededError') await recordStorageEvent({ kind: 'index-not-saved', detail: null, reportsKept: null });
+  }
   return record;
+}
+
+/** Why a stored index record cannot be used as it is (damaged, or from another version), or null. */
+function damage(record: IndexRecord, index: PdqIndex): string | null {
+  const { rowEntry, rowMedia, entryKeys } = record;
+  if (!(rowEntry instanceof Uint32Array) || !(rowMedia instanceof Uint16Array) || !Array.isArray(entryKeys)) return 'its tables are missing';
+  if (rowEntry.length !== index.size || rowMedia.length !== index.size) return `its tables have ${rowEntry.length} rows for ${index.size} hashes`;
+  if (rowEntry.some((e) => e >= entryKeys.length)) return 'it names entries it does not list';
+  return null;
 }
 
 async function load(settings: Settings): Promise<Loaded> {
@@ -68,10 +86,17 @@ async function load(settings: Settings): Promise<Loaded> {
   let record = await db.get('matchIndex', 'current');
   let index: PdqIndex | null = null;
   if (record) {
+    let problem: string | null;
     try {
       index = PdqIndex.deserialize(record.buffer);
+      problem = damage(record, index);
     } catch (e) {
-      console.warn('[already-debunked] stored match index unusable, rebuilding:', e);
+      problem = e instanceof Error ? e.message : String(e);
+    }
+    if (problem) {
+      console.warn('[already-debunked] stored match index unusable, rebuilding:', problem);
+      await recordStorageEvent({ kind: 'index-rebuilt', detail: problem, reportsKept: null });
+      index = null;
     }
   }
   if (!record || !index) {

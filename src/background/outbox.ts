@@ -12,6 +12,7 @@
 import { DELIVERY, parseRetryAfter, retryDelayMs, verdictFor, type Report, type ReportRow } from '../core/report';
 import type { AdDB, OutboxRecord } from './db';
 import { NetError, postJson, type PostResult } from './net';
+import { testPoint } from './test-points';
 
 export const OUTBOX_ALARM = 'report-outbox';
 /** While the reader has not allowed sending (Firefox's data consent), look again this often. */
@@ -97,6 +98,7 @@ async function attempt(rec: OutboxRecord, deps: OutboxDeps): Promise<OutboxRecor
   let next: OutboxRecord;
   try {
     const res = await (deps.post ?? defaultPost)(rec.endpoint, rec.body, rec.reportId);
+    await testPoint('report-sent-not-recorded'); // the desk has it; we do not know yet
     const verdict = res.redirected ? 'rejected' : verdictFor(res.status);
     const said = res.text.trim().replace(/\s+/g, ' ').slice(0, 200);
     const error = res.redirected ? 'the address answers with a redirect; a report is only sent where you saw' : `HTTP ${res.status}${said ? `: ${said}` : ''}`;

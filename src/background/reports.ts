@@ -12,6 +12,7 @@ import type { RecipientOption, ReportOutcome, ReportPrepared, RequestOf } from '
 import type { Settings } from '../shared/settings';
 import { isCanonicalPostUrl, isHashableMediaUrl, postUrl } from '../shared/x';
 import { openDatabase } from './db';
+import { backUpOutbox } from './health';
 import { hashMediaUrl } from './media';
 import { OUTBOX_ALARM, enqueue, flushOutbox, type OutboxDeps } from './outbox';
 import { loadSettings } from './settings-store';
@@ -41,7 +42,12 @@ export async function outboxDeps(): Promise<OutboxDeps> {
 }
 
 export async function flushReports(force = false): Promise<void> {
-  await flushOutbox(await outboxDeps(), { force });
+  const deps = await outboxDeps();
+  try {
+    await flushOutbox(deps, { force });
+  } finally {
+    await backUpOutbox(deps.db);
+  }
 }
 
 /** Where a report can go now: each enabled feed's report endpoint, then the reader's own address. */
@@ -124,6 +130,7 @@ export async function submitReport({ draft, choices }: RequestOf<'cs/submit-repo
   const report = buildReport(draft, choices);
   const db = await openDatabase();
   const { record, duplicate } = await enqueue(db, { reportId: report.reportId, body: reportText(report), endpoint: report.recipient.endpoint, createdAt: report.createdAt }, Date.now());
+  await backUpOutbox(db); // outside IndexedDB too, before the first attempt
   if (!duplicate) await flushReports();
   const now = (await db.get('outbox', record.reportId)) ?? record;
   return { reportId: now.reportId, status: now.status, lastError: now.lastError, duplicate, needsConsent: now.status === 'queued' && !(await mayTransmit()) };

@@ -75,6 +75,22 @@ export interface StatusView {
   reports: ReportRow[];
   /** Firefox: reports wait until the reader allows sending them (built-in data consent). */
   reportsNeedConsent: boolean;
+  /** The last problem with the extension's storage and its repair (shown for a week), or null. */
+  storage: StorageEvent | null;
+}
+
+/**
+ * Something went wrong with IndexedDB and was repaired: `index-rebuilt` — the stored match index
+ * was unreadable (`detail`: why) and was rebuilt from the feeds; `index-not-saved` — a full disk:
+ * the index is rebuilt in memory when needed; `database-reset` — the database was deleted or lost:
+ * settings and `reportsKept` unsent reports were kept and the feeds downloaded again; `disk-full` —
+ * a feed update (`detail`: the error) could not be stored, the last good list stays in use.
+ */
+export interface StorageEvent {
+  kind: 'index-rebuilt' | 'index-not-saved' | 'database-reset' | 'disk-full';
+  at: string;
+  detail: string | null;
+  reportsKept: number | null;
 }
 
 /** One place a report can go, as the dialog offers it. */

@@ -6,6 +6,7 @@ import { send } from '../../shared/messaging';
 import { DISPLAY_MODES, MATCH_STRICTNESS, type Settings } from '../../shared/settings';
 import { errorText } from '../components/Field';
 import { Choices, EnabledToggle } from '../components/Toggle';
+import { StorageNotice } from '../components/StorageNotice';
 import { useStatus } from '../components/use-status';
 import { DataSection } from './DataSection';
 import { FeedsSection } from './FeedsSection';
@@ -56,6 +57,7 @@ export function Options() {
           <section aria-labelledby="general-heading">
             <h2 id="general-heading">{t('optionsGeneral')}</h2>
             <EnabledToggle label={t('optionsEnabled')} enabled={loaded.status.enabled} reload={reload} />
+            <StorageNotice event={loaded.status.storage} />
             <p class="field">
               <label for="language">{t('optionsLanguage')}</label>
               <select

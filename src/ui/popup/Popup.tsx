@@ -4,6 +4,7 @@ import { t } from '../../shared/i18n';
 import { send } from '../../shared/messaging';
 import { FeedList } from '../components/FeedList';
 import { ConsentNotice, ReportList } from '../components/ReportList';
+import { StorageNotice } from '../components/StorageNotice';
 import { EnabledToggle } from '../components/Toggle';
 import { useStatus } from '../components/use-status';
 import { useAction } from '../components/use-action';
@@ -35,6 +36,7 @@ export function Popup() {
           <EnabledToggle label={t('popupEnabled')} enabled={loaded.status.enabled} reload={reload} />
           {!loaded.status.enabled && <p class="muted">{t('popupDisabledHint')}</p>}
           <p data-testid="notices-today">{t('popupNoticesToday', String(loaded.status.noticesToday))}</p>
+          <StorageNotice event={loaded.status.storage} />
           <div class="heading-row">
             <h2>{t('feedsHeading')}</h2>
             <button

@@ -1,8 +1,10 @@
 // Match strictness: three levels, standard = the reference threshold, in one small mapping.
-import { describe, expect, it } from 'vitest';
-import { matchDistanceFor } from '../../../src/background/matcher';
+import { describe, expect, it, vi } from 'vitest';
 import { PDQ_MATCH_DISTANCE } from '../../../src/core/pdq';
 import { MATCH_STRICTNESS, defaultSettings } from '../../../src/shared/settings';
+
+vi.mock('webextension-polyfill', () => ({ default: {} })); // the matcher's module records storage problems through it
+const { matchDistanceFor } = await import('../../../src/background/matcher');
 
 describe('match strictness', () => {
   it('standard is the reference distance and the default; strict is tighter, loose is wider', () => {

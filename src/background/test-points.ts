@@ -1,0 +1,24 @@
+/**
+ * Named points in the background where an end-to-end test can stop the work half-way, to stop the
+ * worker right there (the middle of an index rebuild, of a report delivery) and check what
+ * survives. Test builds only: `IS_TEST_BUILD` is a literal, so store builds drop every call.
+ */
+import { IS_TEST_BUILD } from '../shared/build';
+
+export type TestPoint = 'index-built-not-saved' | 'report-sent-not-recorded';
+
+const armed = new Set<TestPoint>();
+const reached = new Set<TestPoint>();
+
+/** Waits forever at `point` if a test armed it (the test then stops the worker). */
+export async function testPoint(point: TestPoint): Promise<void> {
+  if (!IS_TEST_BUILD || !armed.has(point)) return;
+  reached.add(point);
+  await new Promise<never>(() => {});
+}
+
+/** For the test hook object (background/index.ts). */
+export const testPoints = {
+  arm: (point: TestPoint) => void armed.add(point),
+  reached: (point: TestPoint) => reached.has(point),
+};

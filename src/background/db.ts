@@ -8,9 +8,10 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { FeedEntry } from '../core/feed';
+import type { ProbeHex } from '../core/match';
 
 export const DB_NAME = 'already-debunked';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** What we hold of one subscribed feed, besides its entries. */
 export interface FeedRecord {
@@ -52,6 +53,9 @@ export interface IndexRecord {
   rowEntry: Uint32Array;
   /** Media item (within its entry) of each row. */
   rowMedia: Uint16Array;
+  /** Kind of each row's hash, an index into `kinds` ('original', or a variant name such as 'crop:0.9'). */
+  rowKind: Uint8Array;
+  kinds: string[];
   /** [feedUrl, entry id] per entry ordinal. */
   entryKeys: [string, string][];
   /** feedUrl → stateHash of the entries the index was built from. */
@@ -65,6 +69,8 @@ export interface MediaCacheRecord {
   /** The 8 dihedral hashes, hex. */
   hashes: string[];
   quality: number;
+  /** The other views hashed for matching (src/core/match queryProbes), hex. */
+  probes: ProbeHex[];
   /** When it was hashed (ms), for trimming the oldest first. */
   at: number;
 }
@@ -91,7 +97,7 @@ export function openDatabase(name = DB_NAME): Promise<AdDB> {
 
 function open(name: string): Promise<AdDB> {
   return openDB<AdSchema>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       // Step 0 → 1: the first schema.
       if (oldVersion < 1) {
         db.createObjectStore('feeds', { keyPath: 'url' });
@@ -103,6 +109,10 @@ function open(name: string): Promise<AdDB> {
       if (oldVersion < 2) {
         db.createObjectStore('mediaCache', { keyPath: 'key' }).createIndex('byAge', 'at');
       }
+      // Step 2 → 3: robust matching. Index rows carry the kind of their hash and cached media the
+      // extra probes: drop both (the index is rebuilt, media hashed again, on next use).
+      if (oldVersion >= 1 && oldVersion < 3) void transaction.objectStore('matchIndex').clear();
+      if (oldVersion === 2) void transaction.objectStore('mediaCache').clear();
     },
     blocking() {
       // A newer version of the extension wants to upgrade: let it.

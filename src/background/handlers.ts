@@ -3,6 +3,7 @@ import browser from 'webextension-polyfill';
 import { BUILD } from '../shared/build';
 import { PROTOCOL_VERSION, type StatusView } from '../shared/messages';
 import { hashFromHex } from '../core/hash256';
+import { probeFromHex, type ProbeHex } from '../core/match';
 import { isHashableMediaUrl } from '../shared/x';
 import { addFeed, feedStatuses, removeFeed, setFeedEnabled, syncAll } from './feeds';
 import { matchHashes } from './matcher';
@@ -33,8 +34,8 @@ export const handlers: Handlers = {
         continue;
       }
       try {
-        const { hashes, quality } = await hashMediaUrl(url);
-        results.push({ url, matches: await matchHashes(hashes, quality, settings, languages), quality, error: null });
+        const { hashes, quality, probes } = await hashMediaUrl(url);
+        results.push({ url, matches: await matchHashes(hashes, quality, settings, languages, probes), quality, error: null });
       } catch (e) {
         results.push({ url, matches: [], quality: null, error: e instanceof Error ? e.message : String(e) });
       }
@@ -42,10 +43,11 @@ export const handlers: Handlers = {
     return { results };
   },
 
-  async 'cs/match-hashes'({ hashes, quality }) {
+  async 'cs/match-hashes'({ hashes, quality, probes }) {
     const settings = await loadSettings();
     const languages = [...(navigator.languages ?? []), navigator.language].filter(Boolean);
-    return { matches: await matchHashes(hashes.map(hashFromHex), quality, settings, languages) };
+    const views = (probes ?? []).map((p) => probeFromHex(p as ProbeHex)); // probe names checked by the schema
+    return { matches: await matchHashes(hashes.map(hashFromHex), quality, settings, languages, views) };
   },
 
   'ui/get-status': status,

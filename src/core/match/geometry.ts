@@ -51,6 +51,7 @@ export function rotate(px: Pixels, degrees: number, fill = 255): Pixels {
   const cos = Math.cos(a);
   const sin = Math.sin(a);
   const { width: W, height: H, channels: c, data } = px;
+  if (W < 2 || H < 2) return px;
   const w = Math.round(Math.abs(W * cos) + Math.abs(H * sin));
   const h = Math.round(Math.abs(W * sin) + Math.abs(H * cos));
   const out = new Uint8Array(w * h * c);
@@ -66,14 +67,17 @@ export function rotate(px: Pixels, degrees: number, fill = 255): Pixels {
       const sx = cos * dx + sin * dy + cx;
       const sy = -sin * dx + cos * dy + cy;
       const o = (y * w + x) * c;
-      const x0 = Math.floor(sx);
-      const y0 = Math.floor(sy);
-      if (x0 < 0 || y0 < 0 || x0 >= W - 1 || y0 >= H - 1) {
+      if (sx < -0.5 || sy < -0.5 || sx > W - 0.5 || sy > H - 0.5) {
         for (let k = 0; k < c; k++) out[o + k] = fill;
         continue;
       }
-      const fx = sx - x0;
-      const fy = sy - y0;
+      // Within half a pixel of the image: sample it, clamped to its edge.
+      const cxs = Math.min(W - 1, Math.max(0, sx));
+      const cys = Math.min(H - 1, Math.max(0, sy));
+      const x0 = Math.min(W - 2, Math.floor(cxs));
+      const y0 = Math.min(H - 2, Math.floor(cys));
+      const fx = cxs - x0;
+      const fy = cys - y0;
       const p = (y0 * W + x0) * c;
       const q = p + W * c;
       for (let k = 0; k < c; k++) {

@@ -152,9 +152,30 @@ describe('database', () => {
     await v1.put('entries', { feedUrl: sub.url, id: 'a', entry: entry('a') });
     v1.close();
     const db = await openDatabase(name);
-    expect(db.version).toBe(2);
+    expect(db.version).toBe(3);
     expect([...db.objectStoreNames].sort()).toEqual(['entries', 'feeds', 'matchIndex', 'mediaCache']);
     expect((await db.get('entries', [sub.url, 'a']))?.entry.id).toBe('a');
     expect(DB_NAME).toBe('already-debunked');
+  });
+
+  it('migrates a version-2 database: keeps entries, drops the index and the media cache made before robust matching', async () => {
+    const name = `migrate2-${Math.random()}`;
+    const v2 = await openDB(name, 2, {
+      upgrade(db) {
+        db.createObjectStore('feeds', { keyPath: 'url' });
+        db.createObjectStore('entries', { keyPath: ['feedUrl', 'id'] }).createIndex('byFeed', 'feedUrl');
+        db.createObjectStore('matchIndex', { keyPath: 'key' });
+        db.createObjectStore('mediaCache', { keyPath: 'key' }).createIndex('byAge', 'at');
+      },
+    });
+    await v2.put('entries', { feedUrl: sub.url, id: 'a', entry: entry('a') });
+    await v2.put('matchIndex', { key: 'current', buffer: new ArrayBuffer(8) });
+    await v2.put('mediaCache', { key: 'm1', hashes: [], quality: 100, at: 1 });
+    v2.close();
+    const db = await openDatabase(name);
+    expect(db.version).toBe(3);
+    expect((await db.get('entries', [sub.url, 'a']))?.entry.id).toBe('a');
+    expect(await db.count('matchIndex')).toBe(0);
+    expect(await db.count('mediaCache')).toBe(0);
   });
 });

@@ -70,7 +70,9 @@ export function transformManifest(source: Manifest, f: Pick<Flavour, 'target' | 
       gecko: {
         id: GECKO_ID,
         strict_min_version: FIREFOX_MIN,
-        data_collection_permissions: { required: ['none'] },
+        // Nothing is collected; a report the reader chooses to send transmits website content
+        // (the post's address, text and media): asked for at run time, before the first report goes.
+        data_collection_permissions: { required: ['none'], optional: ['websiteContent'] },
       },
       gecko_android: { strict_min_version: FIREFOX_ANDROID_MIN },
     };

@@ -1,5 +1,6 @@
 /**
- * The background's IndexedDB: feed state, feed entries and the persisted match index.
+ * The background's IndexedDB: feed state, feed entries, the persisted match index, the media hash
+ * cache and the reports outbox.
  *
  * Versioned from the first version on: `upgrade` runs one step per version the stored database is
  * behind, so a reader who skips releases is migrated step by step. Old steps are never edited; a
@@ -11,7 +12,7 @@ import type { FeedEntry } from '../core/feed';
 import type { ProbeHex } from '../core/match';
 
 export const DB_NAME = 'already-debunked';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** What we hold of one subscribed feed, besides its entries. */
 export interface FeedRecord {
@@ -75,11 +76,31 @@ export interface MediaCacheRecord {
   at: number;
 }
 
+/**
+ * A report the reader sent, in the outbox until delivered (and kept afterwards, for the reader's
+ * list, until the reader deletes it). `body` is the exact text shown in the dialog and POSTed.
+ */
+export interface OutboxRecord {
+  /** The report's id (a UUID v4), also its Idempotency-Key: the key. */
+  reportId: string;
+  body: string;
+  endpoint: string;
+  createdAt: string;
+  status: 'queued' | 'delivered' | 'rejected';
+  attempts: number;
+  lastAttemptAt: string | null;
+  /** When the next try is due (queued reports only). */
+  nextTryAt: string | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+}
+
 export interface AdSchema extends DBSchema {
   feeds: { key: string; value: FeedRecord };
   entries: { key: [string, string]; value: EntryRecord; indexes: { byFeed: string } };
   matchIndex: { key: string; value: IndexRecord };
   mediaCache: { key: string; value: MediaCacheRecord; indexes: { byAge: number } };
+  outbox: { key: string; value: OutboxRecord; indexes: { byCreated: string } };
 }
 
 export type AdDB = IDBPDatabase<AdSchema>;
@@ -109,10 +130,15 @@ function open(name: string): Promise<AdDB> {
       if (oldVersion < 2) {
         db.createObjectStore('mediaCache', { keyPath: 'key' }).createIndex('byAge', 'at');
       }
-      // Step 2 → 3: robust matching. Index rows carry the kind of their hash and cached media the
-      // extra probes: drop both (the index is rebuilt, media hashed again, on next use).
-      if (oldVersion >= 1 && oldVersion < 3) void transaction.objectStore('matchIndex').clear();
-      if (oldVersion === 2) void transaction.objectStore('mediaCache').clear();
+      // Step 2 → 3: the outbox of the reader's reports (queued until delivered, then listed).
+      if (oldVersion < 3) {
+        db.createObjectStore('outbox', { keyPath: 'reportId' }).createIndex('byCreated', 'createdAt');
+      }
+      // Step 3 → 4: robust matching. Index rows carry the kind of their hash and cached media the
+      // extra probes: drop both kinds of record made before (the index is rebuilt, media hashed
+      // again, on next use).
+      if (oldVersion >= 1 && oldVersion < 4) void transaction.objectStore('matchIndex').clear();
+      if (oldVersion >= 2 && oldVersion < 4) void transaction.objectStore('mediaCache').clear();
     },
     blocking() {
       // A newer version of the extension wants to upgrade: let it.

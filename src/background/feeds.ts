@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { BUILD } from '../shared/build';
 import type { FeedStatus } from '../shared/messages';
 import { subscriptionSchema, type FeedSubscription } from '../shared/settings';
+import { originPattern } from '../shared/validate';
 import { openDatabase, type FeedRecord } from './db';
 import { invalidateMatcher } from './matcher';
 import { loadSettings, updateSettings } from './settings-store';
@@ -75,10 +76,6 @@ export async function feedStatuses(): Promise<FeedStatus[]> {
   const settings = await loadSettings();
   const db = await openDatabase();
   return Promise.all(settings.subscriptions.map(async (s) => toStatus(s, await db.get('feeds', s.url))));
-}
-
-function originPattern(url: string): string {
-  return `${new URL(url).origin}/*`;
 }
 
 /**

@@ -14,7 +14,7 @@ import { decide, findPairs, matchRule, type Probe, type StoredRows } from '../co
 import { DIHEDRAL_NAMES, PDQ_MIN_QUALITY } from '../core/pdq';
 import type { FeedEntry } from '../core/feed';
 import type { MatchView } from '../shared/messages';
-import type { Settings } from '../shared/settings';
+import type { MatchStrictness, Settings } from '../shared/settings';
 import { openDatabase, type IndexRecord } from './db';
 
 interface Loaded {
@@ -138,6 +138,15 @@ export function toMatchView(entry: FeedEntry, feedUrl: string, feedName: string,
 }
 
 /**
+ * The largest Hamming distance (of 256 bits) a pair may have to be considered at each strictness
+ * level the reader can choose: the first stage of matchRule (src/core/match/rule.ts, where
+ * 'loose' accepts beyond the reference's 31 only when two different pairs agree).
+ */
+export function matchDistanceFor(level: MatchStrictness): number {
+  return matchRule(level).candidateDistance;
+}
+
+/**
  * The entries matching a picture, best first. `hashes` are its 8 dihedral hashes (original first),
  * `probes` the other views of it that the extension hashed (src/core/match queryProbes: the
  * picture inside a frame, caption cuts, the centre). A view below the quality threshold (flat,
@@ -150,7 +159,7 @@ export async function matchHashes(hashes: Hash256[], quality: number, settings: 
   const { index, record } = await getLoaded(settings);
   const kindOf = (row: number) => record.kinds[record.rowKind[row]!] ?? 'original';
   const rows: StoredRows = { query: (h, d) => index.query(h, d), entryOf: (row) => record.rowEntry[row]!, kindOf };
-  const rule = matchRule('standard');
+  const rule = matchRule(settings.matchStrictness);
   const best = decide(findPairs(all, rows, rule), rule);
   if (!best.size) return [];
   const db = await openDatabase();

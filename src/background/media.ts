@@ -65,22 +65,53 @@ export async function hashPixels(px: Pixels): Promise<MediaHashes> {
   return { hashes: full!.hashes, quality: full!.quality, probes };
 }
 
-/** Fetches, decodes and hashes one media URL; cached by media key. */
+/**
+ * At most this many media are fetched and decoded at once, whatever the number of tabs and
+ * messages asking: each decode holds a bitmap and its pixels, so this bounds the worker's memory.
+ */
+export const MAX_CONCURRENT_MEDIA = 4;
+const slots = { free: MAX_CONCURRENT_MEDIA, waiting: [] as (() => void)[] };
+async function inSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (slots.free > 0) slots.free--;
+  else await new Promise<void>((r) => slots.waiting.push(r));
+  try {
+    return await work();
+  } finally {
+    const next = slots.waiting.shift();
+    if (next) next();
+    else slots.free++;
+  }
+}
+/** Media being hashed now, by key: a second request for it (another tab, a repost) shares the work. */
+const inFlight = new Map<string, Promise<MediaHashes>>();
+
+/** Fetches, decodes and hashes one media URL; cached by media key, each key worked on once at a time. */
 export async function hashMediaUrl(url: string): Promise<MediaHashes> {
   if (!isXMediaUrl(url)) throw new MediaError(`refused: ${url.slice(0, 100)} is not on X's media hosts`);
   const key = mediaKey(url);
-  const db = await openDatabase();
-  const cached = await db.get('mediaCache', key);
-  if (cached?.probes) {
-    const [full, ...probes] = [{ probe: 'full' as const, hashes: cached.hashes, quality: cached.quality }, ...cached.probes].map(probeFromHex);
-    return { hashes: full!.hashes, quality: full!.quality, probes };
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = (async () => {
+      const cached = await (await openDatabase()).get('mediaCache', key);
+      if (cached?.probes) {
+        const [full, ...probes] = [{ probe: 'full' as const, hashes: cached.hashes, quality: cached.quality }, ...cached.probes].map(probeFromHex);
+        return { hashes: full!.hashes, quality: full!.quality, probes };
+      }
+      return inSlot(() => fetchAndHash(url, key));
+    })().finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
   }
+  return pending;
+}
+
+async function fetchAndHash(url: string, key: string): Promise<MediaHashes> {
   const res = await fetchLimited(preferredVariant(url), { maxBytes: MAX_MEDIA_BYTES, allowUrl: isXMediaUrl });
   if (res.status !== 200) throw new MediaError('unexpected 304');
   const px = await decodeImage(res.bytes, res.contentType);
   const result = await hashPixels(px);
   const [full, ...probes] = [{ probe: 'full' as const, hashes: result.hashes, quality: result.quality }, ...result.probes].map(probeToHex);
   const record: MediaCacheRecord = { key, hashes: full!.hashes, quality: full!.quality, probes, at: Date.now() };
+  const db = await openDatabase();
   await db.put('mediaCache', record).catch((e: unknown) => console.warn('[already-debunked] media cache write failed:', e));
   void trimCache();
   return result;

@@ -1,10 +1,16 @@
 /**
- * The background's only way to the network: bounded, cookie-free GETs.
+ * The background's only way to the network: bounded, cookie-free GETs, and the POST of a report.
  * - no credentials, no referrer: a feed or media host learns nothing about the reader;
- * - a hard cap on the bytes read (the body is read as a stream and abandoned past the cap), and a
- *   timeout, so a hostile or broken server cannot exhaust memory or hang a sync;
- * - the caller says which origins are acceptable; a redirect elsewhere is refused.
+ * - a hard cap on the bytes read (the body is read as a stream and abandoned past the cap);
+ * - two clocks: an idle timeout (nothing arrived for a while: a dead server or network) and a
+ *   total deadline (a server that drips a byte now and then to hold the connection open forever);
+ * - the caller says which URLs are acceptable, and whether a redirect may be followed at all
+ *   (feeds: never, so a feed server cannot send the extension to another host; media: only to an
+ *   acceptable URL, checked after the fact).
+ * Every failure is a NetError with a message fit for the popup.
  */
+import { IS_TEST_BUILD } from '../shared/build';
+
 export class NetError extends Error {
   constructor(
     message: string,
@@ -15,13 +21,26 @@ export class NetError extends Error {
   }
 }
 
+/**
+ * Test builds run every network clock 10× faster, so the end-to-end tests of a dead or dripping
+ * server take seconds; store builds use the values as written.
+ */
+const TIME_SCALE = IS_TEST_BUILD ? 0.1 : 1;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_IDLE_MS = 15_000;
+
 export interface FetchOptions {
   maxBytes: number;
+  /** Total deadline for the request and its body. */
   timeoutMs?: number;
+  /** Longest wait for the response or for the next bytes of its body. */
+  idleMs?: number;
   /** Previous ETag: the server may answer 304 Not Modified. */
   etag?: string | null;
-  /** The final URL (after redirects) must satisfy this. */
+  /** The URL asked for, and the final one after redirects, must satisfy this. */
   allowUrl: (url: string) => boolean;
+  /** 'error': a redirect fails the request without following it. Default 'follow'. */
+  redirect?: 'follow' | 'error';
 }
 
 export type FetchResult = { status: 304; etag: string | null } | { status: 200; bytes: Uint8Array; etag: string | null; contentType: string };
@@ -29,7 +48,18 @@ export type FetchResult = { status: 304; etag: string | null } | { status: 200; 
 export async function fetchLimited(url: string, opts: FetchOptions): Promise<FetchResult> {
   if (!opts.allowUrl(url)) throw new NetError(`refused to fetch ${url}: not an allowed host`);
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), opts.timeoutMs ?? 30_000);
+  let why: string | null = null;
+  const abort = (reason: string) => {
+    why ??= reason;
+    controller.abort();
+  };
+  const total = setTimeout(() => abort(`timed out fetching ${url}`), (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) * TIME_SCALE);
+  const idleMs = (opts.idleMs ?? DEFAULT_IDLE_MS) * TIME_SCALE;
+  let idle = setTimeout(() => abort(`no answer from ${url}`), idleMs);
+  const alive = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => abort(`${url} stopped sending`), idleMs);
+  };
   try {
     let res: Response;
     try {
@@ -37,13 +67,17 @@ export async function fetchLimited(url: string, opts: FetchOptions): Promise<Fet
         credentials: 'omit',
         referrerPolicy: 'no-referrer',
         cache: 'no-cache',
-        redirect: 'follow',
+        redirect: opts.redirect ?? 'follow',
         signal: controller.signal,
         headers: opts.etag ? { 'If-None-Match': opts.etag } : {},
       });
     } catch (e) {
-      throw new NetError(controller.signal.aborted ? `timed out fetching ${url}` : `network error fetching ${url}: ${(e as Error).message}`);
+      if (why) throw new NetError(why);
+      // fetch gives no detail on purpose; with redirect 'error' a redirect is the likely reason.
+      const hint = opts.redirect === 'error' ? ' (a redirect, a network error or an unreachable host)' : '';
+      throw new NetError(`could not fetch ${url}${hint}: ${(e as Error).message}`);
     }
+    alive();
     if (res.url && res.url !== url && !opts.allowUrl(res.url)) {
       throw new NetError(`refused a redirect from ${url} to ${res.url}`);
     }
@@ -52,27 +86,39 @@ export async function fetchLimited(url: string, opts: FetchOptions): Promise<Fet
     if (!res.ok) throw new NetError(`HTTP ${res.status} from ${url}`, res.status);
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (declared > opts.maxBytes) throw new NetError(`${url} is ${declared} bytes, more than the limit of ${opts.maxBytes}`);
-    const bytes = await readCapped(res, opts.maxBytes, url);
+    const bytes = await readCapped(res, opts.maxBytes, url, alive, () => why);
     return { status: 200, bytes, etag, contentType: res.headers.get('content-type') ?? '' };
   } finally {
-    clearTimeout(timer);
+    clearTimeout(total);
+    clearTimeout(idle);
+    controller.abort(); // release the connection if we stopped reading early
   }
 }
 
-async function readCapped(res: Response, maxBytes: number, url: string): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array(await res.arrayBuffer());
-  const reader = res.body.getReader();
+async function readCapped(res: Response, maxBytes: number, url: string, alive: () => void, aborted: () => string | null): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new NetError(`${url} is more than the limit of ${maxBytes} bytes`);
+  try {
+    if (!res.body) {
+      const all = new Uint8Array(await res.arrayBuffer());
+      if (all.byteLength > maxBytes) throw new NetError(`${url} is more than the limit of ${maxBytes} bytes`);
+      return all;
     }
-    chunks.push(value);
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      alive();
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw new NetError(`${url} is more than the limit of ${maxBytes} bytes`);
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (e instanceof NetError) throw e;
+    throw new NetError(aborted() ?? `the connection to ${url} broke after ${total} bytes`);
   }
   const out = new Uint8Array(total);
   let at = 0;
@@ -81,4 +127,50 @@ async function readCapped(res: Response, maxBytes: number, url: string): Promise
     at += c.byteLength;
   }
   return out;
+}
+
+export interface PostResult {
+  status: number;
+  /** The endpoint answered with a redirect (not followed: a report goes where the reader saw). */
+  redirected: boolean;
+  retryAfter: string | null;
+  /** The start of the answer's text, for the reader when a desk refuses a report. */
+  text: string;
+}
+
+/**
+ * POSTs a JSON body: no cookies, no referrer, no cache, redirects not followed, a timeout. Throws
+ * NetError when there is no answer (dead network, refused connection, timeout, CORS refusal).
+ */
+export async function postJson(url: string, body: string, opts: { headers?: Record<string, string>; timeoutMs: number }): Promise<PostResult> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+  try {
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', ...opts.headers },
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+        cache: 'no-store',
+        redirect: 'manual',
+        signal: controller.signal,
+      });
+    } catch (e) {
+      throw new NetError(controller.signal.aborted ? `no answer from ${url} within ${opts.timeoutMs / 1000} s` : `network error reaching ${url}: ${(e as Error).message}`);
+    }
+    if (res.type === 'opaqueredirect') return { status: 0, redirected: true, retryAfter: null, text: '' };
+    let text = '';
+    try {
+      const bytes = await readCapped(res, 64 * 1024, url, () => undefined, () => null);
+      text = new TextDecoder().decode(bytes.subarray(0, 300));
+    } catch {
+      // The status is what counts; an unreadable or huge answer body is ignored.
+    }
+    return { status: res.status, redirected: false, retryAfter: res.headers.get('retry-after'), text };
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -6,14 +6,15 @@
 import { buildCommand } from './commands/build';
 import { hashCommand } from './commands/hash';
 import { keygenCommand } from './commands/keygen';
+import { reportServerCommand } from './commands/report-server';
 import { verifyCommand } from './commands/verify';
 import type { Command, Io } from './command';
 
-const COMMANDS: readonly Command[] = [hashCommand, keygenCommand, buildCommand, verifyCommand];
+const COMMANDS: readonly Command[] = [hashCommand, keygenCommand, buildCommand, verifyCommand, reportServerCommand];
 
 function usage(io: Io): void {
   io.out('usage: already-debunked <command> [options]\n\ncommands:');
-  for (const c of COMMANDS) io.out(`  ${c.name.padEnd(10)} ${c.summary}`);
+  for (const c of COMMANDS) io.out(`  ${c.name.padEnd(14)} ${c.summary}`);
   io.out('\nalready-debunked <command> --help for its options');
 }
 

@@ -11,8 +11,11 @@ import { PROTOCOL_VERSION } from '../shared/messages';
 import { send } from '../shared/messaging';
 import { hashToHex } from '../core/hash256';
 import { isXPageUrl, mediaKey, postOf, type FoundMedia } from '../shared/x';
+import { useCatalogue } from '../shared/i18n';
 import { mountNotice, type MountedNotice } from './notice/mount';
+import { startReporting } from './report';
 import { Scanner } from './scanner';
+import { followTheme } from './theme';
 import { watchVideo } from './video';
 
 const COMPACT_BELOW_PX = 260;
@@ -31,15 +34,18 @@ async function start(): Promise<void> {
     record({ ready: false, error: String(e) });
     return;
   }
-  record({ ready: true, ...hello });
+  record({ ready: true, ...hello, messages: undefined });
+  useCatalogue(hello.locale, hello.messages);
   if (!hello.enabled) return;
 
+  const reporting = startReporting();
   const notices = new WeakMap<HTMLElement, MountedNotice>();
   const revealed = new Set<string>(); // media the reader chose to see: the choice sticks
   const dismissed = new Set<string>(); // "this post uses it correctly"
   const watching = new WeakSet<HTMLVideoElement>();
   const scanner = new Scanner(document, {
     check: async (urls) => (await send('cs/match-media', { urls })).results,
+    visible: (item) => reporting.visible(item),
     unmatched(item: FoundMedia) {
       // The poster did not match: the frames the reader plays still may.
       const video = item.kind === 'video' || item.kind === 'gif' ? item.box.querySelector('video') : null;
@@ -70,13 +76,17 @@ async function start(): Promise<void> {
           dismissed.add(postKey);
           setTimeout(() => notices.get(item.box)?.unmount(), 1500);
         },
+        onWrongMatch: reporting.wrongMatch(item, match),
       };
+      reporting.noticed(item, match);
       const existing = notices.get(item.box);
       if (existing && existing.host.isConnected) return;
+      if (!existing) void send('cs/notice-shown', {}).catch(() => undefined);
       notices.set(item.box, mountNotice(item.box, props));
     },
   });
   scanner.start();
+  followTheme(document);
 }
 
 void start();

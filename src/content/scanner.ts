@@ -17,6 +17,8 @@ export interface ScannerHooks {
   show(item: FoundMedia, matches: MatchView[]): void;
   /** A media item was checked and did not match (a video may still match by its frames). */
   unmatched?(item: FoundMedia): void;
+  /** A media item came near the viewport (before or without its result). */
+  visible?(item: FoundMedia): void;
 }
 
 const BATCH = 6;
@@ -29,6 +31,9 @@ export class Scanner {
   /** Boxes under observation; pruned when X removes them, so a long scroll does not pin old nodes. */
   private readonly watched = new Set<Element>();
   private readonly itemOf = new WeakMap<Element, FoundMedia>();
+  /** Boxes near the viewport, by media key: a key is dropped from the queue only when none is left
+   * (the same upload can be on screen in one post and far away in another). */
+  private readonly near = new Map<string, Set<Element>>();
   private readonly mutations: MutationObserver;
   private readonly visibility: IntersectionObserver;
   private scheduled = false;
@@ -85,6 +90,8 @@ export class Scanner {
       if (box.isConnected) continue;
       this.visibility.unobserve(box);
       this.watched.delete(box);
+      const item = this.itemOf.get(box);
+      if (item) this.leave(mediaKey(item.url), box);
     }
     for (const item of scopes.flatMap((scope) => findMedia(scope))) {
       const known = this.itemOf.get(item.box);
@@ -95,7 +102,10 @@ export class Scanner {
       this.itemOf.set(item.box, item);
       this.watched.add(item.box);
       // A box whose media changed in place (X swaps src): observe afresh for a new visibility callback.
-      if (known) this.visibility.unobserve(item.box);
+      if (known) {
+        this.visibility.unobserve(item.box);
+        this.leave(mediaKey(known.url), item.box);
+      }
       this.visibility.observe(item.box);
     }
   }
@@ -112,20 +122,31 @@ export class Scanner {
       if (!item) continue;
       const key = mediaKey(item.url);
       if (!e.isIntersecting) {
-        // Scrolled away before its turn: do not spend a fetch on it.
-        if (this.results.get(key) === undefined) this.queue.delete(key);
+        this.leave(key, e.target);
         continue;
       }
+      this.near.set(key, (this.near.get(key) ?? new Set()).add(e.target));
+      this.hooks.visible?.(item);
       const known = this.results.get(key);
       if (Array.isArray(known)) {
         if (known.length) this.hooks.show(item, known);
         else this.hooks.unmatched?.(item);
         continue;
       }
-      this.waiting.set(key, [...(this.waiting.get(key) ?? []).filter((x) => x.box.isConnected), item]);
+      this.waiting.set(key, [...(this.waiting.get(key) ?? []).filter((x) => x.box.isConnected && x.box !== item.box), item]);
       if (known !== 'pending') this.queue.add(key);
     }
     void this.pump();
+  }
+
+  /** A box left the viewport's neighbourhood (or the page). */
+  private leave(key: string, box: Element): void {
+    const boxes = this.near.get(key);
+    boxes?.delete(box);
+    if (boxes?.size) return;
+    this.near.delete(key);
+    // Scrolled away before its turn, everywhere it appears: do not spend a fetch on it.
+    if (this.results.get(key) === undefined) this.queue.delete(key);
   }
 
   private urlOf(key: string): string | undefined {

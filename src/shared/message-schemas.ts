@@ -3,11 +3,17 @@
  * background runs on every incoming message. Imported at run time by the background only.
  */
 import * as v from 'valibot';
+import { MEDIA_TYPES, REPORT_KINDS, REPORT_LIMITS, choicesSchema, draftSchema } from '../core/report';
+import { BUILD } from './build';
+import { LOCALES } from './locales';
+import { DISPLAY_MODES, MATCH_STRICTNESS } from './settings';
 import type { MessageType, ProtocolError, RequestOf } from './messages';
 
 const url = v.pipe(v.string(), v.maxLength(4096));
 const hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 const quality = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100));
+const reportIds = v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(10_000));
+const reportOptions = { testHosts: BUILD.testHosts };
 
 export const requestSchemas = {
   /** A content script announces itself; the answer says whether it should do anything. */
@@ -42,6 +48,49 @@ export const requestSchemas = {
   'ui/add-feed': v.strictObject({ name: v.string(), url, publicKey: v.string() }),
   'ui/remove-feed': v.strictObject({ url }),
   'ui/set-feed-enabled': v.strictObject({ url, enabled: v.boolean() }),
+  /** The reader wants to report this post (or say its notice is wrong): what the content script
+   * read from the page. The background adds the media hashes, an id and where it can go. */
+  'cs/prepare-report': v.strictObject({
+    kind: v.picklist(REPORT_KINDS),
+    post: v.strictObject({
+      author: v.pipe(v.string(), v.maxLength(50)),
+      postId: v.pipe(v.string(), v.maxLength(25)),
+      text: v.nullable(v.pipe(v.string(), v.maxLength(REPORT_LIMITS.maxPostText))),
+      lang: v.nullable(v.pipe(v.string(), v.maxLength(35))),
+    }),
+    media: v.pipe(v.array(v.strictObject({ type: v.picklist(MEDIA_TYPES), url, quoted: v.boolean() })), v.maxLength(REPORT_LIMITS.maxMedia)),
+    match: v.nullable(
+      v.strictObject({
+        feedUrl: url,
+        entryId: v.pipe(v.string(), v.maxLength(128)),
+        distance: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(256)),
+        variant: v.pipe(v.string(), v.maxLength(20)),
+      }),
+    ),
+  }),
+  /** The reader pressed Send: the draft as prepared and shown, and what the reader chose. */
+  'cs/submit-report': v.strictObject({ draft: draftSchema(reportOptions), choices: choicesSchema(reportOptions) }),
+  /** A notice was put on a media item (counted for "notices shown today"; nothing else recorded). */
+  'cs/notice-shown': v.strictObject({}),
+  /** The dialog's "Settings" link (a content script cannot open the options page itself). */
+  'cs/open-options': v.strictObject({}),
+  /** Options: change some settings; the result is validated whole and saved at once, or not at all. */
+  'ui/update-settings': v.strictObject({
+    patch: v.strictObject({
+      displayMode: v.optional(v.picklist(DISPLAY_MODES)),
+      matchStrictness: v.optional(v.picklist(MATCH_STRICTNESS)),
+      language: v.optional(v.nullable(v.picklist(LOCALES))),
+      reportEndpoint: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(2048)))),
+    }),
+  }),
+  /** Options: replace the settings with an exported file's (migrated and validated as stored ones). */
+  'ui/import-settings': v.strictObject({ settings: v.unknown() }),
+  /** Options: drop the media hash cache and the match index (rebuilt on demand). */
+  'ui/clear-caches': v.strictObject({}),
+  'ui/get-reports': v.strictObject({}),
+  'ui/delete-reports': v.strictObject({ ids: reportIds }),
+  /** Try these (null: all) queued or refused reports again now. */
+  'ui/retry-reports': v.strictObject({ ids: v.nullable(reportIds) }),
 } as const;
 
 export type ParsedMessage = { [T in MessageType]: { ok: true; type: T; payload: RequestOf<T> } }[MessageType];

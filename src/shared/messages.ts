@@ -3,12 +3,16 @@
  * message type is declared once, in ./message-schemas.ts (its request schema, validated on receipt
  * in the background so a malformed or unknown message gets an error answer, never silence), with
  * its response type here. The direction is in the name: `cs/…` comes from a content script on an X
- * tab, `ui/…` from one of our own extension pages.
+ * tab, `ui/…` from one of our own extension pages, `bg/…` from the background to a content script
+ * (ToContentMap below; the content script accepts them only from its own extension's background).
  *
  * This file holds no run-time dependency on the schema library: content scripts and pages import
  * it (and ./messaging.ts) without bundling the validator; only the background imports the schemas.
  */
 import type { InferOutput } from 'valibot';
+import type { Recipient, ReportDraft, ReportRow } from '../core/report';
+import type { Catalogue } from './i18n';
+import type { Locale } from './locales';
 import type { requestSchemas } from './message-schemas';
 import type { Settings } from './settings';
 
@@ -65,6 +69,42 @@ export interface StatusView {
   enabled: boolean;
   feeds: FeedStatus[];
   settings: Settings;
+  /** Notices shown today on this device (counted locally, never sent anywhere). */
+  noticesToday: number;
+  /** The reader's latest reports, newest first, with their delivery status. */
+  reports: ReportRow[];
+  /** Firefox: reports wait until the reader allows sending them (built-in data consent). */
+  reportsNeedConsent: boolean;
+}
+
+/** One place a report can go, as the dialog offers it. */
+export interface RecipientOption {
+  recipient: Recipient;
+  /** The feed's name as the reader subscribed it, or null for the reader's own address. */
+  feedName: string | null;
+}
+
+/** What the report dialog needs: the facts (with media hashes) and where the report can go. */
+export interface ReportPrepared {
+  draft: ReportDraft;
+  /** Empty when no feed takes reports and the reader set no address. */
+  recipients: RecipientOption[];
+}
+
+/** What became of a submitted report. */
+export interface ReportOutcome {
+  reportId: string;
+  status: ReportRow['status'];
+  lastError: string | null;
+  /** This report id was already in the outbox: nothing new was queued. */
+  duplicate: boolean;
+  /** Firefox: it waits until the reader allows sending reports (in the popup or the options). */
+  needsConsent: boolean;
+}
+
+export interface ReportsView {
+  rows: ReportRow[];
+  reportsNeedConsent: boolean;
 }
 
 /** The answer for one media URL: the feed entries it matches (empty: none), or why it could not be checked. */
@@ -76,7 +116,15 @@ export interface MediaResult {
 }
 
 export interface ResponseMap {
-  'cs/hello': { enabled: boolean; version: string; protocol: number; displayMode: 'blur' | 'banner' };
+  'cs/hello': {
+    enabled: boolean;
+    version: string;
+    protocol: number;
+    displayMode: 'blur' | 'banner';
+    /** The reader's language, and its catalogue when it is not the browser's (see ./i18n.ts). */
+    locale: Locale;
+    messages: Catalogue | null;
+  };
   'cs/match-media': { results: MediaResult[] };
   'cs/match-hashes': { matches: MatchView[] };
   'ui/get-status': StatusView;
@@ -86,6 +134,16 @@ export interface ResponseMap {
   'ui/add-feed': StatusView;
   'ui/remove-feed': StatusView;
   'ui/set-feed-enabled': StatusView;
+  'cs/prepare-report': ReportPrepared;
+  'cs/submit-report': ReportOutcome;
+  'cs/notice-shown': { today: number };
+  'cs/open-options': { opened: boolean };
+  'ui/update-settings': StatusView;
+  'ui/import-settings': StatusView;
+  'ui/clear-caches': StatusView;
+  'ui/get-reports': ReportsView;
+  'ui/delete-reports': ReportsView;
+  'ui/retry-reports': ReportsView;
 }
 export type ResponseOf<T extends MessageType> = ResponseMap[T];
 
@@ -103,6 +161,20 @@ export interface ProtocolError {
 export type Reply<T extends MessageType = MessageType> =
   | { ok: true; value: ResponseOf<T> }
   | { ok: false; error: ProtocolError };
+
+/**
+ * Background → content script (browser.tabs.sendMessage). The content script checks the sender
+ * (its own extension, not a tab) and the shape, and answers in the same Reply form.
+ */
+export interface ToContentMap {
+  /** The reader chose "Report to fact-checkers" in the context menu of a picture or video. */
+  'bg/open-report': { request: { srcUrl: string | null }; response: { opened: boolean } };
+}
+export type ToContentType = keyof ToContentMap;
+export interface ToContentEnvelope<T extends ToContentType = ToContentType> {
+  type: T;
+  payload: ToContentMap[T]['request'];
+}
 
 /** Which kind of sender may send a message type: decided by its direction prefix. */
 export type SenderKind = 'content-script' | 'extension-page';

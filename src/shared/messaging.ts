@@ -1,9 +1,10 @@
 /**
- * Typed sending side of the protocol, for content scripts and extension pages. Imports only types
+ * Typed sending side of the protocol, for content scripts and extension pages (and the background's
+ * `bg/…` messages to content scripts, with the content script's receiving side). Imports only types
  * from ./messages, so the validation library is not bundled into them.
  */
-import browser from 'webextension-polyfill';
-import type { Envelope, MessageType, ProtocolError, Reply, RequestOf, ResponseOf } from './messages';
+import browser, { type Runtime } from 'webextension-polyfill';
+import type { Envelope, MessageType, ProtocolError, Reply, RequestOf, ResponseOf, ToContentEnvelope, ToContentMap, ToContentType } from './messages';
 
 export class MessageError extends Error {
   constructor(readonly error: ProtocolError) {
@@ -20,4 +21,46 @@ export async function send<T extends MessageType>(type: T, payload: RequestOf<T>
   }
   if (!reply.ok) throw new MessageError(reply.error);
   return reply.value;
+}
+
+/** Background → a content script in a tab (the `bg/…` direction), typed like send(). */
+export async function sendToTab<T extends ToContentType>(
+  tabId: number,
+  frameId: number | undefined,
+  type: T,
+  payload: ToContentMap[T]['request'],
+): Promise<ToContentMap[T]['response']> {
+  const envelope: ToContentEnvelope<T> = { type, payload };
+  const reply = (await browser.tabs.sendMessage(tabId, envelope, frameId === undefined ? {} : { frameId })) as
+    | { ok: true; value: ToContentMap[T]['response'] }
+    | { ok: false; error: ProtocolError }
+    | undefined;
+  if (!reply || typeof reply !== 'object') throw new MessageError({ code: 'internal', message: `no answer to ${type}` });
+  if (!reply.ok) throw new MessageError(reply.error);
+  return reply.value;
+}
+
+export type ToContentHandlers = { [T in ToContentType]: (payload: ToContentMap[T]['request']) => Promise<ToContentMap[T]['response']> };
+export type ToContentValidators = { [T in ToContentType]: (payload: unknown) => payload is ToContentMap[T]['request'] };
+
+/**
+ * In a content script: answers `bg/…` messages from this extension's background only (a message
+ * from a tab, i.e. another content script, or from another extension is refused), after checking
+ * the payload's shape with the given validators (hand-written: the schema library stays out of the
+ * content bundle).
+ */
+export function listenToBackground(handlers: ToContentHandlers, validators: ToContentValidators): void {
+  browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
+    const m = raw as Partial<ToContentEnvelope> | null;
+    if (typeof m !== 'object' || m === null || typeof m.type !== 'string' || !m.type.startsWith('bg/')) return undefined;
+    const fail = (code: ProtocolError['code'], message: string) => Promise.resolve({ ok: false, error: { code, message } });
+    if (sender.id !== browser.runtime.id || sender.tab) return fail('forbidden-sender', `${m.type} must come from the background`);
+    if (!Object.hasOwn(handlers, m.type)) return fail('unknown-type', `unknown message type ${JSON.stringify(m.type.slice(0, 64))}`);
+    const type = m.type as ToContentType;
+    if (!validators[type](m.payload)) return fail('bad-payload', `${type}: malformed payload`);
+    return handlers[type](m.payload).then(
+      (value) => ({ ok: true, value }),
+      (e: unknown) => ({ ok: false, error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } }),
+    );
+  });
 }

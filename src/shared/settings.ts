@@ -5,32 +5,26 @@
  * stored object that still fails validation is replaced by defaults.
  */
 import * as v from 'valibot';
+import { LOCALES } from './locales.ts';
+import { MAX_FEED_NAME, PUBLIC_KEY_RE, isAllowedFeedUrl } from './validate.ts';
+
+export { isAllowedFeedUrl } from './validate.ts';
 
 export const SETTINGS_KEY = 'settings';
-export const SETTINGS_SCHEMA_VERSION = 2;
+export const SETTINGS_SCHEMA_VERSION = 3;
 export const DISPLAY_MODES = ['blur', 'banner'] as const;
 export type DisplayMode = (typeof DISPLAY_MODES)[number];
-const MAX_SUBSCRIPTIONS = 50;
-
-/** https only; plain http only to a test host (loopback, test builds only: see BuildInfo.testHosts). */
-export function isAllowedFeedUrl(raw: string, testHosts: readonly string[]): boolean {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    return false;
-  }
-  if (u.username || u.password) return false;
-  if (u.protocol === 'https:') return true;
-  return u.protocol === 'http:' && testHosts.includes(u.hostname);
-}
-
-/** Ed25519 public key: 32 bytes, base64 (44 characters with padding). */
-const PUBLIC_KEY_RE = /^[A-Za-z0-9+/]{43}=$/;
+/**
+ * How alike two pictures must be to match (the background maps a level to a PDQ distance:
+ * src/background/matcher.ts matchDistanceFor). 'standard' is the reference threshold.
+ */
+export const MATCH_STRICTNESS = ['strict', 'standard', 'loose'] as const;
+export type MatchStrictness = (typeof MATCH_STRICTNESS)[number];
+export const MAX_SUBSCRIPTIONS = 50;
 
 export function subscriptionSchema(testHosts: readonly string[]) {
   return v.strictObject({
-    name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a feed needs a name'), v.maxLength(100)),
+    name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a feed needs a name'), v.maxLength(MAX_FEED_NAME)),
     url: v.pipe(
       v.string(),
       v.maxLength(2048),
@@ -48,7 +42,16 @@ export function settingsSchema(testHosts: readonly string[]) {
     enabled: v.boolean(),
     /** blur: matched media is blurred until the reader chooses to see it; banner: a banner only. */
     displayMode: v.picklist(DISPLAY_MODES),
-    subscriptions: v.pipe(v.array(subscriptionSchema(testHosts)), v.maxLength(MAX_SUBSCRIPTIONS)),
+    subscriptions: v.pipe(
+      v.array(subscriptionSchema(testHosts)),
+      v.maxLength(MAX_SUBSCRIPTIONS),
+      v.check((subs) => new Set(subs.map((s) => s.url)).size === subs.length, 'the same feed is subscribed twice'),
+    ),
+    matchStrictness: v.picklist(MATCH_STRICTNESS),
+    /** The reader's language for our texts; null follows the browser's. */
+    language: v.nullable(v.picklist(LOCALES)),
+    /** Where reports go when the reader picks "my own address" (besides each feed's endpoint); null: none. */
+    reportEndpoint: v.nullable(v.pipe(v.string(), v.check((u) => isAllowedFeedUrl(u, testHosts), 'report address must be https'))),
   });
 }
 
@@ -60,12 +63,21 @@ export function migrateSettings(stored: unknown): unknown {
   if (typeof stored !== 'object' || stored === null) return stored;
   let s = stored as Record<string, unknown>;
   if (s.schemaVersion === 1) s = { ...s, schemaVersion: 2, displayMode: 'blur' }; // 1 → 2: display mode
+  if (s.schemaVersion === 2) s = { ...s, schemaVersion: 3, matchStrictness: 'standard', language: null, reportEndpoint: null }; // 2 → 3
   return s;
 }
 export type Settings = v.InferOutput<ReturnType<typeof settingsSchema>>;
 
 export function defaultSettings(defaultFeeds: FeedSubscription[]): Settings {
-  return { schemaVersion: SETTINGS_SCHEMA_VERSION, enabled: true, displayMode: 'blur', subscriptions: defaultFeeds };
+  return {
+    schemaVersion: SETTINGS_SCHEMA_VERSION,
+    enabled: true,
+    displayMode: 'blur',
+    subscriptions: defaultFeeds,
+    matchStrictness: 'standard',
+    language: null,
+    reportEndpoint: null,
+  };
 }
 
 /**

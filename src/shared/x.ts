@@ -91,6 +91,10 @@ export const SELECTORS = {
   cardBox: '[data-testid="card.layoutLarge.media"], [data-testid="card.layoutSmall.media"]',
   /** A quoted post: the role=link box inside the outer post. */
   quote: 'div[role="link"]',
+  /** A post's action bar (reply, repost, like, views, bookmark, share): x-dom.md §2.3. */
+  actionBar: 'div[role="group"]',
+  /** A post's text (also inside a quoted post's box). */
+  postText: '[data-testid="tweetText"]',
 } as const;
 
 export type MediaKind = 'photo' | 'video' | 'gif' | 'card';
@@ -123,13 +127,15 @@ export function findMedia(root: ParentNode): FoundMedia[] {
     if (!box || found.has(box)) continue;
     const video = box.querySelector('video');
     const path = new URL(url).pathname;
-    const kind: MediaKind = box.matches(SELECTORS.cardBox)
-      ? 'card'
-      : path.startsWith('/tweet_video_thumb/') || /\/tweet_video\//.test(video?.src ?? '')
+    // A player anywhere in the box makes it a video or GIF (ads put one in a card), whatever the box.
+    const kind: MediaKind =
+      path.startsWith('/tweet_video_thumb/') || /\/tweet_video\//.test(video?.src ?? '')
         ? 'gif'
         : video || /_video_thumb\//.test(path)
           ? 'video'
-          : 'photo';
+          : box.matches(SELECTORS.cardBox)
+            ? 'card'
+            : 'photo';
     const post = box.closest(SELECTORS.post);
     const quote = box.closest(SELECTORS.quote);
     found.set(box, { url, box, kind, quoted: !!quote && !!post && post.contains(quote) && quote !== post });
@@ -151,20 +157,96 @@ export function parseStatusPath(href: string): { author: string; id: string } | 
   return m ? { author: m[1]!, id: m[2]! } : null;
 }
 
+/** The post element a media box belongs to (the outer post for quoted media). */
+export function postElementOf(box: Element): Element | null {
+  // In the media viewer the picture and the post's wrapper are side by side in one dialog.
+  return box.closest(SELECTORS.post) ?? box.closest('[role="dialog"]')?.querySelector(SELECTORS.post) ?? null;
+}
+
 /**
  * The post a media box belongs to: for quoted media the quoted post (its photo link is the only
  * place its id appears; a quoted video has none), otherwise the outer post, whose permalink is the
  * status link around its <time> (absent on ads: then the analytics link).
  */
 export function postOf(box: Element): { author: string; id: string } | null {
-  // In the media viewer the picture and the post's wrapper are side by side in one dialog.
-  const post = box.closest(SELECTORS.post) ?? box.closest('[role="dialog"]')?.querySelector(SELECTORS.post);
+  const post = postElementOf(box);
   if (!post) return null;
   const quote = box.closest(SELECTORS.quote);
   if (quote && post.contains(quote) && quote !== post) {
     const own = box.closest('a[href*="/status/"]') ?? quote.querySelector('a[href*="/status/"]');
     return own ? parseStatusPath(own.getAttribute('href') ?? '') : null;
   }
+  return postOfPost(post);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports: what a report says about a post, and where the report control goes.
+
+/** Match patterns of X's pages (and, in test builds, of the loopback test pages), e.g. for menus. */
+export function xPagePatterns(): string[] {
+  return [...X_PAGE_HOSTS.map((h) => `https://${h}/*`), ...BUILD.testHosts.map((h) => `http://${h}/*`)];
+}
+
+/** The canonical address of a post, whatever page it was seen on. */
+export function postUrl(author: string, id: string): string {
+  return `https://x.com/${author}/status/${id}`;
+}
+
+/** Whether a URL is a canonical post address as postUrl makes it. */
+export function isCanonicalPostUrl(raw: string): boolean {
+  const u = parse(raw);
+  if (!u || u.protocol !== 'https:' || u.host !== 'x.com' || u.search || u.hash) return false;
+  const p = parseStatusPath(u.pathname);
+  return !!p && postUrl(p.author, p.id) === raw;
+}
+
+/** A post's own action bar (not a quoted post's), where the report control goes; null if none. */
+export function actionBarOf(post: Element): HTMLElement | null {
+  return [...post.querySelectorAll<HTMLElement>(SELECTORS.actionBar)].find((g) => !g.closest(SELECTORS.quote) && postElementOf(g) === post) ?? null;
+}
+
+/** The media box an element (e.g. the target of a right-click) is in, as findMedia describes it. */
+export function mediaItemAt(el: Element): FoundMedia | null {
+  const box = el.closest(`${SELECTORS.mediaBox}, ${SELECTORS.cardBox}`);
+  if (!box) return null;
+  return findMedia(box.parentElement ?? box).find((m) => m.box === box) ?? null;
+}
+
+/** A media item whose displayed URL (or, for a video, its poster) is `src`, anywhere under `root`. */
+export function mediaItemBySrc(root: ParentNode, src: string): FoundMedia | null {
+  return findMedia(root).find((m) => m.url === src || [...m.box.querySelectorAll('video')].some((v) => v.currentSrc === src || v.src === src)) ?? null;
+}
+
+export interface ReportSubject {
+  author: string;
+  id: string;
+  text: string | null;
+  lang: string | null;
+  /** The media the reader sees in it (a quoted post's too, marked quoted). */
+  media: FoundMedia[];
+}
+
+/**
+ * What a report is about: for quoted media the quoted post (its text and media), otherwise the
+ * post around `el` (its text, its media and its quoted post's media). Null when the post has no
+ * permalink we can parse.
+ */
+export function reportSubject(el: Element): ReportSubject | null {
+  const post = postElementOf(el);
+  if (!post) return null;
+  const quote = el.closest(SELECTORS.quote);
+  const scope = quote && post.contains(quote) && quote !== post ? quote : post;
+  const media = findMedia(scope);
+  const ids = scope === post ? postOfPost(post) : media[0] ? postOf(media[0].box) : null;
+  // A quoted video carries no id of its own: then the report is about the post that shows it.
+  if (!ids) return scope === post ? null : reportSubject(post);
+  const textEl = [...scope.querySelectorAll(SELECTORS.postText)].find((t) => scope !== post || !t.closest(SELECTORS.quote));
+  const text = textEl?.textContent?.trim() || null;
+  return { ...ids, text, lang: textEl?.getAttribute('lang') || null, media: scope === quote ? media.map((m) => ({ ...m, quoted: false })) : media };
+}
+
+/** Author and id of a post element, from its permalink. */
+function postOfPost(post: Element): { author: string; id: string } | null {
   const permalink = [...post.querySelectorAll('a[href*="/status/"]')].find((a) => a.querySelector('time') && !a.closest(SELECTORS.quote));
   const analytics = post.querySelector('a[href$="/analytics"]');
   const href = permalink?.getAttribute('href') ?? analytics?.getAttribute('href')?.replace(/\/analytics$/, '');

@@ -1,10 +1,16 @@
 /**
- * In the browser (Debian's Chromium, the test build): on the generated 500-post timeline, the time
- * from a matched post's media entering the viewport to its notice on screen, and the long tasks
- * (> 50 ms) during the scroll. Media is served locally, so this is the extension's own latency
- * (background fetch + decode + hash + lookup + render), cold caches.
+ * In the browser (Debian's Chromium, the test build): on the generated 500-post timeline, scrolled
+ * through once with cold caches and media served locally,
+ * - the time from a matched post's media entering the viewport to its notice on screen;
+ * - the main-thread time the content script adds (a DevTools trace: every call into content.js on
+ *   the page's main thread), per post, and the long tasks (> 50 ms) with the extension's share of
+ *   each — a long task is the extension's when its own calls in it exceed 50 ms;
+ * - memory after the scroll: the page's JS heap with the extension minus the same scroll without
+ *   it (the content script lives in the page's heap, in its own world), and the service worker's.
  */
+import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { chromiumPath, launchChromium } from '../e2e/helpers/browsers.mjs';
+import { workerSession } from '../e2e/helpers/cdp.mjs';
 import { feedStatus } from '../e2e/helpers/checks.mjs';
 import { startFeedServer } from '../e2e/helpers/feed-server.mjs';
 import { startFixtureServer } from '../e2e/helpers/server.mjs';
@@ -12,7 +18,118 @@ import { percentile } from './lib/stats';
 
 declare global {
   interface Window {
-    __bench: { seen: Map<Element, number>; near: Map<Element, number>; shown: number[]; work: number[]; longTasks: number[] };
+    __bench: { seen: Map<Element, number>; near: Map<Element, number>; shown: number[]; work: number[] };
+  }
+}
+
+const POSTS = 500;
+const STEP_PX = 450;
+const STEP_MS = 120;
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: { data?: { url?: string } };
+}
+
+/** Notes, every frame, when each media box comes near / into the viewport and when its notice appears. */
+function latencyProbe() {
+  const b = { seen: new Map<Element, number>(), near: new Map<Element, number>(), shown: [] as number[], work: [] as number[] };
+  window.__bench = b;
+  const done = new WeakSet<Element>();
+  const tick = () => {
+    const now = performance.now();
+    for (const box of document.querySelectorAll('[data-testid="tweetPhoto"]')) {
+      if (done.has(box)) continue;
+      const r = box.getBoundingClientRect();
+      if (!b.near.has(box) && r.bottom > -600 && r.top < innerHeight + 600) b.near.set(box, now); // the extension's look-ahead
+      if (!b.seen.has(box) && r.bottom > 0 && r.top < innerHeight) b.seen.set(box, now);
+      if (b.near.has(box) && box.querySelector(':scope > [data-already-debunked="notice"]')) {
+        b.work.push(now - b.near.get(box)!);
+        b.shown.push(b.seen.has(box) ? now - b.seen.get(box)! : 0); // 0: ready before it was visible
+        done.add(box);
+      }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+async function scrollThrough(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForSelector('article[data-testid="tweet"]');
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  for (let y = 0; y < height; y += STEP_PX) {
+    await page.evaluate((top) => window.scrollTo(0, top), y);
+    await page.waitForTimeout(STEP_MS);
+  }
+  await page.waitForTimeout(1500);
+}
+
+async function trace<T>(cdp: CDPSession, during: () => Promise<T>): Promise<{ events: TraceEvent[]; result: T }> {
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => void events.push(...(e.value as unknown as TraceEvent[])));
+  const complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline'] }, transferMode: 'ReportEvents' });
+  const result = await during();
+  await cdp.send('Tracing.end');
+  await complete;
+  return { events, result };
+}
+
+/** Used JS heap of the page after a full GC. */
+async function pageHeap(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+}
+
+/** Used JS heap of the extension's service worker after a full GC. */
+async function workerHeap(context: BrowserContext, page: Page, extensionId: string): Promise<number> {
+  const sw = await workerSession(context, page, extensionId);
+  await sw.send('HeapProfiler.collectGarbage');
+  const { usedSize } = (await sw.send('Runtime.getHeapUsage')) as { usedSize: number };
+  await sw.detach();
+  return usedSize;
+}
+
+/** Merges [start, end) intervals (µs). */
+function union(intervals: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [s, e] of [...intervals].sort((a, b) => a[0] - b[0])) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+const overlap = (spans: [number, number][], s: number, e: number) => spans.reduce((t, [a, b]) => t + Math.max(0, Math.min(b, e) - Math.max(a, s)), 0);
+
+/** The content script's main-thread time, and the long tasks with its share, from a trace. */
+function attribute(events: TraceEvent[], scriptUrl: string) {
+  const calls = events.filter((e) => e.name === 'FunctionCall' && e.ph === 'X' && e.args?.data?.url === scriptUrl);
+  if (!calls.length) return null;
+  const { pid, tid } = calls[0]!; // the page's main thread, where the content script runs
+  const spans = union(calls.filter((e) => e.pid === pid && e.tid === tid).map((e) => [e.ts, e.ts + (e.dur ?? 0)]));
+  const totalMs = spans.reduce((t, [a, b]) => t + b - a, 0) / 1000;
+  const tasks = events.filter((e) => (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && e.pid === pid && e.tid === tid && (e.dur ?? 0) > 50_000);
+  const longTasks = tasks.map((t) => ({ ms: t.dur! / 1000, ours: overlap(spans, t.ts, t.ts + t.dur!) / 1000 }));
+  const longestCall = Math.max(...spans.map(([a, b]) => (b - a) / 1000));
+  return { totalMs, longTasks, longestCall, calls: spans.length };
+}
+
+async function withoutExtension(url: string): Promise<number> {
+  const browser = await chromium.launch({ executablePath: chromiumPath()!, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const cdp = await page.context().newCDPSession(page);
+    await scrollThrough(page, url);
+    return await pageHeap(cdp);
+  } finally {
+    await browser.close();
   }
 }
 
@@ -20,64 +137,51 @@ export default async function run(): Promise<string> {
   if (!chromiumPath()) return '## Notices in the browser\n\nNot run: Chromium not found.';
   const server = await startFixtureServer();
   const feed = await startFeedServer();
+  const url = server.url('big', `n=${POSTS}`);
+  const baseHeap = await withoutExtension(url);
   const ext = await launchChromium('test-chrome');
   try {
-    const popup = await ext.context.newPage();
+    const context: BrowserContext = ext.context;
+    const popup = await context.newPage();
     await popup.goto(ext.extensionUrl('popup/index.html'));
     await feedStatus(popup, (f: { seq: number | null }) => f.seq === 1);
-    const page = await ext.context.newPage();
+    const page = await context.newPage();
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.addInitScript(() => {
-      const b = { seen: new Map<Element, number>(), near: new Map<Element, number>(), shown: [] as number[], work: [] as number[], longTasks: [] as number[] };
-      window.__bench = b;
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => b.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
-      const done = new WeakSet<Element>();
-      // Every frame: note when each media box first shows in the viewport, and when its notice appears.
-      const tick = () => {
-        const now = performance.now();
-        for (const box of document.querySelectorAll('[data-testid="tweetPhoto"]')) {
-          if (done.has(box)) continue;
-          const r = box.getBoundingClientRect();
-          if (!b.near.has(box) && r.bottom > -600 && r.top < innerHeight + 600) b.near.set(box, now); // the extension's look-ahead
-          if (!b.seen.has(box) && r.bottom > 0 && r.top < innerHeight) b.seen.set(box, now);
-          if (b.near.has(box) && box.querySelector(':scope > [data-already-debunked="notice"]')) {
-            b.work.push(now - b.near.get(box)!);
-            b.shown.push(b.seen.has(box) ? now - b.seen.get(box)! : 0); // 0: ready before it was visible
-            done.add(box);
-          }
-        }
-        requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
-    await page.goto(server.url('big', 'n=500'));
-    await page.waitForSelector('article[data-testid="tweet"]');
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    for (let y = 0; y < height; y += 450) {
-      await page.evaluate((top) => window.scrollTo(0, top), y);
-      await page.waitForTimeout(120);
-    }
-    await page.waitForTimeout(1500);
-    const { shown, work, longTasks } = await page.evaluate(() => ({ shown: window.__bench.shown, work: window.__bench.work, longTasks: window.__bench.longTasks }));
-    const mem = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
-    shown.sort((a, b) => a - b);
-    work.sort((a, b) => a - b);
-    console.log(`notices: ${shown.length}, latency median ${percentile(shown, 50)?.toFixed(0)} ms, p95 ${percentile(shown, 95)?.toFixed(0)} ms, long tasks ${longTasks.length}`);
+    await page.addInitScript(latencyProbe);
+    const cdp = await context.newCDPSession(page);
+    const { events } = await trace(cdp, () => scrollThrough(page, url));
+    const { shown, work, mediaPosts } = await page.evaluate(() => ({
+      shown: window.__bench.shown,
+      work: window.__bench.work,
+      mediaPosts: document.querySelectorAll('article:has([data-testid="tweetPhoto"])').length,
+    }));
+    const heap = await pageHeap(cdp);
+    const swHeap = await workerHeap(context, page, ext.extensionId);
+    const a = attribute(events, ext.extensionUrl('content.js'));
+    shown.sort((x, y) => x - y);
+    work.sort((x, y) => x - y);
+    const ours = a?.longTasks.filter((t) => t.ours > 50).length ?? NaN;
+    const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
+    console.log(`notices ${shown.length}, latency median ${percentile(shown, 50)} ms; content script ${a?.totalMs.toFixed(0)} ms; long tasks ${a?.longTasks.length} (ours ${ours})`);
+    const longList = (a?.longTasks ?? []).map((t) => `${t.ms.toFixed(0)} ms (ours ${t.ours.toFixed(1)})`).join(', ') || 'none';
     return `## Notices in the browser
 
-Chromium ${(await ext.context.browser()?.version()) ?? '(Debian)'}, test build, the generated 500-post timeline (about a third with photos,
-10 reposts of debunked media), scrolled 450 px every 120 ms, cold caches, media served locally.
+Chromium ${(await context.browser()?.version()) ?? '(Debian)'}, test build, the generated ${POSTS}-post timeline (${mediaPosts} posts with media,
+10 of them reposts of debunked media), scrolled ${STEP_PX} px every ${STEP_MS} ms, cold caches, media served locally. Main-thread
+time from a DevTools trace of the scroll: the calls into content.js on the page's main thread.
 
 | measure | result | target |
 | --- | --- | --- |
 | media entering the viewport → notice on screen, median (n = ${shown.length}) | ${percentile(shown, 50)?.toFixed(0)} ms | < 200 ms |
 | same, p95 | ${percentile(shown, 95)?.toFixed(0)} ms | |
 | media within 600 px of the viewport (where the extension starts) → notice, median / p95 | ${percentile(work, 50)?.toFixed(0)} / ${percentile(work, 95)?.toFixed(0)} ms | |
-| long tasks (> 50 ms) on the page during the scroll | ${longTasks.length}${longTasks.length ? ` (longest ${Math.max(...longTasks).toFixed(0)} ms)` : ''} | none from the extension |
-| page JS heap after the scroll | ${(mem / 2 ** 20).toFixed(0)} MB | |
-
-Long tasks are the page's and the extension's together: the fixture page runs no script, but parsing
-its 500 posts at load is one long task of the page's own.`;
+| content script main-thread time, whole scroll (${a?.calls} calls) | ${a?.totalMs.toFixed(0)} ms | |
+| same, per post / per post with media | ${a ? (a.totalMs / POSTS).toFixed(2) : '?'} / ${a ? (a.totalMs / mediaPosts).toFixed(2) : '?'} ms | |
+| longest single call into the content script | ${a?.longestCall.toFixed(1)} ms | |
+| long tasks (> 50 ms) on the page's main thread, with the content script's share | ${a?.longTasks.length}: ${longList} | |
+| long tasks caused by the extension (its share > 50 ms) | ${ours} | none |
+| page JS heap after the scroll: with the extension − without (the content script's) | ${mb(heap)} − ${mb(baseHeap)} = ${mb(heap - baseHeap)} | |
+| service worker JS heap after the scroll | ${mb(swHeap)} | |`;
   } finally {
     await ext.close();
     await feed.close();

@@ -143,7 +143,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
     assert.match(afterRestart.lastError, /SHA-256|signature/);
   });
 
-  test('notices: video poster, re-sized photo, quoted photo, link card and GIF thumbnail match the feed; nothing else does', async () => {
+  test('notices: video poster, re-sized photo, quoted photo, link card, GIF thumbnail, an ad and a covered sensitive post match the feed; nothing else does', async () => {
     await feedStatus(popup, (f) => f.seq !== null);
     await feed.publish(); // back to all entries (an earlier test left the feed changed)
     await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'ui/sync-now', payload: {} }));
@@ -151,7 +151,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
     const page = await ext.context.newPage();
     await page.setViewportSize({ width: 1280, height: 6000 }); // every post near the viewport
     await page.goto(server.url('home'));
-    await page.waitForFunction(() => document.querySelectorAll('[data-already-debunked="notice"]').length >= 5, null, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-already-debunked="notice"]').length >= 7, null, { timeout: 20_000 });
     await page.waitForTimeout(1000); // and nothing more comes
     const notices = await page.evaluate(() =>
       [...document.querySelectorAll('[data-already-debunked="notice"]')].map((host) => ({
@@ -164,14 +164,21 @@ describe('Chromium', { skip: skip ?? false }, () => {
       })),
     );
     assert.deepEqual(notices.map((n) => n.post).sort(), [
+      '/adco_fx/status/1861000000000000011/analytics', // an ad (no permalink) whose video card shows the debunked clip
       '/citywatch/status/1861000000000000003', // 1 of 4 grid photos (feed hashed its large variant)
       '/gifmaster/status/1861000000000000005', // GIF thumbnail
       '/newsdesk_fx/status/1861000000000000001', // video poster
       '/quoter/status/1861000000000000007', // the quoted post's photo (feed hashed a PNG original)
       '/readernews/status/1861000000000000006', // link card image
+      '/sensitive_fx/status/1861000000000000010', // behind X's sensitive-media cover (the flood photo again)
+      // and none on /nightowl_fx (the clip darkened to near black: quality 0) or /floodwatch_fx
+      // (another photo of the flood scene, 42 bits away)
     ]);
+    const checked = server.requests.filter((r) => r.dest === 'empty').map((r) => r.path);
+    for (const p of ['KimMoscowClip~dark', 'GfxGridPhoto003~1', 'GfxBakeryPhoto1']) assert.ok(checked.some((c) => c.includes(p)), `${p} was checked`);
     assert.equal(notices.find((n) => n.post.startsWith('/quoter')).inQuote, true, 'the notice sits on the quoted media');
     assert.equal(notices.find((n) => n.post.startsWith('/readernews')).inMediaBox, 'card.layoutLarge.media');
+    assert.equal(notices.find((n) => n.post.startsWith('/adco_fx')).inMediaBox, 'card.layoutLarge.media');
     const seed = notices.find((n) => n.post.startsWith('/newsdesk_fx'));
     assert.equal(seed.inMediaBox, 'tweetPhoto');
     assert.equal(seed.link, 'https://factcheck.example.org/2022/10/08/putin-kim-video-vladivostok-2019');
@@ -188,6 +195,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
   });
 
   test('banner-only mode (options page): the notice no longer blurs the media', async () => {
+    await feedStatus(popup, (f) => f.entries === DEMO_ENTRY_COUNT && f.lastError === null);
     const options = await ext.context.newPage();
     await options.goto(ext.extensionUrl('options/index.html'));
     await options.locator('[data-testid="display-banner"]').check();
@@ -214,15 +222,19 @@ describe('Chromium', { skip: skip ?? false }, () => {
     // X's virtualised timeline drops a cell and later builds a new one for the same post.
     const fetches = () => server.requests.filter((r) => r.path.includes('KimMoscowClip')).length;
     const before = fetches();
-    await page.evaluate(() => {
+    const left = await page.evaluate(() => {
       const cell = document.querySelector('a[href="/newsdesk_fx/status/1861000000000000001"]').closest('[data-testid="cellInnerDiv"]');
       const html = cell.outerHTML.replace(/<div data-already-debunked[^]*?<\/div>/, '');
       const parent = cell.parentElement;
+      const before = document.querySelectorAll('[data-already-debunked="notice"]').length;
       cell.remove();
+      const gone = before - document.querySelectorAll('[data-already-debunked="notice"]').length;
       const fresh = document.createElement('div');
       parent.prepend(fresh);
       fresh.outerHTML = html; // a new node, as X would render it (test page only)
+      return gone;
     });
+    assert.equal(left, 1, 'the notice went with its post');
     const again = page.locator('article:has(a[href="/newsdesk_fx/status/1861000000000000001"]) [data-already-debunked="notice"]');
     await again.waitFor({ timeout: 5_000 });
     assert.equal(await again.count(), 1);
@@ -334,6 +346,83 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await host.waitFor({ timeout: 15_000 });
     assert.match(await host.evaluate((h) => h.shadowRoot.textContent), /2014 floods/);
     await page.close();
+  });
+
+  test("behind X's sensitive-media cover: the notice waits under the cover (we never press Show) and is there when the reader reveals", async () => {
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 6000 });
+    await page.goto(server.url('home'));
+    const post = page.locator('article:has(a[href="/sensitive_fx/status/1861000000000000010/analytics"])');
+    await post.locator('[data-already-debunked="notice"]').waitFor({ state: 'attached', timeout: 20_000 });
+    const centre = async () =>
+      post.locator('[data-testid="tweetPhoto"]').evaluate((box) => {
+        const r = box.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return hit?.hasAttribute('data-already-debunked') ? 'notice' : hit?.closest('.cover-warning') ? 'x-cover' : hit?.tagName;
+      });
+    assert.equal(await post.locator('.cover-warning').count(), 1, "X's cover is still there: the extension does not reveal for the reader");
+    assert.equal(await centre(), 'x-cover', "X's own cover stays on top until the reader chooses");
+    // The reader presses X's "Show": X lifts the blur and removes its cover (as X does; test page only).
+    await post.evaluate((article) => {
+      article.querySelector('.cover-warning').remove();
+      article.querySelector('[style*="blur"]').style.filter = 'none';
+    });
+    assert.equal(await centre(), 'notice', 'our notice (blurred veil and banner) is now over the media');
+    assert.match(await post.locator('[data-already-debunked="notice"]').evaluate((h) => h.shadowRoot.textContent), /2014 floods/);
+    await page.close();
+  });
+
+  test('the notice follows a live theme switch: light → dim → lights out → light, without a reload', async () => {
+    await feedStatus(popup, (f) => f.entries === DEMO_ENTRY_COUNT && f.lastError === null);
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 2400 });
+    await page.goto(server.url('home'));
+    const host = page.locator('article:has(a[href="/newsdesk_fx/status/1861000000000000001"]) [data-already-debunked="notice"]');
+    await host.waitFor({ timeout: 15_000 });
+    const look = () => host.evaluate((h) => ({ theme: h.dataset.theme, card: getComputedStyle(h.shadowRoot.querySelector('.card')).backgroundColor }));
+    const light = await look();
+    assert.equal(light.theme, 'light');
+    const seen = [light.card];
+    for (const [bg, theme] of [['rgb(21, 32, 43)', 'dim'], ['rgb(0, 0, 0)', 'dark'], ['rgb(255, 255, 255)', 'light']]) {
+      await page.evaluate((c) => (document.body.style.backgroundColor = c), bg); // what X does on a display change
+      await page.waitForFunction((t) => document.querySelector('[data-already-debunked="notice"]')?.dataset.theme === t, theme, { timeout: 5_000 });
+      const now = await look();
+      assert.equal(now.theme, theme);
+      seen.push(now.card);
+    }
+    assert.equal(new Set(seen.slice(0, 3)).size, 3, `three different card colours for light, dim and dark: ${seen}`);
+    assert.equal(seen[3], seen[0], 'back to the light colours');
+    await page.close();
+  });
+
+  test('profiles, search results, bookmarks, lists and the video viewer: notices on the debunked media only; banners and avatars are never fetched', async () => {
+    await feedStatus(popup, (f) => f.entries === DEMO_ENTRY_COUNT && f.lastError === null);
+    const cases = [
+      // [path, posts (first status link, or the dialog) that must carry a notice]
+      ['/newsdesk_fx', ['/citywatch/status/1861000000000000003', '/newsdesk_fx/status/1861000000000000001']], // pinned post, repost
+      ['/search?q=kim%20moscow', ['/echo_chamber/status/1861000000000000401', '/quoter/status/1861000000000000007']],
+      ['/i/bookmarks', ['/gifmaster/status/1861000000000000005', '/readernews/status/1861000000000000006']],
+      ['/i/lists/1861000000000009001', ['/sensitive_fx/status/1861000000000000010', '/weather_fx/status/1861000000000000501']],
+      ['/newsdesk_fx/status/1861000000000000001/video/1', ['/newsdesk_fx/status/1861000000000000001', '/replier_two/status/1861000000000000202', 'dialog']],
+    ];
+    const before = server.requests.length;
+    for (const [route, expected] of cases) {
+      const page = await ext.context.newPage();
+      await page.setViewportSize({ width: 1280, height: 4000 });
+      await page.goto(`${server.pageOrigin}${route}`);
+      await page.waitForFunction((n) => document.querySelectorAll('[data-already-debunked="notice"]').length >= n, expected.length, { timeout: 20_000 });
+      await page.waitForTimeout(800); // and nothing more comes
+      const posts = await page.evaluate(() =>
+        [...document.querySelectorAll('[data-already-debunked="notice"]')].map((h) =>
+          h.closest('[role="dialog"]') ? 'dialog' : h.closest('article').querySelector('a[href*="/status/"]').getAttribute('href'),
+        ),
+      );
+      assert.deepEqual(posts.sort(), [...expected].sort(), route);
+      await page.close();
+    }
+    const fetched = server.requests.slice(before).filter((r) => r.dest === 'empty').map((r) => r.path);
+    assert.ok(fetched.length > 0);
+    assert.deepEqual(fetched.filter((p) => /profile_banners|profile_images/.test(p)), [], 'no banner or avatar fetched');
   });
 
   test(`a page outside the content script's matches gets no content script`, async () => {

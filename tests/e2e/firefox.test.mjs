@@ -72,14 +72,14 @@ describe('Firefox', { skip: skip ?? false }, () => {
     await popup.close();
   });
 
-  test('notices: poster, re-sized photo, quoted photo, card and GIF thumbnail match the feed; nothing else does', async () => {
+  test('notices: poster, re-sized photo, quoted photo, card, GIF thumbnail, an ad and a covered sensitive post match the feed; nothing else does', async () => {
     const popup = await ff.openExtensionPage('popup/index.html');
     await feedStatus(popup, (f) => f.seq === 1 && f.entries === DEMO_ENTRY_COUNT);
     await popup.close();
     const page = await ff.browser.newPage();
     await page.setViewport({ width: 1280, height: 6000 });
     await page.goto(server.url('home'));
-    await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 5, undefined, 20_000);
+    await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 7, undefined, 20_000);
     await new Promise((r) => setTimeout(r, 1500)); // every visible item checked
     const notices = await page.evaluate(() =>
       [...document.querySelectorAll('[data-already-debunked="notice"]')].map((h) => ({
@@ -88,13 +88,46 @@ describe('Firefox', { skip: skip ?? false }, () => {
       })),
     );
     assert.deepEqual(notices.map((n) => n.post).sort(), [
+      '/adco_fx/status/1861000000000000011/analytics',
       '/citywatch/status/1861000000000000003',
       '/gifmaster/status/1861000000000000005',
       '/newsdesk_fx/status/1861000000000000001',
       '/quoter/status/1861000000000000007',
       '/readernews/status/1861000000000000006',
+      '/sensitive_fx/status/1861000000000000010',
     ]);
     assert.equal(notices.find((n) => n.post.startsWith('/newsdesk_fx')).link, 'https://factcheck.example.org/2022/10/08/putin-kim-video-vladivostok-2019');
+    await page.close();
+  });
+
+  test('a hostile page and hostile posts: no script runs, the page cannot message the extension or click for the reader, only https is linked', async () => {
+    const page = await ff.browser.newPage();
+    await page.setViewport({ width: 1280, height: 4000 });
+    await page.goto(server.url('hostile'));
+    await readHandshake(page);
+    await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 1, undefined, 20_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const seen = await page.evaluate(async () => {
+      const n = document.querySelector('[data-already-debunked="notice"]');
+      let sent = 'no messaging API in the page';
+      const api = globalThis.browser?.runtime ?? globalThis.chrome?.runtime;
+      if (api?.sendMessage) sent = await api.sendMessage({ type: 'ui/set-enabled', payload: { enabled: false } }).then(() => 'sent', (e) => `refused: ${e}`);
+      for (const b of n.shadowRoot.querySelectorAll('button')) b.click();
+      return {
+        sent,
+        pwned: window.__pwned ?? null,
+        notices: document.querySelectorAll('[data-already-debunked="notice"]').length,
+        links: [...n.shadowRoot.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')),
+        blurred: !!n.shadowRoot.querySelector('.veil.blurred'),
+        post: n.closest('article').querySelector('a[href*="/status/"]').getAttribute('href'),
+      };
+    });
+    assert.notEqual(seen.sent, 'sent');
+    assert.equal(seen.pwned, null, 'nothing from the page ran');
+    assert.equal(seen.notices, 1);
+    assert.equal(seen.post, '/hostile_fx/status/1861000000000000601');
+    assert.deepEqual(seen.links, ['https://factcheck.example.org/2023/05/02/flood-photo-is-from-2014']);
+    assert.equal(seen.blurred, true, 'scripted clicks did not reveal the media');
     await page.close();
   });
 });

@@ -21,6 +21,25 @@ const LABEL_KEYS: Record<VerdictLabel, MessageKey> = {
   accurate: 'verdictAccurate',
 };
 
+/**
+ * Text from a feed (or the page) as it is shown: bidi embedding, override and isolate controls
+ * removed, so a string cannot reorder what follows it (a publisher name that reads backwards, a
+ * "date" that flips the sentence); Preact then renders it as text, never as HTML.
+ */
+export function plainText<T extends string | null | undefined>(s: T): T {
+  return (s == null ? s : s.replace(/[\u202A-\u202E\u2066-\u2069]/g, '')) as T;
+}
+
+/**
+ * Only the reader's own input acts on the notice: a click or key the page scripted (untrusted
+ * event) does nothing, so a hostile page cannot reveal media or dismiss a notice for the reader.
+ */
+function byReader<E extends Event>(fn: (e: E) => void): (e: E) => void {
+  return (e) => {
+    if (e.isTrusted) fn(e);
+  };
+}
+
 export function safeHttpsUrl(raw: string): string | null {
   try {
     const u = new URL(raw);
@@ -45,9 +64,24 @@ export interface NoticeProps {
   revealed: boolean;
   onReveal: (revealed: boolean) => void;
   onCorrectUse: () => void;
+  /** "Wrong match?": the reader says this notice is on the wrong media (opens the report dialog). */
+  onWrongMatch?: (opener: HTMLElement) => void;
 }
 
-export function Notice({ match, mode, compact, revealed, onReveal, onCorrectUse }: NoticeProps) {
+export function Notice({ match: raw, mode, compact, revealed, onReveal, onCorrectUse, onWrongMatch }: NoticeProps) {
+  const match = {
+    ...raw,
+    rating: plainText(raw.rating),
+    headline: plainText(raw.headline),
+    publisherName: plainText(raw.publisherName),
+    feedName: plainText(raw.feedName),
+    entryId: plainText(raw.entryId),
+    originalContext: raw.originalContext && {
+      description: plainText(raw.originalContext.description),
+      date: plainText(raw.originalContext.date),
+      location: plainText(raw.originalContext.location),
+    },
+  };
   const [details, setDetails] = useState(false);
   const [thanked, setThanked] = useState(false);
   const [expanded, setExpanded] = useState(!compact);
@@ -62,7 +96,7 @@ export function Notice({ match, mode, compact, revealed, onReveal, onCorrectUse 
   if (!expanded) {
     return (
       <div class="badge-wrap">
-        <button type="button" class="badge" aria-expanded="false" onClick={(e) => (e.stopPropagation(), setExpanded(true))}>
+        <button type="button" class="badge" aria-expanded="false" onClick={byReader((e: MouseEvent) => (e.stopPropagation(), setExpanded(true)))}>
           {t('noticeTitle')}
         </button>
       </div>
@@ -97,15 +131,20 @@ export function Notice({ match, mode, compact, revealed, onReveal, onCorrectUse 
             </a>
           )}
           {mode === 'blur' && (
-            <button type="button" onClick={() => onReveal(!revealed)}>
+            <button type="button" onClick={byReader(() => onReveal(!revealed))}>
               {revealed ? t('noticeHideAgain') : t('noticeShowAnyway')}
             </button>
           )}
-          <button type="button" aria-expanded={details} onClick={() => setDetails(!details)}>
+          <button type="button" aria-expanded={details} onClick={byReader(() => setDetails(!details))}>
             {t('noticeWhy')}
           </button>
+          {onWrongMatch && (
+            <button type="button" class="wrong-match" aria-haspopup="dialog" onClick={byReader((e: MouseEvent) => onWrongMatch(e.currentTarget as HTMLElement))}>
+              {t('noticeWrongMatch')}
+            </button>
+          )}
           {compact && (
-            <button type="button" onClick={() => setExpanded(false)}>
+            <button type="button" onClick={byReader(() => setExpanded(false))}>
               {t('noticeCollapse')}
             </button>
           )}
@@ -118,10 +157,10 @@ export function Notice({ match, mode, compact, revealed, onReveal, onCorrectUse 
             ) : (
               <button
                 type="button"
-                onClick={() => {
+                onClick={byReader(() => {
                   setThanked(true);
                   onCorrectUse();
-                }}
+                })}
               >
                 {t('noticeCorrectUse')}
               </button>

@@ -1,22 +1,16 @@
 /**
  * Puts a notice on a media box: a host element with an open shadow root, absolutely positioned
  * over the box so X's layout does not move, re-attached if X re-renders the box. The theme follows
- * the page (luminance of the body background), the direction the reader's language.
+ * the page (../theme.ts, live), the direction the reader's language.
  */
 import { h, render } from 'preact';
-import browser from 'webextension-polyfill';
+import { textDirection } from '../../shared/i18n';
+import { isolateEvents } from '../isolate';
 import css from './notice.css?inline';
 import { Notice, type NoticeProps } from './Notice';
+import { HOST_ATTR, pageTheme } from '../theme';
 
-export const NOTICE_ATTR = 'data-already-debunked';
-
-export function pageTheme(doc: Document = document): 'light' | 'dark' {
-  const bg = getComputedStyle(doc.body).backgroundColor;
-  const m = /rgba?\(\s*(\d+),\s*(\d+),\s*(\d+)/.exec(bg);
-  if (!m) return 'light';
-  const [r, g, b] = [m[1], m[2], m[3]].map((x) => Number(x) / 255) as [number, number, number];
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5 ? 'dark' : 'light';
-}
+export const NOTICE_ATTR = HOST_ATTR;
 
 export interface MountedNotice {
   host: HTMLElement;
@@ -33,15 +27,11 @@ export function mountNotice(box: HTMLElement, props: NoticeProps): MountedNotice
   style.textContent = css;
   const app = box.ownerDocument.createElement('div');
   // The notice's text is in the reader's language: its direction follows that language (Arabic is
-  // right-to-left even on a left-to-right page), falling back to the page's.
-  app.dir = browser.i18n.getMessage('@@bidi_dir') || box.ownerDocument.documentElement.dir || 'ltr';
+  // right-to-left even on a left-to-right page, and the reader may have chosen it in the options).
+  app.dir = textDirection();
   root.append(style, app);
   // Clicks inside the notice must not reach X's handlers (which would open the photo viewer).
-  for (const type of ['click', 'pointerdown', 'mousedown', 'keydown'] as const) {
-    host.addEventListener(type, (e) => {
-      if (e.composedPath()[0] !== host) e.stopPropagation();
-    });
-  }
+  isolateEvents(host, ['click', 'pointerdown', 'mousedown', 'keydown']);
   if (getComputedStyle(box).position === 'static') box.style.position = 'relative';
   box.append(host);
   render(h(Notice, props), app);

@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { isHashHex } from '../hash256';
+import { isAllowedUrl } from '../url';
 import { FeedError } from './errors';
 import { FORMAT_VERSION, LIMITS } from './limits';
 
@@ -33,15 +34,7 @@ function urlSchema(testHosts: readonly string[]) {
   return v.pipe(
     v.string(),
     v.maxLength(2048),
-    v.check((s) => {
-      try {
-        const u = new URL(s);
-        if (u.username || u.password) return false;
-        return u.protocol === 'https:' || (u.protocol === 'http:' && testHosts.includes(u.hostname));
-      } catch {
-        return false;
-      }
-    }, 'must be an https URL'),
+    v.check((s) => isAllowedUrl(s, testHosts), 'must be an https URL'),
   );
 }
 

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { FeedStatus } from '../../shared/messages';
 import { t } from '../../shared/i18n';
 
@@ -11,14 +12,16 @@ function feedState(f: FeedStatus): string {
   return parts.join(' · ');
 }
 
-export function FeedList({ feeds }: { feeds: FeedStatus[] }) {
+/** The subscribed feeds with their state; the options page adds its controls to each. */
+export function FeedList({ feeds, actions }: { feeds: FeedStatus[]; actions?: (f: FeedStatus) => ComponentChildren }) {
   if (feeds.length === 0) return <p class="muted" data-testid="feeds-empty">{t('feedsEmpty')}</p>;
   return (
     <ul class="feeds" data-testid="feeds">
       {feeds.map((f) => (
-        <li key={f.url} class={f.lastError ? 'feed error' : 'feed'}>
+        <li key={f.url} class={f.lastError ? 'feed error' : 'feed'} data-url={f.url}>
           <span class="feed-name">{f.name}</span>
           <span class="feed-state">{feedState(f)}</span>
+          {actions && <span class="feed-actions">{actions(f)}</span>}
         </li>
       ))}
     </ul>

@@ -1,12 +1,48 @@
-import { t } from '../../shared/i18n';
+import { useState } from 'preact/hooks';
+import { LOCALES, LOCALE_NAMES, isLocale } from '../../shared/locales';
+import { t, type MessageKey } from '../../shared/i18n';
+import type { StatusView } from '../../shared/messages';
 import { send } from '../../shared/messaging';
-import { FeedList } from '../components/FeedList';
-import { Toggle } from '../components/Toggle';
+import { DISPLAY_MODES, MATCH_STRICTNESS, type Settings } from '../../shared/settings';
+import { errorText } from '../components/Field';
+import { Choices, EnabledToggle } from '../components/Toggle';
 import { useStatus } from '../components/use-status';
+import { DataSection } from './DataSection';
+import { FeedsSection } from './FeedsSection';
+import { ReportsSection } from './ReportsSection';
 
+const DISPLAY_KEYS: Record<Settings['displayMode'], MessageKey> = { blur: 'optionsDisplayBlur', banner: 'optionsDisplayBanner' };
+const STRICTNESS_KEYS: Record<Settings['matchStrictness'], [MessageKey, MessageKey]> = {
+  strict: ['strictnessStrict', 'strictnessStrictText'],
+  standard: ['strictnessStandard', 'strictnessStandardText'],
+  loose: ['strictnessLoose', 'strictnessLooseText'],
+};
+
+/**
+ * The options page. Each change goes to the background, which validates the whole result and saves
+ * it at once (or answers why not, shown next to the field); the page then shows the stored state.
+ */
 export function Options() {
   const [loaded, reload] = useStatus();
+  const [problem, setProblem] = useState<{ field: string; text: string } | null>(null);
   document.title = t('optionsTitle');
+
+  async function update(field: string, patch: Parameters<typeof send<'ui/update-settings'>>[1]['patch']) {
+    try {
+      await reload(await send('ui/update-settings', { patch }));
+      setProblem(null);
+    } catch (e) {
+      setProblem({ field, text: errorText(e) });
+    }
+  }
+  const problemFor = (field: string) =>
+    problem?.field === field ? (
+      <p role="alert" class="field-error">
+        {problem.text}
+      </p>
+    ) : null;
+  const onStatus = (s: StatusView) => reload(s);
+
   return (
     <main data-testid="options">
       <header class="brand">
@@ -17,38 +53,57 @@ export function Options() {
       {loaded.state === 'error' && <p role="alert">{t('loadFailed', loaded.error)}</p>}
       {loaded.state === 'ready' && (
         <>
-          <h2>{t('optionsGeneral')}</h2>
-          <Toggle
-            label={t('optionsEnabled')}
-            checked={loaded.status.enabled}
-            testId="enabled"
-            onChange={async (enabled) => {
-              await send('ui/set-enabled', { enabled });
-              await reload();
-            }}
-          />
-          <p class="muted">{t('optionsPrivacy')}</p>
-          <h2 id="display-heading">{t('optionsDisplay')}</h2>
-          <div role="radiogroup" aria-labelledby="display-heading">
-            {(['blur', 'banner'] as const).map((mode) => (
-              <label class="toggle" key={mode}>
-                <input
-                  type="radio"
-                  name="display"
-                  value={mode}
-                  data-testid={`display-${mode}`}
-                  checked={loaded.status.settings.displayMode === mode}
-                  onChange={async () => {
-                    await send('ui/set-display-mode', { mode });
-                    await reload();
-                  }}
-                />
-                <span>{t(mode === 'blur' ? 'optionsDisplayBlur' : 'optionsDisplayBanner')}</span>
-              </label>
-            ))}
-          </div>
-          <h2>{t('feedsHeading')}</h2>
-          <FeedList feeds={loaded.status.feeds} />
+          <section aria-labelledby="general-heading">
+            <h2 id="general-heading">{t('optionsGeneral')}</h2>
+            <EnabledToggle label={t('optionsEnabled')} enabled={loaded.status.enabled} reload={reload} />
+            <p class="field">
+              <label for="language">{t('optionsLanguage')}</label>
+              <select
+                id="language"
+                data-testid="language"
+                value={loaded.status.settings.language ?? ''}
+                onChange={(e) => {
+                  const value = (e.currentTarget as HTMLSelectElement).value;
+                  void update('language', { language: isLocale(value) ? value : null });
+                }}
+              >
+                <option value="">{t('optionsLanguageBrowser')}</option>
+                {LOCALES.map((l) => (
+                  <option key={l} value={l} lang={l}>
+                    {LOCALE_NAMES[l]}
+                  </option>
+                ))}
+              </select>
+            </p>
+            {problemFor('language')}
+            <p class="muted">{t('optionsPrivacy')}</p>
+          </section>
+          <section aria-labelledby="display-heading">
+            <h2 id="display-heading">{t('optionsDisplay')}</h2>
+            <Choices
+              name="display"
+              labelledBy="display-heading"
+              options={DISPLAY_MODES}
+              value={loaded.status.settings.displayMode}
+              label={(m) => t(DISPLAY_KEYS[m])}
+              onChange={(displayMode) => void update('display', { displayMode })}
+            />
+            {problemFor('display')}
+            <h3 id="strictness-heading">{t('strictnessHeading')}</h3>
+            <Choices
+              name="strictness"
+              labelledBy="strictness-heading"
+              options={MATCH_STRICTNESS}
+              value={loaded.status.settings.matchStrictness}
+              label={(l) => t(STRICTNESS_KEYS[l][0])}
+              description={(l) => t(STRICTNESS_KEYS[l][1])}
+              onChange={(matchStrictness) => void update('strictness', { matchStrictness })}
+            />
+            {problemFor('strictness')}
+          </section>
+          <FeedsSection status={loaded.status} onStatus={onStatus} />
+          <ReportsSection status={loaded.status} onStatus={onStatus} />
+          <DataSection status={loaded.status} onStatus={onStatus} />
           <footer data-testid="version">{t('versionLabel', loaded.status.version)}</footer>
         </>
       )}

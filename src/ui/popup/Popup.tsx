@@ -1,13 +1,23 @@
+import { useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { t } from '../../shared/i18n';
 import { send } from '../../shared/messaging';
 import { FeedList } from '../components/FeedList';
-import { Toggle } from '../components/Toggle';
+import { ConsentNotice, ReportList } from '../components/ReportList';
+import { EnabledToggle } from '../components/Toggle';
 import { useStatus } from '../components/use-status';
+import { useAction } from '../components/use-action';
 
-/** The toolbar popup: renders from stored state only, so it opens instantly and needs no network. */
+/**
+ * The toolbar popup, at a glance: on/off, notices shown today, each feed's state with "Sync now",
+ * and the latest reports with their delivery status. Renders from stored state only, so it opens
+ * instantly and needs no network (only "Sync now" and report retries go out, on the reader's click).
+ */
 export function Popup() {
   const [loaded, reload] = useStatus();
+  const [syncing, setSyncing] = useState(false);
+  const { busy, error: problem, run } = useAction();
+
   return (
     <main data-testid="popup">
       <header class="brand">
@@ -22,18 +32,37 @@ export function Popup() {
       )}
       {loaded.state === 'ready' && (
         <>
-          <Toggle
-            label={t('popupEnabled')}
-            checked={loaded.status.enabled}
-            testId="enabled"
-            onChange={async (enabled) => {
-              await send('ui/set-enabled', { enabled });
-              await reload();
-            }}
-          />
+          <EnabledToggle label={t('popupEnabled')} enabled={loaded.status.enabled} reload={reload} />
           {!loaded.status.enabled && <p class="muted">{t('popupDisabledHint')}</p>}
-          <h2>{t('feedsHeading')}</h2>
+          <p data-testid="notices-today">{t('popupNoticesToday', String(loaded.status.noticesToday))}</p>
+          <div class="heading-row">
+            <h2>{t('feedsHeading')}</h2>
+            <button
+              type="button"
+              data-testid="sync-now"
+              disabled={busy}
+              onClick={() => {
+                setSyncing(true);
+                void run(() => send('ui/sync-now', {}), reload).finally(() => setSyncing(false));
+              }}
+            >
+              {syncing ? t('syncing') : t('syncNow')}
+            </button>
+          </div>
           <FeedList feeds={loaded.status.feeds} />
+          <h2>{t('reportsHeading')}</h2>
+          {loaded.status.reportsNeedConsent && <ConsentNotice onChange={() => void reload()} />}
+          <ReportList
+            rows={loaded.status.reports}
+            busy={busy}
+            onRetry={(id) => void run(() => send('ui/retry-reports', { ids: [id] }), () => reload())}
+            onDelete={(id) => void run(() => send('ui/delete-reports', { ids: [id] }), () => reload())}
+          />
+          {problem && (
+            <p role="alert" class="error">
+              {problem}
+            </p>
+          )}
           <footer>
             <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
               {t('openSettings')}

@@ -70,8 +70,12 @@ export async function launchChromium(flavour = 'test-chrome', { headless = true 
   };
 }
 
-/** Firefox ESR over WebDriver BiDi with the extension installed as a temporary add-on. */
-export async function launchFirefox(flavour = 'test-firefox') {
+/**
+ * Firefox ESR over WebDriver BiDi with the extension installed as a temporary add-on. `prefs` adds
+ * Firefox preferences (e.g. extensions.webextOptionalPermissionPrompts: false, so that an optional
+ * permission asked on a click is granted without the prompt a test cannot answer).
+ */
+export async function launchFirefox(flavour = 'test-firefox', { prefs = {} } = {}) {
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: firefoxPath(),
@@ -79,7 +83,7 @@ export async function launchFirefox(flavour = 'test-firefox') {
     // Lets WebDriver open moz-extension:// pages (popup, options). Test-only: it grants the
     // remote agent privileged access, which no reader's browser ever has.
     args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }) },
+    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }), ...prefs },
   });
   const addonId = await browser.installExtension(distDir(flavour));
   return {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runnerImport } from 'vite';
 import { generatedMedia } from './media.mjs';
+import { whenPortFree } from './ports.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO = path.join(ROOT, 'tests/fixtures/feeds/demo');
@@ -67,6 +68,7 @@ export async function startFeedServer({ port = FEED_PORT } = {}) {
     const rel = url.pathname.replace(/^\/feed\//, '');
     const override = overrides.get(rel);
     if (typeof override === 'number') return void res.writeHead(override).end();
+    if (typeof override === 'function') return void override(req, res, current && fs.existsSync(path.join(current, rel)) ? fs.readFileSync(path.join(current, rel)) : null);
     const file = current && path.join(current, rel);
     if (!override && (!file || !file.startsWith(current) || !fs.existsSync(file) || fs.statSync(file).isDirectory())) return void res.writeHead(404).end();
     const bytes = override ?? fs.readFileSync(file);
@@ -74,17 +76,23 @@ export async function startFeedServer({ port = FEED_PORT } = {}) {
     if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
     res.writeHead(200, { 'content-type': 'application/json', etag, 'cache-control': 'no-cache' }).end(bytes);
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', (e) => reject(new Error(`feed server cannot listen on 127.0.0.1:${port} (${e.code}): the test builds are subscribed to this port`)));
-    server.listen(port, '127.0.0.1', resolve);
-  });
+  await whenPortFree(port, () =>
+    new Promise((resolve, reject) => {
+      server.once('error', (e) => reject(new Error(`feed server cannot listen on 127.0.0.1:${port} (${e.code}): the test builds are subscribed to this port`)));
+      server.listen(port, '127.0.0.1', resolve);
+    }),
+  );
   await publish();
   return {
     url: `http://127.0.0.1:${port}/feed/index.json`,
     requests,
     publish,
-    /** Serve this status code or these bytes at a feed path instead of the real file. */
+    /**
+     * Serve this status code, these bytes, or what `(req, res, realBytes) => …` does at a feed
+     * path instead of the real file (a broken or hostile server). `publish` clears them.
+     */
     override: (rel, value) => overrides.set(rel, value),
+    clearOverrides: () => overrides.clear(),
     currentFile: (rel) => fs.readFileSync(path.join(current, rel)),
     close: () =>
       new Promise((r) => {

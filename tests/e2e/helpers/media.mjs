@@ -1,6 +1,8 @@
 // Deterministic stand-in media for the fixture CDN: every media key renders a distinct photo-like
 // scene (sky, sun, hills, buildings), with plenty of structure so its PDQ quality is high, at X's
 // size variants (`name=thumb|small|medium|large|orig`) and formats (`format=jpg|png|webp`).
+// `<key>~<n>` is another photo of the same scene; `<key>~dark` the same picture darkened to near
+// black.
 import sharp from 'sharp';
 
 const VARIANTS = { thumb: 150, small: 680, medium: 1200, large: 2048, orig: 1600, '4096x4096': 4096 };
@@ -26,7 +28,11 @@ function rng(key) {
  * picture at different sizes, as on X's CDN.
  */
 export function sceneSvg(key, outWidth = 1200, aspect = 0.5625) {
-  const r = rng(key);
+  // `<key>~<n>`: another photo of the same scene, taken a few steps to the side: the same sky, sun,
+  // hills and buildings, the buildings shifted against the hills and a person in the foreground.
+  const [base, other] = key.split('~');
+  const shift = other ? 0.04 * Number(other) : 0;
+  const r = rng(base);
   const width = 1600;
   const h = Math.round(width * aspect);
   const hue = Math.floor(r() * 360);
@@ -47,11 +53,16 @@ export function sceneSvg(key, outWidth = 1200, aspect = 0.5625) {
   for (let i = 0; i < buildings; i++) {
     const bw = width * (0.04 + 0.06 * r());
     const bh = h * (0.15 + 0.35 * r());
-    const bx = r() * (width - bw);
+    const bx = ((r() + shift) % 1) * (width - bw);
     parts.push(`<rect x="${bx.toFixed(0)}" y="${(h - bh).toFixed(0)}" width="${bw.toFixed(0)}" height="${bh.toFixed(0)}" fill="${hsl(200 + i * 20, 15, 20 + r() * 40)}"/>`);
     for (let wy = h - bh + 8; wy < h - 10; wy += 16) {
       parts.push(`<rect x="${(bx + 4).toFixed(0)}" y="${wy.toFixed(0)}" width="${(bw - 8).toFixed(0)}" height="6" fill="${hsl(45, 80, 60 + r() * 30)}" opacity="0.8"/>`);
     }
+  }
+  if (other) {
+    const px = width * (0.2 + 0.5 * ((shift * 7) % 1));
+    parts.push(`<ellipse cx="${px.toFixed(0)}" cy="${(h * 0.62).toFixed(0)}" rx="${(h * 0.05).toFixed(0)}" ry="${(h * 0.07).toFixed(0)}" fill="hsl(25,45%,45%)"/>`);
+    parts.push(`<rect x="${(px - h * 0.09).toFixed(0)}" y="${(h * 0.68).toFixed(0)}" width="${(h * 0.18).toFixed(0)}" height="${(h * 0.32).toFixed(0)}" rx="${(h * 0.04).toFixed(0)}" fill="hsl(220,30%,25%)"/>`);
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${outWidth}" height="${Math.round(outWidth * aspect)}" viewBox="0 0 ${width} ${h}">${parts.join('')}</svg>`;
 }
@@ -70,7 +81,10 @@ export async function generatedMedia(pathname, params) {
   const width = Math.min(long, family === 'profile_images' ? 48 : 1600);
   const cacheKey = `${family}/${rest}|${width}|${format[0]}`;
   if (!cache.has(cacheKey)) {
-    cache.set(cacheKey, sharp(Buffer.from(sceneSvg(`${family}/${rest}`, width, aspect))).toFormat(format[0], { quality: 85 }).toBuffer());
+    // `<key>~dark`: the same picture darkened to near black (a re-share too dark for PDQ to trust).
+    const dark = rest.endsWith('~dark');
+    const scene = sharp(Buffer.from(sceneSvg(`${family}/${dark ? rest.slice(0, -5) : rest}`, width, aspect)));
+    cache.set(cacheKey, (dark ? scene.linear(0.03, 0) : scene).toFormat(format[0], { quality: 85 }).toBuffer());
   }
   return { bytes: await cache.get(cacheKey), type: format[1] };
 }

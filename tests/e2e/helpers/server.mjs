@@ -19,13 +19,22 @@ function listen(handler, port = 0) {
   });
 }
 
-/** `/home` → home.html, `/<handle>/status/<id>` → status.html, `/<name>` → <name>.html. */
+/**
+ * X's routes → fixture pages: `/home`, `/<handle>/status/<id>` (and its `/photo/N`, `/video/N`
+ * viewers), `/search`, `/i/bookmarks`, `/i/lists/<id>`, `/<name>` for a fixture file of that name
+ * (home-dark, …), and any other `/<handle>` → the profile page.
+ */
 function pageFile(pathname) {
   if (pathname === '/' || pathname === '/home') return 'home.html';
   if (/^\/[A-Za-z0-9_]{1,20}\/status\/\d+\/photo\/\d$/.test(pathname)) return 'photo-viewer.html';
+  if (/^\/[A-Za-z0-9_]{1,20}\/status\/\d+\/video\/\d$/.test(pathname)) return 'video-viewer.html';
   if (/^\/[A-Za-z0-9_]{1,20}\/status\/\d+$/.test(pathname)) return 'status.html';
+  if (pathname === '/search') return 'search.html';
+  if (pathname === '/i/bookmarks') return 'bookmarks.html';
+  if (/^\/i\/lists\/\d+$/.test(pathname)) return 'list.html';
   const name = pathname.slice(1);
-  return /^[a-z0-9-]+$/.test(name) ? `${name}.html` : null;
+  if (/^[a-z0-9-]+$/.test(name) && fs.existsSync(path.join(FIXTURES, `${name}.html`))) return `${name}.html`;
+  return /^[A-Za-z0-9_]{1,20}$/.test(name) ? 'profile.html' : null;
 }
 
 export async function startFixtureServer({ onRequest } = {}) {

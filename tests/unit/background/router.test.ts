@@ -13,7 +13,7 @@ async function notUsed(): Promise<never> {
 
 function handlers(): Handlers {
   return {
-    'cs/hello': vi.fn(async () => ({ enabled: true, version: '1.2.3', protocol: 1, displayMode: 'blur' as const })),
+    'cs/hello': vi.fn(async () => ({ enabled: true, version: '1.2.3', protocol: 1, displayMode: 'blur' as const, locale: 'en' as const, messages: null })),
     'ui/get-status': vi.fn(async () => {
       throw new Error('storage exploded');
     }),
@@ -25,6 +25,16 @@ function handlers(): Handlers {
     'ui/add-feed': vi.fn(notUsed),
     'ui/remove-feed': vi.fn(notUsed),
     'ui/set-feed-enabled': vi.fn(notUsed),
+    'cs/prepare-report': vi.fn(notUsed),
+    'cs/submit-report': vi.fn(notUsed),
+    'cs/notice-shown': vi.fn(notUsed),
+    'cs/open-options': vi.fn(notUsed),
+    'ui/update-settings': vi.fn(notUsed),
+    'ui/import-settings': vi.fn(notUsed),
+    'ui/clear-caches': vi.fn(notUsed),
+    'ui/get-reports': vi.fn(notUsed),
+    'ui/delete-reports': vi.fn(notUsed),
+    'ui/retry-reports': vi.fn(notUsed),
   };
 }
 

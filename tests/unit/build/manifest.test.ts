@@ -25,7 +25,7 @@ describe('manifest transform', () => {
     expect(m.background).toEqual({ service_worker: 'background.js' });
     expect(m.host_permissions).toEqual([...X_PAGES, ...MEDIA]);
     expect(m.optional_host_permissions).toEqual(['https://*/*']);
-    expect(m.permissions).toEqual(['storage', 'alarms']);
+    expect(m.permissions).toEqual(['storage', 'alarms', 'contextMenus']);
     expect(m.content_scripts).toEqual([{ matches: X_PAGES, js: ['content.js'], run_at: 'document_idle', all_frames: false }]);
     expect(m.content_security_policy).toEqual({ extension_pages: "script-src 'self'; object-src 'self'" });
     expect(m).not.toHaveProperty('browser_specific_settings');
@@ -36,7 +36,7 @@ describe('manifest transform', () => {
     const m = transformManifest(source, { target: 'firefox', test: false }, '1.2.3');
     expect(m.background).toEqual({ scripts: ['background.js'] });
     expect(m.browser_specific_settings).toEqual({
-      gecko: { id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+      gecko: { id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['none'], optional: ['websiteContent'] } },
       gecko_android: { strict_min_version: '142.0' },
     });
     expect(m.host_permissions).toEqual([...X_PAGES, ...MEDIA]);

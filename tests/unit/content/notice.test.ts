@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MatchView } from '../../../src/shared/messages';
 
 vi.mock('webextension-polyfill', () => ({
-  default: { i18n: { getMessage: (key: string, subs: string[] = []) => (messages[key]?.message ?? '').replace(/\$(\w+)\$/g, (_m, name: string) => subs[Number(messages[key]?.placeholders?.[name.toLowerCase()]?.content.slice(1)) - 1] ?? '') } },
+  default: { i18n: { getUILanguage: () => 'en', getMessage: (key: string, subs: string[] = []) => (messages[key]?.message ?? '').replace(/\$(\w+)\$/g, (_m, name: string) => subs[Number(messages[key]?.placeholders?.[name.toLowerCase()]?.content.slice(1)) - 1] ?? '') } },
 }));
 import catalogue from '../../../src/_locales/en/messages.json';
 const messages = catalogue as unknown as Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
@@ -65,9 +65,21 @@ describe('notice', () => {
     const root = n.host.shadowRoot!;
     expect(root.querySelector('img, script, b')).toBeNull();
     expect(root.textContent).toContain('<script>alert(1)</script>');
+    expect(root.textContent).toContain('evil');
+    expect(root.textContent, 'no bidi override survives').not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
     expect(root.querySelector('a')).toBeNull();
     for (const bad of ['javascript:alert(1)', 'data:text/html,x', 'http://example.org/', 'https://user:pw@example.org/']) expect(safeHttpsUrl(bad)).toBeNull();
     expect(safeHttpsUrl('https://example.org/x')).toBe('https://example.org/x');
+  });
+
+  it('acts on the reader’s clicks only: a click the page scripts does nothing', async () => {
+    const p = props(match());
+    const n = mountNotice(box, p);
+    await Promise.resolve();
+    const show = [...n.host.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Show anyway')!;
+    show.click(); // a script's click: isTrusted is false
+    show.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(p.onReveal).not.toHaveBeenCalled();
   });
 
   it('unmounts cleanly', () => {

@@ -5,13 +5,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SELECTORS, findMedia, isHashableMediaUrl, mediaKey, parseStatusPath, postOf, preferredVariant } from '../../../src/shared/x';
+import {
+  SELECTORS,
+  actionBarOf,
+  findMedia,
+  isCanonicalPostUrl,
+  isHashableMediaUrl,
+  mediaItemAt,
+  mediaItemBySrc,
+  mediaKey,
+  parseStatusPath,
+  postElementOf,
+  postOf,
+  postUrl,
+  preferredVariant,
+  reportSubject,
+} from '../../../src/shared/x';
 import { generate } from '../../fixtures/x/generate.mjs';
 
 const DIR = path.resolve(import.meta.dirname, '../../fixtures/x');
+type Item = { url: string; kind: string; quoted: boolean };
 const manifest = JSON.parse(fs.readFileSync(path.join(DIR, 'manifest.json'), 'utf8')) as Record<
   string,
-  { id: string; author: string; kind: string; media: { url: string }[]; quoted: { id: string; media: { url: string }[] } | null }[]
+  { id: string; author: string; kind: string; media: Item[]; quoted: { id: string; author: string; media: Item[] } | null }[]
 >;
 
 function load(page: string): Document {
@@ -36,26 +52,29 @@ describe.each(Object.keys(manifest))('X markup: %s', (page) => {
     expect(doc.querySelectorAll(SELECTORS.post)).toHaveLength(posts.length);
   });
 
+  // Post by post in document order (the same upload can appear in several posts of one page).
+  const postEls = [...doc.querySelectorAll(SELECTORS.post)];
+
   it('finds every media item of every post, once, with its kind and whether it is quoted', () => {
-    const found = findMedia(doc);
-    const expected = posts.flatMap((p) => [...p.media.map((m) => ({ url: m.url, quoted: false, kind: p.kind })), ...(p.quoted?.media ?? []).map((m) => ({ url: m.url, quoted: true, kind: p.kind }))]);
-    expect(found.map((f) => f.url).sort()).toEqual(expected.map((e) => e.url).sort());
-    for (const f of found) {
-      const e = expected.find((x) => x.url === f.url)!;
-      expect(f.quoted, f.url).toBe(e.quoted);
-      expect(f.box.matches(`${SELECTORS.mediaBox}, ${SELECTORS.cardBox}`), f.url).toBe(true);
-      if (e.kind === 'video') expect(f.kind).toBe('video');
-      if (e.kind === 'gif') expect(f.kind).toBe('gif');
-      if (e.kind === 'card') expect(f.kind).toBe('card');
-    }
+    const all = findMedia(doc);
+    postEls.forEach((el, i) => {
+      const p = posts[i]!;
+      const expected = [...p.media, ...(p.quoted?.media ?? [])];
+      const found = all.filter((f) => postElementOf(f.box) === el);
+      expect(found.map((f) => ({ url: f.url, kind: f.kind, quoted: f.quoted })), `${page} post ${p.id}`).toEqual(expected);
+      for (const f of found) expect(f.box.matches(`${SELECTORS.mediaBox}, ${SELECTORS.cardBox}`), f.url).toBe(true);
+    });
+    expect(all).toHaveLength(posts.reduce((n, p) => n + p.media.length + (p.quoted?.media.length ?? 0), 0));
   });
 
   it('knows which post (author and id) each media item belongs to; the quoted post for quoted media', () => {
-    for (const f of findMedia(doc)) {
-      const owner = posts.find((p) => p.media.some((m) => m.url === f.url)) ?? posts.find((p) => p.quoted?.media.some((m) => m.url === f.url))!;
-      const expected = f.quoted ? { author: (owner.quoted as unknown as { author: string }).author, id: owner.quoted!.id } : { author: owner.author, id: owner.id };
-      expect(postOf(f.box), f.url).toEqual(expected);
-    }
+    postEls.forEach((el, i) => {
+      const p = posts[i]!;
+      for (const f of findMedia(doc).filter((x) => postElementOf(x.box) === el)) {
+        const expected = f.quoted ? { author: p.quoted!.author, id: p.quoted!.id } : { author: p.author, id: p.id };
+        expect(postOf(f.box), f.url).toEqual(expected);
+      }
+    });
   });
 
   it('never offers avatars, emoji or other non-media images', () => {
@@ -93,6 +112,55 @@ describe('media URLs', () => {
     }
     for (const u of ['https://pbs.twimg.com/profile_images/1/x_normal.jpg', 'https://abs-0.twimg.com/emoji/v2/svg/1f600.svg', 'https://pbs.twimg.com/media/GxJIrSUagAAK-ZP?format=jpg', 'https://example.org/media/A1']) {
       expect(isHashableMediaUrl(u), u).toBe(false);
+    }
+  });
+});
+
+describe('reports: what a report says about a post, and where its control goes', () => {
+  it.each(Object.keys(manifest))('%s: every post with media has its own action bar; a report about it names its author, id, text and media', (page) => {
+    const doc = load(page);
+    [...doc.querySelectorAll(SELECTORS.post)].forEach((post, i) => {
+      const p = manifest[page]![i]!;
+      const media = [...p.media, ...(p.quoted?.media ?? [])];
+      const bar = actionBarOf(post);
+      if (!media.length || !bar) {
+        // Only the media viewer's side panel (a div post, in the fixtures without its bar) lacks one.
+        if (media.length) expect(post.tagName, `${page} post ${p.id}`).toBe('DIV');
+        return;
+      }
+      expect(bar.matches(SELECTORS.actionBar) && post.contains(bar) && !bar.closest(SELECTORS.quote)).toBe(true);
+      const subject = reportSubject(bar)!;
+      expect({ author: subject.author, id: subject.id }, `${page} post ${p.id}`).toEqual({ author: p.author, id: p.id });
+      const text = [...post.querySelectorAll('[data-testid="tweetText"]')].find((t) => !t.closest(SELECTORS.quote));
+      expect(subject.text).toBe(text?.textContent?.trim() || null);
+      expect(subject.media.map((m) => m.url)).toEqual(media.map((m) => m.url));
+    });
+  });
+
+  it('a report about quoted media is about the quoted post: its author, id, text and only its media', () => {
+    const doc = load('home.html');
+    const quoted = findMedia(doc).find((f) => f.quoted)!;
+    const subject = reportSubject(quoted.box)!;
+    expect({ author: subject.author, id: subject.id }).toEqual({ author: 'original_poster', id: '1860000000000000070' });
+    expect(subject.text).toBe(quoted.box.closest('div[role="link"]')!.querySelector('[data-testid="tweetText"]')!.textContent!.trim());
+    expect(subject.media.map((m) => [m.url, m.quoted])).toEqual([[quoted.url, false]]);
+  });
+
+  it('finds the media item a right-click landed in, or by its address', () => {
+    const doc = load('home.html');
+    const item = findMedia(doc)[0]!;
+    const inner = item.box.querySelector('img, video')!;
+    expect(mediaItemAt(inner)?.url).toBe(item.url);
+    expect(mediaItemAt(doc.body)).toBeNull();
+    expect(mediaItemBySrc(doc, item.url)?.box).toBe(item.box);
+    expect(mediaItemBySrc(doc, 'https://pbs.twimg.com/media/nothing')).toBeNull();
+  });
+
+  it('post addresses are canonical x.com status URLs, whatever page they were seen on', () => {
+    expect(postUrl('newsdesk_fx', '1861000000000000001')).toBe('https://x.com/newsdesk_fx/status/1861000000000000001');
+    expect(isCanonicalPostUrl('https://x.com/newsdesk_fx/status/1861000000000000001')).toBe(true);
+    for (const bad of ['http://x.com/a/status/1', 'https://twitter.com/a/status/1', 'https://x.com/a/status/1?s=20', 'https://x.com/a/status/1/photo/1', 'https://x.com/a', 'https://evil.example/a/status/1']) {
+      expect(isCanonicalPostUrl(bad), bad).toBe(false);
     }
   });
 });

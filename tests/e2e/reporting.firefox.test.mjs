@@ -1,0 +1,68 @@
+// End to end in Debian's Firefox ESR: a report made through the dialog waits for Firefox's built-in
+// data consent (the extension declares websiteContent as optional data collection), and goes to
+// the reference receiver, exactly as shown, once the reader allows it in the popup.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { firefoxPath, launchFirefox, missingPrerequisite } from './helpers/browsers.mjs';
+import { feedStatus, poll } from './helpers/checks.mjs';
+import { DEMO_ENTRY_COUNT, startFeedServer } from './helpers/feed-server.mjs';
+import { startReportServer } from './helpers/report-server.mjs';
+import { startFixtureServer } from './helpers/server.mjs';
+
+const skip = missingPrerequisite('Firefox', firefoxPath(), 'test-firefox');
+const DIALOG = '[data-already-debunked="report-dialog"]';
+
+describe('Firefox: reporting', { skip: skip ?? false }, () => {
+  let server;
+  let feed;
+  let receiver;
+  let ff;
+
+  before(async () => {
+    server = await startFixtureServer();
+    feed = await startFeedServer();
+    receiver = await startReportServer();
+    // Grants an optional permission asked on a click without the doorhanger a test cannot answer.
+    ff = await launchFirefox('test-firefox', { prefs: { 'extensions.webextOptionalPermissionPrompts': false } });
+  });
+  after(async () => {
+    await ff?.close();
+    await receiver?.close();
+    await feed?.close();
+    await server?.close();
+  });
+
+  test('a report waits for the reader’s data consent, then arrives exactly as shown', async () => {
+    const popup = await ff.openExtensionPage('popup/index.html');
+    await feedStatus(popup, (f) => f.seq === 1 && f.entries === DEMO_ENTRY_COUNT);
+    const page = await ff.browser.newPage();
+    await page.setViewport({ width: 1280, height: 3000 });
+    await page.goto(server.url('home'));
+    const control = `a[href="/alice_photos/status/1861000000000000002"]`;
+    await poll(page, (sel) => !!document.querySelector(sel)?.closest('article').querySelector('[data-already-debunked="report-control"]'), control, 20_000);
+    const button = await page.evaluateHandle((sel) => document.querySelector(sel).closest('article').querySelector('[data-already-debunked="report-control"]').shadowRoot.querySelector('button'), control);
+    await button.click();
+    const inDialog = (sel) => page.evaluate((d, s) => document.querySelector(d)?.shadowRoot.querySelector(s)?.textContent ?? null, DIALOG, sel);
+    const shown = await poll(page, (d) => document.querySelector(d)?.shadowRoot.querySelector('[data-part="preview"]')?.textContent, DIALOG);
+    assert.equal(JSON.parse(shown).post.url, 'https://x.com/alice_photos/status/1861000000000000002');
+    const send = await page.evaluateHandle((d) => document.querySelector(d).shadowRoot.querySelector('[data-part="send"]'), DIALOG);
+    await send.click();
+    await poll(page, (d) => !!document.querySelector(d)?.shadowRoot.querySelector('[data-part="outcome"]'), DIALOG);
+    assert.match(await inDialog('[data-part="outcome"]'), /Firefox needs your permission/);
+    assert.equal(receiver.lines().length, 0, 'nothing sent before the reader allows it');
+    await page.close();
+
+    await popup.close(); // a fresh popup, as the reader opens it (BiDi reports no reload of extension pages)
+    const again = await ff.openExtensionPage('popup/index.html');
+    await poll(again, () => !!document.querySelector('[data-testid="allow-reports"]'));
+    await again.click('[data-testid="allow-reports"]');
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && receiver.lines().length === 0) await new Promise((r) => setTimeout(r, 250));
+    const lines = receiver.lines();
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0].sha256, createHash('sha256').update(shown).digest('hex'));
+    await poll(again, () => !document.querySelector('[data-testid="allow-reports"]')); // nothing waits any more
+    await again.close();
+  });
+});

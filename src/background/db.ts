@@ -9,9 +9,10 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { FeedEntry } from '../core/feed';
+import type { ProbeHex } from '../core/match';
 
 export const DB_NAME = 'already-debunked';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** What we hold of one subscribed feed, besides its entries. */
 export interface FeedRecord {
@@ -53,6 +54,9 @@ export interface IndexRecord {
   rowEntry: Uint32Array;
   /** Media item (within its entry) of each row. */
   rowMedia: Uint16Array;
+  /** Kind of each row's hash, an index into `kinds` ('original', or a variant name such as 'crop:0.9'). */
+  rowKind: Uint8Array;
+  kinds: string[];
   /** [feedUrl, entry id] per entry ordinal. */
   entryKeys: [string, string][];
   /** feedUrl → stateHash of the entries the index was built from. */
@@ -66,6 +70,8 @@ export interface MediaCacheRecord {
   /** The 8 dihedral hashes, hex. */
   hashes: string[];
   quality: number;
+  /** The other views hashed for matching (src/core/match queryProbes), hex. */
+  probes: ProbeHex[];
   /** When it was hashed (ms), for trimming the oldest first. */
   at: number;
 }
@@ -124,7 +130,7 @@ export function openDatabase(name = DB_NAME): Promise<AdDB> {
 async function open(name: string, created?: (db: AdDB) => Promise<void>): Promise<AdDB> {
   let fresh = false;
   const db = await openDB<AdSchema>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       fresh = oldVersion === 0;
       // Step 0 → 1: the first schema.
       if (oldVersion < 1) {
@@ -141,6 +147,11 @@ async function open(name: string, created?: (db: AdDB) => Promise<void>): Promis
       if (oldVersion < 3) {
         db.createObjectStore('outbox', { keyPath: 'reportId' }).createIndex('byCreated', 'createdAt');
       }
+      // Step 3 → 4: robust matching. Index rows carry the kind of their hash and cached media the
+      // extra probes: drop both kinds of record made before (the index is rebuilt, media hashed
+      // again, on next use).
+      if (oldVersion >= 1 && oldVersion < 4) void transaction.objectStore('matchIndex').clear();
+      if (oldVersion >= 2 && oldVersion < 4) void transaction.objectStore('mediaCache').clear();
     },
     blocking() {
       // A newer version of the extension wants to upgrade, or the database is being deleted: let it

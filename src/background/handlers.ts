@@ -4,6 +4,7 @@ import browser from 'webextension-polyfill';
 import { BUILD } from '../shared/build';
 import { PROTOCOL_VERSION, type ReportsView, type StatusView } from '../shared/messages';
 import { hashFromHex } from '../core/hash256';
+import { probeFromHex, type ProbeHex } from '../core/match';
 import { resolveLocale } from '../shared/locales';
 import { fetchCatalogue, t, type Catalogue } from '../shared/i18n';
 import { migrateSettings, settingsSchema, type Settings } from '../shared/settings';
@@ -80,8 +81,8 @@ export const handlers: Handlers = {
         continue;
       }
       try {
-        const { hashes, quality } = await hashMediaUrl(url);
-        results.push({ url, matches: await matchHashes(hashes, quality, settings, languages(settings)), quality, error: null });
+        const { hashes, quality, probes } = await hashMediaUrl(url);
+        results.push({ url, matches: await matchHashes(hashes, quality, settings, languages(settings), probes), quality, error: null });
       } catch (e) {
         results.push({ url, matches: [], quality: null, error: e instanceof Error ? e.message : String(e) });
       }
@@ -89,9 +90,10 @@ export const handlers: Handlers = {
     return { results };
   },
 
-  async 'cs/match-hashes'({ hashes, quality }) {
+  async 'cs/match-hashes'({ hashes, quality, probes }) {
     const settings = await loadSettings();
-    return { matches: await matchHashes(hashes.map(hashFromHex), quality, settings, languages(settings)) };
+    const views = (probes ?? []).map((p) => probeFromHex(p as ProbeHex)); // probe names checked by the schema
+    return { matches: await matchHashes(hashes.map(hashFromHex), quality, settings, languages(settings), views) };
   },
 
   'cs/prepare-report': (req) => prepareReport(req),

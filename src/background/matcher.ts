@@ -1,14 +1,17 @@
 /**
  * Lookups: media hashes → the feed entries they match, as the notice shows them.
  *
- * The match index (src/core/index) covers every PDQ hash (images, posters, keyframes) of every
- * active entry of every enabled feed. It is rebuilt from the stored entries only when a sync or a
- * subscription change invalidated it, then persisted in IndexedDB, so a service worker that wakes
- * up cold loads a ready index (one ArrayBuffer) instead of re-reading the feeds.
+ * The match index (src/core/index) covers every PDQ hash (images, posters, keyframes, and the
+ * publisher's re-share variants, each row with its kind) of every active entry of every enabled
+ * feed. It is rebuilt from the stored entries only when a sync or a subscription change
+ * invalidated it, then persisted in IndexedDB, so a service worker that wakes up cold loads a
+ * ready index (one ArrayBuffer) instead of re-reading the feeds. A lookup pairs the picture's
+ * probes with the rows under the match rule (src/core/match, docs/matching.md).
  */
 import { hashToWords32, hashFromHex, type Hash256 } from '../core/hash256';
 import { PdqIndex } from '../core/index';
-import { DIHEDRAL_NAMES, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from '../core/pdq';
+import { decide, findPairs, matchRule, type Probe, type StoredRows } from '../core/match';
+import { DIHEDRAL_NAMES, PDQ_MIN_QUALITY } from '../core/pdq';
 import type { FeedEntry } from '../core/feed';
 import type { MatchView } from '../shared/messages';
 import type { MatchStrictness, Settings } from '../shared/settings';
@@ -34,20 +37,26 @@ async function build(settings: Settings): Promise<IndexRecord> {
   const hashes: number[] = [];
   const rowEntry: number[] = [];
   const rowMedia: number[] = [];
+  const rowKind: number[] = [];
+  const kinds: string[] = ['original'];
   const entryKeys: [string, string][] = [];
   const lanes = new Uint32Array(8);
-  const add = (hex: string, entry: number, media: number) => {
+  const add = (hex: string, entry: number, media: number, kind = 'original') => {
     hashToWords32(hashFromHex(hex), lanes);
     hashes.push(...lanes);
     rowEntry.push(entry);
     rowMedia.push(media);
+    let k = kinds.indexOf(kind);
+    if (k < 0) k = kinds.push(kind) - 1;
+    rowKind.push(k);
   };
   for (let c = await db.transaction('entries').store.openCursor(); c; c = await c.continue()) {
     const { feedUrl, entry } = c.value;
     if (!enabled.has(feedUrl) || entry.status !== 'active' || entry.verdict.label === 'accurate') continue;
     const ordinal = entryKeys.push([feedUrl, entry.id]) - 1;
     entry.media.forEach((m, mi) => {
-      for (const h of m.hashes) if (h.quality >= PDQ_MIN_QUALITY) add(h.value, ordinal, mi);
+      // A variant without a name (another tool's) is matched as the image itself, as before.
+      for (const h of m.hashes) if (h.quality >= PDQ_MIN_QUALITY) add(h.value, ordinal, mi, h.role === 'variant' && h.variant ? h.variant : 'original');
       for (const f of m.frames?.items ?? []) if (f.quality >= PDQ_MIN_QUALITY) add(f.value, ordinal, mi);
     });
   }
@@ -57,6 +66,8 @@ async function build(settings: Settings): Promise<IndexRecord> {
     buffer: index.serialize(),
     rowEntry: Uint32Array.from(rowEntry),
     rowMedia: Uint16Array.from(rowMedia),
+    rowKind: Uint8Array.from(rowKind),
+    kinds,
     entryKeys,
     builtFrom: Object.fromEntries([...enabled].map((u) => [u, ''])),
     builtAt: new Date().toISOString(),
@@ -74,9 +85,12 @@ async function build(settings: Settings): Promise<IndexRecord> {
 
 /** Why a stored index record cannot be used as it is (damaged, or from another version), or null. */
 function damage(record: IndexRecord, index: PdqIndex): string | null {
-  const { rowEntry, rowMedia, entryKeys } = record;
-  if (!(rowEntry instanceof Uint32Array) || !(rowMedia instanceof Uint16Array) || !Array.isArray(entryKeys)) return 'its tables are missing';
-  if (rowEntry.length !== index.size || rowMedia.length !== index.size) return `its tables have ${rowEntry.length} rows for ${index.size} hashes`;
+  const { rowEntry, rowMedia, rowKind, kinds, entryKeys } = record;
+  if (!(rowEntry instanceof Uint32Array) || !(rowMedia instanceof Uint16Array) || !(rowKind instanceof Uint8Array) || !Array.isArray(kinds) || !Array.isArray(entryKeys)) {
+    return 'its tables are missing';
+  }
+  if (rowEntry.length !== index.size || rowMedia.length !== index.size || rowKind.length !== index.size) return `its tables have ${rowEntry.length} rows for ${index.size} hashes`;
+  if (rowKind.some((k) => k >= kinds.length)) return 'it names hash kinds it does not list';
   if (rowEntry.some((e) => e >= entryKeys.length)) return 'it names entries it does not list';
   return null;
 }
@@ -152,36 +166,47 @@ export function toMatchView(entry: FeedEntry, feedUrl: string, feedName: string,
 }
 
 /**
- * The largest Hamming distance (of 256 bits) that still counts as a match at each strictness level
- * the reader can choose: 'standard' is the reference's threshold; 'strict' misses more re-encoded
- * or cropped copies but wrongly matches fewer unrelated pictures; 'loose' the reverse.
+ * The largest Hamming distance (of 256 bits) a pair may have to be considered at each strictness
+ * level the reader can choose: the first stage of matchRule (src/core/match/rule.ts, where
+ * 'loose' accepts beyond the reference's 31 only when two different pairs agree).
  */
 export function matchDistanceFor(level: MatchStrictness): number {
-  return { strict: 24, standard: PDQ_MATCH_DISTANCE, loose: 40 }[level];
+  return matchRule(level).candidateDistance;
 }
 
 /**
- * The entries matching a picture, best first. `hashes` are its 8 dihedral hashes (original first).
- * A picture below the quality threshold (flat, text-only) never matches.
+ * The entries matching a picture, best first. `hashes` are its 8 dihedral hashes (original first),
+ * `probes` the other views of it that the extension hashed (src/core/match queryProbes: the
+ * picture inside a frame, caption cuts, the centre). A view below the quality threshold (flat,
+ * text-only) never matches.
  */
-export async function matchHashes(hashes: Hash256[], quality: number, settings: Settings, languages: readonly string[]): Promise<MatchView[]> {
-  if (quality < PDQ_MIN_QUALITY || !settings.enabled) return [];
+export async function matchHashes(hashes: Hash256[], quality: number, settings: Settings, languages: readonly string[], probes: readonly Probe[] = []): Promise<MatchView[]> {
+  if (!settings.enabled) return [];
+  const all: Probe[] = [{ probe: 'full', hashes, quality }, ...probes];
+  if (all.every((p) => p.quality < PDQ_MIN_QUALITY)) return [];
   const { index, record } = await getLoaded(settings);
-  const best = new Map<number, { distance: number; probe: number }>();
-  for (const m of index.queryMany(hashes, matchDistanceFor(settings.matchStrictness))) {
-    const entry = record.rowEntry[m.id]!;
-    const prev = best.get(entry);
-    if (!prev || m.distance < prev.distance) best.set(entry, { distance: m.distance, probe: m.probe });
-  }
+  const kindOf = (row: number) => record.kinds[record.rowKind[row]!] ?? 'original';
+  const rows: StoredRows = { query: (h, d) => index.query(h, d), entryOf: (row) => record.rowEntry[row]!, kindOf };
+  const rule = matchRule(settings.matchStrictness);
+  const best = decide(findPairs(all, rows, rule), rule);
   if (!best.size) return [];
   const db = await openDatabase();
   const names = new Map(settings.subscriptions.map((s) => [s.url, s.name]));
   const views: MatchView[] = [];
-  for (const [ordinal, { distance, probe }] of [...best].sort((a, b) => a[1].distance - b[1].distance)) {
+  for (const [ordinal, { distance, pair }] of [...best].sort((a, b) => a[1].distance - b[1].distance)) {
     const [feedUrl, id] = record.entryKeys[ordinal]!;
     const stored = await db.get('entries', [feedUrl, id]);
     if (!stored) continue; // removed since the index was built
-    views.push(toMatchView(stored.entry, feedUrl, names.get(feedUrl) ?? feedUrl, distance, DIHEDRAL_NAMES[probe] ?? 'original', languages));
+    views.push(toMatchView(stored.entry, feedUrl, names.get(feedUrl) ?? feedUrl, distance, viewName(pair, kindOf), languages));
   }
   return views;
+}
+
+/** Which view matched, for the notice: a dihedral name, or the variant or probe that met. */
+function viewName(pair: string, kindOf: (row: number) => string): string {
+  const [probe, rest] = pair.split('/') as [string, string];
+  const [dihedral, row] = rest.split('|').map(Number) as [number, number];
+  const kind = kindOf(row);
+  if (kind !== 'original') return kind;
+  return probe === 'full' ? (DIHEDRAL_NAMES[dihedral] ?? 'original') : probe;
 }

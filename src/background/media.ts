@@ -4,11 +4,14 @@
  *
  * Security: only URLs on X's media hosts (and loopback in test builds) are fetched, whatever the
  * message says. Privacy: the request goes to X's CDN only, without cookies or referrer.
+ * Each picture is hashed as src/core/match queryProbes says (the 8 dihedral hashes, and the
+ * picture inside borders or a card, caption cuts, the centre), for the match rule's pairs.
  * Work is done once per media key: the same upload seen again (reposted, quoted, scrolled past
  * twice, at another `name=` size) is answered from the cache in IndexedDB.
  */
-import { pdqHashDihedral, type Pixels } from '../core/pdq';
-import { hashFromHex, hashToHex, type Hash256 } from '../core/hash256';
+import type { Pixels } from '../core/pdq';
+import type { Hash256 } from '../core/hash256';
+import { probeFromHex, probeToHex, queryProbes, type Probe } from '../core/match';
 import { isXMediaUrl, mediaKey, preferredVariant } from '../shared/x';
 import { openDatabase, type MediaCacheRecord } from './db';
 import { fetchLimited } from './net';
@@ -22,6 +25,8 @@ export interface MediaHashes {
   /** The 8 dihedral hashes, reference order (original first). */
   hashes: Hash256[];
   quality: number;
+  /** The other views of the picture hashed for matching (src/core/match queryProbes). */
+  probes: Probe[];
 }
 
 export class MediaError extends Error {
@@ -56,7 +61,8 @@ export async function decodeImage(bytes: Uint8Array, type: string): Promise<Pixe
 }
 
 export async function hashPixels(px: Pixels): Promise<MediaHashes> {
-  return pdqHashDihedral(px);
+  const [full, ...probes] = queryProbes(px);
+  return { hashes: full!.hashes, quality: full!.quality, probes };
 }
 
 /**
@@ -87,7 +93,10 @@ export async function hashMediaUrl(url: string): Promise<MediaHashes> {
   if (!pending) {
     pending = (async () => {
       const cached = await (await openDatabase()).get('mediaCache', key);
-      if (cached) return { hashes: cached.hashes.map(hashFromHex), quality: cached.quality };
+      if (cached?.probes) {
+        const [full, ...probes] = [{ probe: 'full' as const, hashes: cached.hashes, quality: cached.quality }, ...cached.probes].map(probeFromHex);
+        return { hashes: full!.hashes, quality: full!.quality, probes };
+      }
       return inSlot(() => fetchAndHash(url, key));
     })().finally(() => inFlight.delete(key));
     inFlight.set(key, pending);
@@ -100,7 +109,8 @@ async function fetchAndHash(url: string, key: string): Promise<MediaHashes> {
   if (res.status !== 200) throw new MediaError('unexpected 304');
   const px = await decodeImage(res.bytes, res.contentType);
   const result = await hashPixels(px);
-  const record: MediaCacheRecord = { key, hashes: result.hashes.map(hashToHex), quality: result.quality, at: Date.now() };
+  const [full, ...probes] = [{ probe: 'full' as const, hashes: result.hashes, quality: result.quality }, ...result.probes].map(probeToHex);
+  const record: MediaCacheRecord = { key, hashes: full!.hashes, quality: full!.quality, probes, at: Date.now() };
   const db = await openDatabase();
   await db.put('mediaCache', record).catch((e: unknown) => console.warn('[already-debunked] media cache write failed:', e));
   void trimCache();

@@ -20,14 +20,30 @@ export class DecodeError extends Error {
 }
 
 export async function decodeFile(file: string): Promise<Pixels> {
+  return referenceCliResize(await decodeRaw(file));
+}
+
+/**
+ * The image at its own aspect ratio, scaled down (smoothly) to at most `maxSide` px: what the
+ * publisher's variant hashes are made from (crops and turns of a 512x512 squash would not be what
+ * re-shares are made of).
+ */
+export function decodeFileForVariants(file: string, maxSide = VARIANT_MAX_SIDE): Promise<Pixels> {
+  return decodeRaw(file, maxSide);
+}
+
+/** Variants are made from at most this many px a side (readers see ≤ 512; turning more costs more). */
+export const VARIANT_MAX_SIDE = 1024;
+
+async function decodeRaw(file: string, maxSide?: number): Promise<Pixels> {
   try {
-    const { data, info } = await sharp(file, { limitInputPixels: LIMIT_INPUT_PIXELS, pages: 1, failOn: 'error', ignoreIcc: true })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    let image = sharp(file, { limitInputPixels: LIMIT_INPUT_PIXELS, pages: 1, failOn: 'error', ignoreIcc: true });
+    if (maxSide) image = image.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true });
+    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
     const channels = info.channels === 2 ? 1 : info.channels; // grey + alpha: keep the grey
     const pixels =
       info.channels === 2 ? dropAlpha(data, info.width * info.height) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    return referenceCliResize({ data: pixels, width: info.width, height: info.height, channels: channels as 1 | 3 | 4 });
+    return { data: pixels, width: info.width, height: info.height, channels: channels as 1 | 3 | 4 };
   } catch (e) {
     const message = (e as Error).message.replace(/^Input file /, '');
     throw new DecodeError(message.includes('missing') || message.includes('ENOENT') ? 'no such file' : message);

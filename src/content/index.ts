@@ -52,7 +52,7 @@ async function start(): Promise<void> {
       if (!video || watching.has(video)) return;
       watching.add(video);
       watchVideo(video, async (frame) => {
-        const { matches } = await send('cs/match-hashes', { hashes: frame.hashes.map(hashToHex), quality: frame.quality });
+        const { matches } = await send('cs/match-hashes', { hashes: frame.hashes.map(hashToHex), quality: frame.quality, probes: frame.probes });
         if (matches.length && item.box.isConnected) this.show(item, matches);
         return matches.length > 0;
       });

@@ -5,13 +5,18 @@
  * second, until a frame matches or the video pauses. X's videos are MediaSource `blob:` streams,
  * which a content script may draw; a cross-origin file without CORS taints the canvas, and then we
  * stop trying and rely on the poster. Hashing happens here (PDQ from the core, a few ms on a
- * 256 px frame); only the hashes go to the background, never the pixels.
+ * 256 px frame); only the hashes go to the background, never the pixels. A frame is hashed as the
+ * background hashes pictures (src/core/match queryProbes): a letterboxed clip or a screen recording
+ * inside a player's frame is also hashed without its bars and chrome.
  */
-import { pdqHashDihedral } from '../core/pdq';
+import { probeToHex, queryProbes, type ProbeHex } from '../core/match';
 
 export interface FrameHashes {
+  /** The 8 dihedral hashes of the whole frame. */
   hashes: Uint16Array[];
   quality: number;
+  /** Its other views (the picture inside bars or a player, caption cuts, the centre), hex. */
+  probes: ProbeHex[];
   t: number;
 }
 
@@ -51,8 +56,8 @@ export function watchVideo(video: HTMLVideoElement, onFrame: (f: FrameHashes) =>
     }
     busy = true;
     try {
-      const { hashes, quality } = pdqHashDihedral({ data: data.data, width: w, height: h, channels: 4 });
-      if (await onFrame({ hashes, quality, t: video.currentTime })) stop();
+      const [full, ...probes] = queryProbes({ data: data.data, width: w, height: h, channels: 4 });
+      if (await onFrame({ hashes: full!.hashes, quality: full!.quality, probes: probes.map(probeToHex), t: video.currentTime })) stop();
     } finally {
       busy = false;
     }

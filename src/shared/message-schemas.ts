@@ -10,6 +10,8 @@ import { DISPLAY_MODES, MATCH_STRICTNESS } from './settings';
 import type { MessageType, ProtocolError, RequestOf } from './messages';
 
 const url = v.pipe(v.string(), v.maxLength(4096));
+const hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+const quality = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100));
 const reportIds = v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(10_000));
 const reportOptions = { testHosts: BUILD.testHosts };
 
@@ -18,10 +20,20 @@ export const requestSchemas = {
   'cs/hello': v.strictObject({ protocol: v.pipe(v.number(), v.integer()), page: url }),
   /** The media URLs of posts near the viewport: hash them (background fetch) and look them up. */
   'cs/match-media': v.strictObject({ urls: v.pipe(v.array(url), v.minLength(1), v.maxLength(24)) }),
-  /** The 8 dihedral PDQ hashes of a video frame the reader is playing (hashed in the content script). */
+  /**
+   * The 8 dihedral PDQ hashes of a video frame the reader is playing (hashed in the content
+   * script), and optionally the frame's other views hashed for matching (src/core/match
+   * queryProbes: the picture inside a player or a letterbox, caption cuts, the centre).
+   */
   'cs/match-hashes': v.strictObject({
-    hashes: v.pipe(v.array(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))), v.length(8)),
-    quality: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)),
+    hashes: v.pipe(v.array(hex), v.length(8)),
+    quality,
+    probes: v.optional(
+      v.pipe(
+        v.array(v.strictObject({ probe: v.pipe(v.string(), v.regex(/^(picture|inner|center|cut-(top|bottom):0\.[0-9]{1,4})$/)), hashes: v.pipe(v.array(hex), v.length(1)), quality })),
+        v.maxLength(6),
+      ),
+    ),
   }),
   /** Popup/options: everything they render, from stored state only (no network). */
   'ui/get-status': v.strictObject({}),

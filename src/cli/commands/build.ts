@@ -4,12 +4,13 @@
  * REVIEWS.json is `{ "feed": {id, name, publisher, reportEndpoint?}, "reviews": [record…] }`; each
  * record is schema.org JSON-LD extended with "media": ["photo.jpg", "clip.mp4", {"file":
  * "poster.jpg", "type": "video", "role": "poster"}, …], paths relative to REVIEWS.json. Images are
- * hashed with the extension's own PDQ code; videos are cut into keyframes with ffmpeg (./keyframes.ts). Nothing is written unless every record is valid (or --skip-invalid).
+ * hashed with the extension's own PDQ code, with the hashes of their re-share variants unless
+ * --plain (../image-hashes.ts); videos are cut into keyframes with ffmpeg (./keyframes.ts).
+ * Nothing is written unless every record is valid (or --skip-invalid).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { hashToHex } from '../../core/hash256';
 import {
   LIMITS,
   PAYLOAD_TYPES,
@@ -28,18 +29,19 @@ import {
   type FeedEntry,
   type FeedMeta,
 } from '../../core/feed';
-import { pdqHash } from '../../core/pdq';
 import type { Command } from '../command';
-import { decodeFile } from '../decode';
+import { imageHashes } from '../image-hashes';
 import { videoKeyframes } from '../keyframes';
 
 const LOOPBACK = ['127.0.0.1', 'localhost'];
 
-const HELP = `usage: already-debunked build --input REVIEWS.json --key SECRET --out DIR [--base PREVIOUS_DIR] [--skip-invalid] [--allow-loopback]
+const HELP = `usage: already-debunked build --input REVIEWS.json --key SECRET --out DIR [--base PREVIOUS_DIR] [--skip-invalid] [--allow-loopback] [--plain]
 
 REVIEWS.json: { "feed": { "id", "name": {"en": …}, "publisher": {"name", "url"}, "reportEndpoint"? },
                 "reviews": [ ClaimReview or MediaReview JSON-LD + "media": ["file.jpg", {"file", "type", "role"}] ] }
---base: the previous build's folder; the new sequence follows it, with a delta from it.`;
+--base: the previous build's folder; the new sequence follows it, with a delta from it.
+--plain: store only each image's reference PDQ hash, not the hashes of its re-share variants
+         (crops, turns, caption cuts; docs/matching.md), about 12 more per image.`;
 
 type MediaRef = string | { file: string; type?: 'image' | 'video' | 'gif'; role?: 'original' | 'variant' | 'poster' | 'keyframe' | 'thumbnail' };
 
@@ -58,6 +60,7 @@ export const buildCommand: Command = {
         'valid-days': { type: 'string', default: '14' },
         help: { type: 'boolean', short: 'h' },
         'allow-loopback': { type: 'boolean', default: false },
+        plain: { type: 'boolean', default: false },
       },
     });
     if (values.help) return (io.out(HELP), 0);
@@ -87,11 +90,12 @@ export const buildCommand: Command = {
             io.err(`  ${file}: ${usable.length} keyframes`);
             continue;
           }
-          const { hash, quality } = pdqHash(await decodeFile(path.resolve(here, file)));
           const type = typeof ref === 'string' ? 'image' : (ref.type ?? 'image');
           const role = typeof ref === 'string' ? 'original' : (ref.role ?? 'original');
+          const hashes = await imageHashes(path.resolve(here, file), role, { variants: !values.plain });
+          const { quality } = hashes[0]!;
           if (quality < 50) p.push({ path: `media[${m}]`, message: `${file} has PDQ quality ${quality} (< 50): too flat to match safely` });
-          items.push({ type, hashes: [{ alg: 'pdq', value: hashToHex(hash), quality, role }] });
+          items.push({ type, hashes });
         } catch (e) {
           p.push({ path: `media[${m}]`, message: `${file}: ${(e as Error).message}` });
         }

@@ -27,6 +27,8 @@ const localized = (max: number) =>
   );
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 const hex64 = v.pipe(v.string(), v.check(isHashHex, 'not a 64-hex-digit hash'));
+/** A variant name: a kind, and a number for kinds with a parameter. */
+const VARIANT_RE = /^[a-z][a-z-]{0,23}(:-?[0-9]{1,3}(\.[0-9]{1,4})?)?$/;
 
 function urlSchema(testHosts: readonly string[]) {
   return v.pipe(
@@ -51,6 +53,11 @@ const pdqHashSchema = v.object({
   value: hex64,
   quality: int(0, 100),
   role: v.optional(v.picklist(['original', 'variant', 'poster', 'keyframe', 'thumbnail'])),
+  /**
+   * With role "variant": which re-share of the image this hashes (docs/matching.md), e.g.
+   * "crop:0.9", "rotate:-3", "cut-bottom:0.125", "picture". Optional in v1: older clients ignore it.
+   */
+  variant: v.optional(v.pipe(v.string(), v.regex(VARIANT_RE, 'not a variant name'))),
 });
 /** Hash objects of other algorithms pass through unvalidated and are dropped: forward compatible. */
 const anyHash = v.union([pdqHashSchema, v.object({ alg: v.pipe(v.string(), v.check((a) => a !== 'pdq')) })]);

@@ -159,21 +159,43 @@ describe('syncFeed', () => {
 });
 
 describe('database', () => {
-  it('migrates a version-1 database, keeping its entries, and adds the media cache and the reports outbox', async () => {
-    const name = `migrate-${Math.random()}`;
-    const v1 = await openDB(name, 1, {
+  /** A database as an older release left it: the stores of each version up to `version`, written out. */
+  const oldDatabase = (name: string, version: number) =>
+    openDB(name, version, {
       upgrade(db) {
         db.createObjectStore('feeds', { keyPath: 'url' });
         db.createObjectStore('entries', { keyPath: ['feedUrl', 'id'] }).createIndex('byFeed', 'feedUrl');
         db.createObjectStore('matchIndex', { keyPath: 'key' });
+        if (version >= 2) db.createObjectStore('mediaCache', { keyPath: 'key' }).createIndex('byAge', 'at');
+        if (version >= 3) db.createObjectStore('outbox', { keyPath: 'reportId' }).createIndex('byCreated', 'createdAt');
       },
     });
+
+  it('migrates a version-1 database, keeping its entries, and adds the media cache and the reports outbox', async () => {
+    const name = `migrate-${Math.random()}`;
+    const v1 = await oldDatabase(name, 1);
     await v1.put('entries', { feedUrl: sub.url, id: 'a', entry: entry('a') });
     v1.close();
     const db = await openDatabase(name);
-    expect(db.version).toBe(3);
+    expect(db.version).toBe(4);
     expect([...db.objectStoreNames].sort()).toEqual(['entries', 'feeds', 'matchIndex', 'mediaCache', 'outbox']);
     expect((await db.get('entries', [sub.url, 'a']))?.entry.id).toBe('a');
     expect(DB_NAME).toBe('already-debunked');
+  });
+
+  it('migrates a version-3 database: keeps entries and reports, drops the index and the media cache made before robust matching', async () => {
+    const name = `migrate3-${Math.random()}`;
+    const v3 = await oldDatabase(name, 3);
+    await v3.put('entries', { feedUrl: sub.url, id: 'a', entry: entry('a') });
+    await v3.put('matchIndex', { key: 'current', buffer: new ArrayBuffer(8) });
+    await v3.put('mediaCache', { key: 'm1', hashes: [], quality: 100, at: 1 });
+    await v3.put('outbox', { reportId: 'r1', createdAt: '2026-01-01T00:00:00Z' });
+    v3.close();
+    const db = await openDatabase(name);
+    expect(db.version).toBe(4);
+    expect((await db.get('entries', [sub.url, 'a']))?.entry.id).toBe('a');
+    expect(await db.count('outbox')).toBe(1);
+    expect(await db.count('matchIndex')).toBe(0);
+    expect(await db.count('mediaCache')).toBe(0);
   });
 });

@@ -1,0 +1,115 @@
+/**
+ * The two halves of robust matching (docs/matching.md), both plain PDQ hashes:
+ *
+ *  - publishVariants (the publisher tool, once per debunked image): PDQ hashes of what re-shares
+ *    most often make of it: centred crops (a ladder), small rotations (centre 90% of the turned
+ *    image, so whatever fills the corners does not matter), the image without a band at the top or
+ *    the bottom (where a caption is laid over it), and the picture without its own borders.
+ *  - queryProbes (the extension, once per picture seen): the dihedral hashes as before, plus the
+ *    picture found inside interface lines (borders, bars, a post's card, a player), the same image
+ *    cut where a caption band was found (to the next step of the publisher's ladder), and its
+ *    centre 90% (for rotations).
+ *
+ * Which probe may meet which variant is fixed in ./rule.ts. PDQ cost is per probe: the picture
+ * and the cut are only hashed when the detector found something.
+ */
+import { hashFromHex, hashToHex, type Hash256 } from '../hash256';
+import { pdqHash, pdqHashDihedral, type Pixels } from '../pdq';
+import { centerRect, crop, lumaOf, rotate } from './geometry';
+import { bandDepth, findPicture } from './regions';
+
+/** Centred crops stored per image (share of each side kept). */
+export const CROP_LADDER = [0.9, 0.85, 0.8, 0.75] as const;
+/** Rotations stored per image, degrees (positive: clockwise), each as the centre CENTER_SHARE of the turned image. */
+export const ROTATIONS = [3, -3] as const;
+/** Bands cut off the top or the bottom (share of the height) where captions go. */
+export const CUT_LADDER = [0.125, 0.18, 0.25] as const;
+/** The query's centre crop, and the share kept of rotated variants: removes the corners of a turn up to ~3°. */
+export const CENTER_SHARE = 0.9;
+
+export type VariantName = `crop:${number}` | `rotate:${number}` | `cut-top:${number}` | `cut-bottom:${number}` | 'picture';
+export type ProbeName = 'full' | 'picture' | 'inner' | 'center' | `cut-top:${number}` | `cut-bottom:${number}`;
+
+export interface VariantHash {
+  variant: VariantName;
+  hash: Hash256;
+  quality: number;
+}
+
+export interface Probe {
+  probe: ProbeName;
+  /** 'full' carries the 8 dihedral hashes (reference order); the others one hash. */
+  hashes: Hash256[];
+  quality: number;
+}
+
+function cutRect(px: Pixels, side: 'top' | 'bottom', share: number) {
+  const h = Math.round(px.height * (1 - share));
+  return { x: 0, y: side === 'top' ? px.height - h : 0, width: px.width, height: h };
+}
+
+/** The publisher's variants of one image (the original's own hash is made apart, the reference way). */
+export function publishVariants(px: Pixels): VariantHash[] {
+  const out: VariantHash[] = [];
+  const add = (variant: VariantName, p: Pixels) => {
+    const { hash, quality } = pdqHash(p);
+    out.push({ variant, hash, quality });
+  };
+  for (const s of CROP_LADDER) add(`crop:${s}`, crop(px, centerRect(px.width, px.height, s)));
+  for (const a of ROTATIONS) {
+    const turned = rotate(px, a);
+    add(`rotate:${a}`, crop(turned, centerRect(turned.width, turned.height, CENTER_SHARE)));
+  }
+  for (const b of CUT_LADDER) {
+    add(`cut-top:${b}`, crop(px, cutRect(px, 'top', b)));
+    add(`cut-bottom:${b}`, crop(px, cutRect(px, 'bottom', b)));
+  }
+  const pic = findPicture(px);
+  if (pic) add('picture', crop(px, pic.rect));
+  return out;
+}
+
+/**
+ * Caption bands laid over the top or the bottom edge (rows of interface from that edge, 3% to 25%
+ * of the height): for each, the step of the cut ladder that removes all of it.
+ */
+export function captionCuts(px: Pixels): { side: 'top' | 'bottom'; share: number }[] {
+  const out: { side: 'top' | 'bottom'; share: number }[] = [];
+  for (const side of ['bottom', 'top'] as const) {
+    const lost = bandDepth(px, side) / px.height;
+    const share = CUT_LADDER.find((b) => b >= lost);
+    if (lost >= 0.03 && share !== undefined) out.push({ side, share });
+  }
+  return out;
+}
+
+/**
+ * What the extension hashes of one picture: see the module comment. Regions are found and cut at
+ * full size (a border found one pixel off moves the hash), then hashed from their luma at half
+ * size (lumaOf: about a fifth of the cost of hashing the region as it is).
+ */
+export function queryProbes(px: Pixels): Probe[] {
+  const full = pdqHashDihedral(px);
+  const probes: Probe[] = [{ probe: 'full', hashes: full.hashes, quality: full.quality }];
+  const one = (probe: ProbeName, p: Pixels) => {
+    const { hash, quality } = pdqHash(p);
+    probes.push({ probe, hashes: [hash], quality });
+  };
+  const pic = findPicture(px);
+  if (pic) one('picture', lumaOf(px, pic.rect));
+  // The 'inner' reading of frames differs from the 'edges' one only once some side was peeled.
+  const inner = pic && findPicture(px, { frames: 'inner' });
+  if (inner && JSON.stringify(inner.rect) !== JSON.stringify(pic.rect)) one('inner', lumaOf(px, inner.rect));
+  for (const cut of captionCuts(px)) one(`cut-${cut.side}:${cut.share}`, lumaOf(px, cutRect(px, cut.side, cut.share)));
+  one('center', lumaOf(px, centerRect(px.width, px.height, CENTER_SHARE)));
+  return probes;
+}
+
+/** Probes as plain data (hex), for caches and messages. */
+export interface ProbeHex {
+  probe: ProbeName;
+  hashes: string[];
+  quality: number;
+}
+export const probeToHex = (p: Probe): ProbeHex => ({ probe: p.probe, hashes: p.hashes.map(hashToHex), quality: p.quality });
+export const probeFromHex = (p: ProbeHex): Probe => ({ probe: p.probe, hashes: p.hashes.map(hashFromHex), quality: p.quality });

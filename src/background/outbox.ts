@@ -72,7 +72,7 @@ export async function enqueue(
   }
 }
 
-const defaultPost = (endpoint: string, body: string, reportId: string) =>
+export const defaultPost = (endpoint: string, body: string, reportId: string) =>
   postJson(endpoint, body, { headers: { 'idempotency-key': reportId }, timeoutMs: DELIVERY.timeoutMs });
 
 /** Writes an updated record unless the reader deleted it meanwhile. */

@@ -14,7 +14,8 @@ import { isCanonicalPostUrl, isHashableMediaUrl, postUrl } from '../shared/x';
 import { openDatabase } from './db';
 import { backUpOutbox } from './health';
 import { hashMediaUrl } from './media';
-import { OUTBOX_ALARM, enqueue, flushOutbox, type OutboxDeps } from './outbox';
+import { ensureOriginRule } from './origin-rule';
+import { OUTBOX_ALARM, defaultPost, enqueue, flushOutbox, type OutboxDeps } from './outbox';
 import { loadSettings } from './settings-store';
 
 /** Firefox's built-in data consent: reports transmit website content the reader chose to send. */
@@ -34,6 +35,10 @@ export async function outboxDeps(): Promise<OutboxDeps> {
     db: await openDatabase(),
     now: () => Date.now(),
     mayTransmit,
+    post: async (endpoint, body, reportId) => {
+      await ensureOriginRule(); // no per-installation Origin on a report (./origin-rule.ts)
+      return defaultPost(endpoint, body, reportId);
+    },
     arm: async (when) => {
       if (when === null) await browser.alarms.clear(OUTBOX_ALARM);
       else await browser.alarms.create(OUTBOX_ALARM, { when });

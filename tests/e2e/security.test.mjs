@@ -7,6 +7,7 @@ import { chromiumPath, launchChromium, missingPrerequisite } from './helpers/bro
 import { contentScriptWorld } from './helpers/cdp.mjs';
 import { feedStatus, readHandshake } from './helpers/checks.mjs';
 import { DEMO_ENTRY_COUNT, FEED_PORT, startFeedServer } from './helpers/feed-server.mjs';
+import { startReportServer } from './helpers/report-server.mjs';
 import { startFixtureServer } from './helpers/server.mjs';
 
 // Playwright reports a service worker's requests only with this set (its CDP Network events for workers).
@@ -24,19 +25,21 @@ const mediaKey = (u) => {
 describe('Chromium: privacy and security', { skip: skip ?? false }, () => {
   let server;
   let feed;
+  let receiver;
   let ext;
   let popup;
-  const requests = []; // every request of the browser: { url, by, headers }
+  const requests = []; // every request of the browser: { url, method, by, headers, at }
 
   before(async () => {
     server = await startFixtureServer();
     feed = await startFeedServer();
+    receiver = await startReportServer(); // the demo feed's report endpoint
     ext = await launchChromium('test-chrome');
     const extOrigin = `chrome-extension://${ext.extensionId}/`;
     ext.context.on('request', (r) => {
       // (frame() throws for a worker's request)
       const by = r.serviceWorker() ? 'worker' : r.frame().page().url().startsWith(extOrigin) ? 'extension page' : 'web page';
-      const entry = { url: r.url(), by, headers: null };
+      const entry = { url: r.url(), method: r.method(), by, headers: null, at: Date.now() };
       requests.push(entry);
       r.allHeaders().then((h) => (entry.headers = h), () => {});
     });
@@ -46,11 +49,12 @@ describe('Chromium: privacy and security', { skip: skip ?? false }, () => {
   });
   after(async () => {
     await ext?.close();
+    await receiver?.close();
     await feed?.close();
     await server?.close();
   });
 
-  test('network audit: scrolling 500 posts, a video, the popup and a sync — the extension requests only on-screen X media and its feed, without cookies or identifiers', async () => {
+  test('network audit: scrolling 500 posts, a video, the popup, a sync and a report — the extension requests only on-screen X media and its feed, and the report only after Send; no cookies or identifiers', async () => {
     // The reader is "logged in" on every loopback origin: the page's own requests carry the cookie.
     await ext.context.addCookies([{ name: 'auth_token', value: 'reader-42', domain: '127.0.0.1', path: '/' }]);
     const from = requests.length;
@@ -80,6 +84,24 @@ describe('Chromium: privacy and security', { skip: skip ?? false }, () => {
     const synced = (await feedStatus(p, (f) => f.lastAttemptAt !== null)).lastAttemptAt;
     await p.evaluate(() => chrome.runtime.sendMessage({ type: 'ui/sync-now', payload: {} }));
     await feedStatus(p, (f) => f.lastAttemptAt !== synced);
+    // A report: the dialog is open, filled in, and nothing goes until the reader presses Send.
+    await page.goto(server.url('home'));
+    await page.setViewportSize({ width: 1280, height: 3000 });
+    const control = page.locator('article:has(a[href="/alice_photos/status/1861000000000000002"]) [data-already-debunked="report-control"] button');
+    await control.click({ timeout: 15_000 });
+    for (const u of await collect(page)) onScreen.add(mediaKey(new URL(u, server.pageOrigin).href));
+    await page.locator('[data-already-debunked="report-dialog"] [data-part="preview"]').waitFor();
+    await page.locator('[data-already-debunked="report-dialog"] textarea').fill('Looks like an old photo.');
+    await page.waitForTimeout(1000);
+    const toDesk = () => requests.filter((r) => r.url === receiver.url && r.method !== 'OPTIONS');
+    assert.deepEqual(toDesk(), [], 'nothing sent before Send');
+    const pressed = Date.now();
+    await page.locator('[data-already-debunked="report-dialog"] [data-part="send"]').click();
+    await page.locator('[data-already-debunked="report-dialog"] [data-part="outcome"][data-status="delivered"]').waitFor({ timeout: 15_000 });
+    assert.equal(toDesk().length, 1, 'one request to the desk');
+    assert.equal(toDesk()[0].method, 'POST');
+    assert.equal(toDesk()[0].by, 'worker');
+    assert.ok(toDesk()[0].at >= pressed, 'after Send');
     await page.waitForTimeout(500);
 
     const session = requests.slice(from);
@@ -92,7 +114,8 @@ describe('Chromium: privacy and security', { skip: skip ?? false }, () => {
       const u = new URL(r.url);
       const isFeed = r.url.startsWith(FEED_BASE);
       const isMedia = u.origin === server.mediaOrigin && MEDIA_PATH.test(u.pathname);
-      assert.ok(isFeed || isMedia, `unexpected request by the ${r.by}: ${r.url}`);
+      const isReport = r.url === receiver.url;
+      assert.ok(isFeed || isMedia || isReport, `unexpected request by the ${r.by}: ${r.url}`);
       if (isMedia) {
         assert.equal(r.by, 'worker', 'media is fetched by the worker only');
         assert.ok(onScreen.has(mediaKey(r.url)), `fetched media that was not on screen: ${r.url}`);

@@ -25,7 +25,7 @@ describe('manifest transform', () => {
     expect(m.background).toEqual({ service_worker: 'background.js' });
     expect(m.host_permissions).toEqual([...X_PAGES, ...MEDIA]);
     expect(m.optional_host_permissions).toEqual(['https://*/*']);
-    expect(m.permissions).toEqual(['storage', 'alarms', 'contextMenus']);
+    expect(m.permissions).toEqual(['storage', 'alarms', 'contextMenus', 'declarativeNetRequestWithHostAccess']);
     expect(m.content_scripts).toEqual([{ matches: X_PAGES, js: ['content.js'], run_at: 'document_idle', all_frames: false }]);
     expect(m.content_security_policy).toEqual({ extension_pages: "script-src 'self'; object-src 'self'" });
     expect(m).not.toHaveProperty('browser_specific_settings');

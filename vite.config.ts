@@ -154,6 +154,33 @@ async function zipDir(dir: string, zipPath: string): Promise<void> {
   fs.writeFileSync(zipPath, zipSync(files, { level: 9, mtime: new Date('2026-01-01T00:00:00Z') }));
 }
 
+/**
+ * PRIVACY.md as a page of the extension (privacy.html, linked from the options page): rendered
+ * here, at build time, from the project's own document — a static page with no script.
+ */
+async function writePrivacyPage(outDir: string): Promise<void> {
+  const { marked } = await import('marked');
+  const body = await marked.parse(fs.readFileSync(path.join(ROOT, 'PRIVACY.md'), 'utf8'));
+  const html = `<!doctype html>
+<html lang="en" dir="ltr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width">
+<title>Already Debunked — privacy</title>
+<style>
+body { font: 15px/1.5 -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #0f1419; background: #fff; }
+@media (prefers-color-scheme: dark) { body { color: #e7e9ea; background: #15181c; } th, td { border-color: #38444d !important; } }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0; } th, td { border: 1px solid #cfd9de; padding: 0.4rem 0.6rem; text-align: start; vertical-align: top; }
+code { font-size: 0.9em; } h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
+</style>
+</head>
+<body>
+${body}</body>
+</html>
+`;
+  fs.writeFileSync(path.join(outDir, 'privacy.html'), html);
+}
+
 function extensionParts(f: Flavour, info: BuildInfo): Plugin {
   return {
     name: 'already-debunked-extension',
@@ -164,6 +191,7 @@ function extensionParts(f: Flavour, info: BuildInfo): Plugin {
       const source = JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest.json'), 'utf8')) as Manifest;
       fs.writeFileSync(path.join(f.outDir, 'manifest.json'), JSON.stringify(transformManifest(source, f, info.version), null, 2));
       fs.cpSync(path.join(ROOT, 'src/_locales'), path.join(f.outDir, '_locales'), { recursive: true });
+      await writePrivacyPage(f.outDir);
       await exportIcons();
       fs.cpSync(path.join(ROOT, 'assets/icons'), path.join(f.outDir, 'icons'), { recursive: true });
       if (process.env.AD_PACKAGE && !f.test) {

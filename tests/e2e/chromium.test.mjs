@@ -103,7 +103,13 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await page.waitForSelector('[data-testid="options"] [data-testid="version"]');
     assert.equal(await page.title(), 'Already Debunked settings');
     assert.equal(await page.locator('[data-testid="feeds"] li').count(), 1);
-    await page.close();
+    // It links the full privacy policy (PRIVACY.md, shipped as a page of the extension).
+    const [policy] = await Promise.all([ext.context.waitForEvent('page'), page.locator('[data-testid="privacy-link"]').click()]);
+    await policy.waitForLoadState();
+    assert.equal(policy.url(), ext.extensionUrl('privacy.html'));
+    assert.equal(await policy.title(), 'Already Debunked — privacy');
+    assert.match(await policy.locator('body').textContent(), /What is never sent[^]*Which posts, pictures or pages you look at/);
+    await Promise.all([policy.close(), page.close()]);
   });
 
   test('feed sync: a new sequence arrives as a delta; a tampered one is refused and the last good list stays; a stopped worker still answers', async () => {

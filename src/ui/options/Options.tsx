@@ -78,7 +78,12 @@ export function Options() {
               </select>
             </p>
             {problemFor('language')}
-            <p class="muted">{t('optionsPrivacy')}</p>
+            <p class="muted">
+              {t('optionsPrivacy')}{' '}
+              <a href="../privacy.html" target="_blank" rel="noopener" data-testid="privacy-link">
+                {t('optionsPrivacyLink')}
+              </a>
+            </p>
           </section>
           <section aria-labelledby="display-heading">
             <h2 id="display-heading">{t('optionsDisplay')}</h2>

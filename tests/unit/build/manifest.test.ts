@@ -87,6 +87,42 @@ describe('built extensions', () => {
     expect(code).not.toMatch(/__alreadyDebunkedTest|alreadyDebunkedE2e/); // test hooks are compiled out
   });
 
+  it.each(['chrome', 'firefox'])('dist/%s may do exactly this, and no more: permissions, hosts, CSP, nothing web-accessible (pinned: a widening shows in review)', (flavour) => {
+    const m = JSON.parse(readDist(flavour));
+    expect(m.permissions).toEqual(['storage', 'alarms', 'contextMenus', 'declarativeNetRequestWithHostAccess']);
+    expect(m.host_permissions).toEqual([...X_PAGES, ...MEDIA]);
+    expect(m.optional_host_permissions).toEqual(['https://*/*']); // a feed's host or the reader's report address, asked when added
+    expect(m.content_scripts).toEqual([{ matches: X_PAGES, js: ['content.js'], run_at: 'document_idle', all_frames: false }]);
+    expect(m.content_security_policy).toEqual({ extension_pages: "script-src 'self'; object-src 'self'" });
+    for (const key of ['web_accessible_resources', 'externally_connectable', 'sandbox', 'declarative_net_request', 'optional_permissions', 'chrome_url_overrides']) {
+      expect(m, key).not.toHaveProperty(key);
+    }
+    if (flavour === 'firefox') {
+      expect(m.browser_specific_settings.gecko.data_collection_permissions).toEqual({ required: ['none'], optional: ['websiteContent'] });
+    }
+  });
+
+  it.each(['chrome', 'firefox'])('dist/%s pages run only their own files: no inline script, no remote script, no eval', (flavour) => {
+    const dir = path.join(ROOT, 'dist', flavour);
+    readDist(flavour);
+    const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' });
+    const pages = files.filter((f) => f.endsWith('.html'));
+    expect(pages.sort()).toEqual(['options/index.html', 'popup/index.html', 'privacy.html']);
+    for (const page of pages) {
+      const html = fs.readFileSync(path.join(dir, page), 'utf8');
+      for (const [tag, attrs, body] of html.matchAll(/<script([^>]*)>([^]*?)<\/script>/g)) {
+        expect(attrs, `${page}: ${tag}`).toMatch(/\ssrc="\.\.?\/[^"]+\.js"/); // a file of the extension
+        expect(body.trim(), `${page}: inline script`).toBe('');
+      }
+      expect(html, page).not.toMatch(/\son[a-z]+="/i); // no inline event handlers
+    }
+    for (const js of files.filter((f) => f.endsWith('.js'))) {
+      const code = fs.readFileSync(path.join(dir, js), 'utf8');
+      expect(code, js).not.toMatch(/importScripts\(|import\(\s*["'`]https?:|\.src\s*=\s*["'`]https?:/);
+    }
+    expect(JSON.parse(readDist(flavour)).content_security_policy.extension_pages).not.toMatch(/unsafe-|https?:|\*/);
+  });
+
   it('content and background are classic scripts (no module syntax)', () => {
     for (const flavour of ['chrome', 'firefox']) {
       for (const f of ['content.js', 'background.js']) {

@@ -112,7 +112,7 @@ describe('built extensions', () => {
       const html = fs.readFileSync(path.join(dir, page), 'utf8');
       for (const [tag, attrs, body] of html.matchAll(/<script([^>]*)>([^]*?)<\/script>/g)) {
         expect(attrs, `${page}: ${tag}`).toMatch(/\ssrc="\.\.?\/[^"]+\.js"/); // a file of the extension
-        expect(body.trim(), `${page}: inline script`).toBe('');
+        expect((body ?? '').trim(), `${page}: inline script`).toBe('');
       }
       expect(html, page).not.toMatch(/\son[a-z]+="/i); // no inline event handlers
     }

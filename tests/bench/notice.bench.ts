@@ -22,6 +22,8 @@ declare global {
   }
 }
 
+type ExtensionGlobal = { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } };
+
 const POSTS = 500;
 const STEP_PX = 450;
 const STEP_MS = 120;
@@ -121,6 +123,15 @@ function attribute(events: TraceEvent[], scriptUrl: string) {
   return { totalMs, longTasks, longestCall, calls: spans.length };
 }
 
+/** Long tasks on the main thread of the timeline page (the renderer that parsed /big). */
+function pageLongTasks(events: TraceEvent[]): number[] {
+  const parse = events.find((e) => e.name === 'ParseHTML' && (e.args as { beginData?: { url?: string } } | undefined)?.beginData?.url?.includes('/big?'));
+  if (!parse) return [];
+  return events
+    .filter((e) => (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && e.pid === parse.pid && e.tid === parse.tid && (e.dur ?? 0) > 50_000)
+    .map((e) => e.dur! / 1000);
+}
+
 async function withoutExtension(url: string): Promise<number> {
   const browser = await chromium.launch({ executablePath: chromiumPath()!, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   try {
@@ -158,6 +169,16 @@ export default async function run(): Promise<string> {
     const heap = await pageHeap(cdp);
     const swHeap = await workerHeap(context, page, ext.extensionId);
     const a = attribute(events, ext.extensionUrl('content.js'));
+    // The same scroll with the extension switched off, in the same browser: long tasks the
+    // extension causes without running long itself (rendering it triggers) show as the difference.
+    const setEnabled = (enabled: boolean) => popup.evaluate((on) => (globalThis as unknown as ExtensionGlobal).chrome.runtime.sendMessage({ type: 'ui/set-enabled', payload: { enabled: on } }), enabled);
+    await setEnabled(false);
+    const offPage = await context.newPage();
+    await offPage.setViewportSize({ width: 1280, height: 900 });
+    const offCdp = await context.newCDPSession(offPage);
+    const off = await trace(offCdp, () => scrollThrough(offPage, url));
+    const offLong = pageLongTasks(off.events);
+    await setEnabled(true);
     shown.sort((x, y) => x - y);
     work.sort((x, y) => x - y);
     const ours = a?.longTasks.filter((t) => t.ours > 50).length ?? NaN;
@@ -179,7 +200,8 @@ time from a DevTools trace of the scroll: the calls into content.js on the page'
 | same, per post / per post with media | ${a ? (a.totalMs / POSTS).toFixed(2) : '?'} / ${a ? (a.totalMs / mediaPosts).toFixed(2) : '?'} ms | |
 | longest single call into the content script | ${a?.longestCall.toFixed(1)} ms | |
 | long tasks (> 50 ms) on the page's main thread, with the content script's share | ${a?.longTasks.length}: ${longList} | |
-| long tasks caused by the extension (its share > 50 ms) | ${ours} | none |
+| long tasks caused by the extension's own code (its share > 50 ms) | ${ours} | none |
+| long tasks, extension on vs switched off (same browser, same scroll: the difference is rendering work it causes) | ${a?.longTasks.length} vs ${offLong.length} | no more than off |
 | page JS heap after the scroll: with the extension − without (the content script's) | ${mb(heap)} − ${mb(baseHeap)} = ${mb(heap - baseHeap)} | |
 | service worker JS heap after the scroll | ${mb(swHeap)} | |`;
   } finally {

@@ -78,6 +78,19 @@ describe('Chromium: reporting, popup and options', { skip: skip ?? false }, () =
     assert.ok(!posts.includes('/newsdesk_fx/status/1861000000000000001'), 'a post with a notice has no report control');
     assert.ok(!posts.includes('/textonly/status/1861000000000000009'), 'a post without media has none');
     assert.ok(withControl.every((c) => c.inActionBar && c.label === 'Report to fact-checkers'));
+    // Adding it moves nothing: the action bar (so the post, so every post below) keeps its height.
+    const heights = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-already-debunked="report-control"]')].map((h) => {
+        const bar = h.parentElement;
+        const post = bar.closest('article');
+        const withIt = [bar.getBoundingClientRect().height, post.getBoundingClientRect().height];
+        h.style.display = 'none';
+        const without = [bar.getBoundingClientRect().height, post.getBoundingClientRect().height];
+        h.style.display = '';
+        return { withIt, without };
+      }),
+    );
+    for (const { withIt, without } of heights) assert.deepEqual(withIt, without, 'the control changes no height');
     // X's action bar keeps its own buttons, in order, and the control is one more item after them.
     const bar = await page.evaluate(() => [...document.querySelector('a[href="/travelbug/status/1861000000000000004"]').closest('article').querySelector('[role="group"]').children].map((c) => c.getAttribute('data-already-debunked') ?? c.querySelector('[data-testid], a')?.getAttribute('data-testid') ?? 'link'));
     assert.deepEqual(bar.slice(0, 3), ['reply', 'retweet', 'like']);

@@ -11,8 +11,12 @@ import { HOST_ATTR, type Theme } from '../theme';
 export const CONTROL_ATTR_VALUE = 'report-control';
 
 const CSS = `
-:host { all: initial; display: flex; align-items: center; }
+/* (Almost) no height of its own — 1 px: whatever the height of X's action bar, adding the control must not change
+   it (a taller bar grows the post, and X then moves every post below: a layout shift, and long
+   rendering tasks on every insertion). The button is centred on the bar's middle line. */
+:host { all: initial; display: block; position: relative; align-self: center; inline-size: 2.125rem; block-size: 1px; }
 button {
+  position: absolute; inset-block-start: 50%; inset-inline-start: 0; transform: translateY(-50%);
   display: inline-flex; align-items: center; justify-content: center; inline-size: 2.125rem; block-size: 2.125rem;
   padding: 0; border: 0; border-radius: 999px; background: transparent; color: var(--fg, #536471); cursor: pointer;
 }

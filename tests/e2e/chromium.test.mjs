@@ -2,36 +2,30 @@
 // loaded unpacked, against fixture pages that follow X's DOM, served on 127.0.0.1 by the test.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { HANDSHAKE_ATTR, chromiumPath, launchChromium, missingPrerequisite } from './helpers/browsers.mjs';
+import { HANDSHAKE_ATTR, chromiumPath, missingPrerequisite } from './helpers/browsers.mjs';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generatedMedia } from './helpers/media.mjs';
-import { DEMO_ENTRY_COUNT, startFeedServer } from './helpers/feed-server.mjs';
-import { startFixtureServer } from './helpers/server.mjs';
+import { DEMO_ENTRY_COUNT } from './helpers/feed-server.mjs';
+import { chromiumSession } from './helpers/session.mjs';
 import { feedStatus, protocolProbe, readHandshake } from './helpers/checks.mjs';
 
 const skip = missingPrerequisite('Chromium', chromiumPath(), 'test-chrome');
 
 describe('Chromium', { skip: skip ?? false }, () => {
+  let session;
   let server;
-  let feed;
+  let feed; // the feed the test build is subscribed to: synced on install (checked by the tests)
   let ext;
   let popup; // an extension page to talk to the background from
 
   before(async () => {
-    server = await startFixtureServer();
-    feed = await startFeedServer(); // the feed the test build is subscribed to: synced on install
-    ext = await launchChromium('test-chrome');
-    popup = await ext.context.newPage();
-    await popup.goto(ext.extensionUrl('popup/index.html'));
+    session = await chromiumSession({ waitForSync: false });
+    ({ server, feed, ext, popup } = session);
   });
-  after(async () => {
-    await ext?.close();
-    await feed?.close();
-    await server?.close();
-  });
+  after(() => session?.close());
 
   test('the background service worker runs the test build', async () => {
     assert.match(ext.sw.url(), /^chrome-extension:\/\/[a-p]{32}\/background\.js$/);

@@ -4,50 +4,34 @@
 // recorded error the popup shows, and the last good list stays in use — never a mix of two.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromiumPath, launchChromium, missingPrerequisite } from './helpers/browsers.mjs';
+import { chromiumPath, missingPrerequisite } from './helpers/browsers.mjs';
 import { lookupBurst } from './helpers/burst.mjs';
 import { workerSession } from './helpers/cdp.mjs';
 import { feedStatus } from './helpers/checks.mjs';
-import { DEMO_ENTRY_COUNT, startFeedServer } from './helpers/feed-server.mjs';
-import { startFixtureServer } from './helpers/server.mjs';
+import { DEMO_ENTRY_COUNT } from './helpers/feed-server.mjs';
+import { chromiumSession, noticedPosts } from './helpers/session.mjs';
 
 const skip = missingPrerequisite('Chromium', chromiumPath(), 'test-chrome');
 
 describe('Chromium: fault tolerance', { skip: skip ?? false }, () => {
+  let session;
   let server;
   let feed;
   let ext;
   let popup;
 
   before(async () => {
-    server = await startFixtureServer();
-    feed = await startFeedServer();
-    ext = await launchChromium('test-chrome');
-    popup = await ext.context.newPage();
-    await popup.goto(ext.extensionUrl('popup/index.html'));
-    await feedStatus(popup, (f) => f.seq === 1 && f.entries === DEMO_ENTRY_COUNT);
+    session = await chromiumSession();
+    ({ server, feed, ext, popup } = session);
   });
-  after(async () => {
-    await ext?.close();
-    await feed?.close();
-    await server?.close();
-  });
+  after(() => session?.close());
 
   const syncNow = () => popup.evaluate(() => chrome.runtime.sendMessage({ type: 'ui/sync-now', payload: {} }));
   /** Which home-timeline posts carry a notice (the demo feed debunks the clip and the flood photo, among others). */
-  async function noticedPosts() {
-    const page = await ext.context.newPage();
-    await page.setViewportSize({ width: 1280, height: 6000 });
-    await page.goto(server.url('home'));
-    await page.waitForFunction(() => document.querySelector('[data-already-debunked="notice"]'), null, { timeout: 20_000 }).catch(() => {});
-    await page.waitForTimeout(1500);
-    const posts = await page.evaluate(() => [...document.querySelectorAll('[data-already-debunked="notice"]')].map((h) => h.closest('article').querySelector('a[href*="/status/"]').getAttribute('href')));
-    await page.close();
-    return posts.sort();
-  }
+  const noticed = () => noticedPosts(ext.context, server.url('home'));
 
   test('a broken feed server — no answer, 503, a redirect elsewhere, a body cut off, 10x the limit, a slow drip — each ends in a recorded error, shown in the popup, and the last good list stays', async () => {
-    const good = await noticedPosts();
+    const good = await noticed();
     assert.ok(good.includes('/citywatch/status/1861000000000000003') && good.includes('/newsdesk_fx/status/1861000000000000001'), good.join());
     await feed.publish(); // seq 2 exists, but every fault below stands in its way
     const faults = [
@@ -87,7 +71,7 @@ describe('Chromium: fault tolerance', { skip: skip ?? false }, () => {
     await p.waitForSelector('.feed.error');
     assert.match(await p.locator('.feed-state').textContent(), new RegExp(`${DEMO_ENTRY_COUNT} entries · synced .*timed out`));
     await p.close();
-    assert.deepEqual(await noticedPosts(), good, 'the notices come from the last good list');
+    assert.deepEqual(await noticed(), good, 'the notices come from the last good list');
     feed.clearOverrides();
     await syncNow();
     const healed = await feedStatus(popup, (f) => f.seq === 2);
@@ -116,14 +100,14 @@ describe('Chromium: fault tolerance', { skip: skip ?? false }, () => {
     const after = await feedStatus(popup, (f) => f.seq !== null);
     assert.equal(after.seq, seq);
     assert.equal(after.entries, DEMO_ENTRY_COUNT);
-    const old = await noticedPosts();
+    const old = await noticed();
     assert.ok(old.includes('/citywatch/status/1861000000000000003'), `the flood photo is still debunked: ${old}`);
     // The server recovers: the new list arrives whole.
     feed.clearOverrides();
     await syncNow();
     const next = await feedStatus(popup, (f) => f.seq === seq + 1);
     assert.equal(next.entries, 1);
-    const now = await noticedPosts();
+    const now = await noticed();
     assert.ok(!now.includes('/citywatch/status/1861000000000000003'), `the withdrawn entry no longer matches: ${now}`);
     assert.ok(now.includes('/newsdesk_fx/status/1861000000000000001'), `the kept entry still matches: ${now}`);
     await feed.publish(); // every entry again

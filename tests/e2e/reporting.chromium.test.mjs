@@ -5,12 +5,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { chromiumPath, launchChromium, missingPrerequisite } from './helpers/browsers.mjs';
+import { chromiumPath, missingPrerequisite } from './helpers/browsers.mjs';
 import { seriousViolations } from './helpers/axe.mjs';
-import { feedStatus } from './helpers/checks.mjs';
 import { DEMO_ENTRY_COUNT, KEY, startFeedServer } from './helpers/feed-server.mjs';
-import { startReportServer } from './helpers/report-server.mjs';
-import { startFixtureServer } from './helpers/server.mjs';
+import { chromiumSession } from './helpers/session.mjs';
 
 const skip = missingPrerequisite('Chromium', chromiumPath(), 'test-chrome');
 const DIALOG = '[data-already-debunked="report-dialog"]';
@@ -29,6 +27,7 @@ async function eventually(fn, timeout, what) {
 }
 
 describe('Chromium: reporting, popup and options', { skip: skip ?? false }, () => {
+  let session;
   let server;
   let feed;
   let receiver;
@@ -36,20 +35,10 @@ describe('Chromium: reporting, popup and options', { skip: skip ?? false }, () =
   let bg; // an extension page to talk to the background from
 
   before(async () => {
-    server = await startFixtureServer();
-    feed = await startFeedServer();
-    receiver = await startReportServer();
-    ext = await launchChromium('test-chrome');
-    bg = await ext.context.newPage();
-    await bg.goto(ext.extensionUrl('popup/index.html'));
-    await feedStatus(bg, (f) => f.seq === 1 && f.entries === DEMO_ENTRY_COUNT);
+    session = await chromiumSession({ receiver: true });
+    ({ server, feed, receiver, ext, popup: bg } = session);
   });
-  after(async () => {
-    await ext?.close();
-    await receiver?.close();
-    await feed?.close();
-    await server?.close();
-  });
+  after(() => session?.close());
 
   /** The X timeline with every post near the viewport, notices and report controls in place. */
   async function timeline() {

@@ -3,12 +3,11 @@
 // hostile posts, a hostile signed feed, forged media URLs), proven against the real browser.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromiumPath, launchChromium, missingPrerequisite } from './helpers/browsers.mjs';
+import { chromiumPath, missingPrerequisite } from './helpers/browsers.mjs';
 import { contentScriptWorld } from './helpers/cdp.mjs';
 import { feedStatus, readHandshake } from './helpers/checks.mjs';
-import { DEMO_ENTRY_COUNT, FEED_PORT, startFeedServer } from './helpers/feed-server.mjs';
-import { startReportServer } from './helpers/report-server.mjs';
-import { startFixtureServer } from './helpers/server.mjs';
+import { FEED_PORT } from './helpers/feed-server.mjs';
+import { chromiumSession } from './helpers/session.mjs';
 
 // Playwright reports a service worker's requests only with this set (its CDP Network events for workers).
 process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
@@ -23,18 +22,17 @@ const mediaKey = (u) => {
 };
 
 describe('Chromium: privacy and security', { skip: skip ?? false }, () => {
+  let session;
   let server;
   let feed;
   let receiver;
   let ext;
   let popup;
-  const requests = []; // every request of the browser: { url, method, by, headers, at }
+  const requests = []; // every request of the browser from here on: { url, method, by, headers, at }
 
   before(async () => {
-    server = await startFixtureServer();
-    feed = await startFeedServer();
-    receiver = await startReportServer(); // the demo feed's report endpoint
-    ext = await launchChromium('test-chrome');
+    session = await chromiumSession({ receiver: true }); // the demo feed's report endpoint
+    ({ server, feed, receiver, ext, popup } = session);
     const extOrigin = `chrome-extension://${ext.extensionId}/`;
     ext.context.on('request', (r) => {
       // (frame() throws for a worker's request)
@@ -43,16 +41,8 @@ describe('Chromium: privacy and security', { skip: skip ?? false }, () => {
       requests.push(entry);
       r.allHeaders().then((h) => (entry.headers = h), () => {});
     });
-    popup = await ext.context.newPage();
-    await popup.goto(ext.extensionUrl('popup/index.html'));
-    await feedStatus(popup, (f) => f.seq === 1 && f.entries === DEMO_ENTRY_COUNT);
   });
-  after(async () => {
-    await ext?.close();
-    await receiver?.close();
-    await feed?.close();
-    await server?.close();
-  });
+  after(() => session?.close());
 
   test('network audit: scrolling 500 posts, a video, the popup, a sync and a report — the extension requests only on-screen X media and its feed, and the report only after Send; no cookies or identifiers', async () => {
     // The reader is "logged in" on every loopback origin: the page's own requests carry the cookie.

@@ -4,40 +4,30 @@
 // Each is detected, shown in the popup, and repaired without losing settings or unsent reports.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromiumPath, launchChromium, missingPrerequisite } from './helpers/browsers.mjs';
+import { chromiumPath, missingPrerequisite } from './helpers/browsers.mjs';
 import { contentScriptWorld, workerSession } from './helpers/cdp.mjs';
 import { feedStatus, readHandshake } from './helpers/checks.mjs';
-import { DEMO_ENTRY_COUNT, startFeedServer } from './helpers/feed-server.mjs';
-import { startReportServer } from './helpers/report-server.mjs';
-import { startFixtureServer } from './helpers/server.mjs';
+import { DEMO_ENTRY_COUNT } from './helpers/feed-server.mjs';
+import { chromiumSession, noticedPosts } from './helpers/session.mjs';
 
 const skip = missingPrerequisite('Chromium', chromiumPath(), 'test-chrome');
 const DEBUNKED = ['/adco_fx/status/1861000000000000011/analytics', '/citywatch/status/1861000000000000003', '/gifmaster/status/1861000000000000005', '/newsdesk_fx/status/1861000000000000001', '/quoter/status/1861000000000000007', '/readernews/status/1861000000000000006', '/sensitive_fx/status/1861000000000000010'];
 
 describe('Chromium: storage and worker failures', { skip: skip ?? false }, () => {
+  let session;
   let server;
   let feed;
   let receiver;
   let ext;
   let popup;
+  let message;
 
   before(async () => {
-    server = await startFixtureServer();
-    feed = await startFeedServer();
-    receiver = await startReportServer();
-    ext = await launchChromium('test-chrome');
-    popup = await ext.context.newPage();
-    await popup.goto(ext.extensionUrl('popup/index.html'));
-    await feedStatus(popup, (f) => f.seq === 1 && f.entries === DEMO_ENTRY_COUNT);
+    session = await chromiumSession({ receiver: true });
+    ({ server, feed, receiver, ext, popup, message } = session);
   });
-  after(async () => {
-    await ext?.close();
-    await receiver?.close();
-    await feed?.close();
-    await server?.close();
-  });
+  after(() => session?.close());
 
-  const message = (type, payload = {}) => popup.evaluate(([t, p]) => chrome.runtime.sendMessage({ type: t, payload: p }), [type, payload]);
   const status = async () => (await message('ui/get-status')).value;
   const origin = () => `chrome-extension://${ext.extensionId}`;
 
@@ -66,16 +56,7 @@ describe('Chromium: storage and worker failures', { skip: skip ?? false }, () =>
     })()`);
   const storedIndex = () => inDatabase(async (db) => !!(await new Promise((res) => (db.transaction('matchIndex').objectStore('matchIndex').get('current').onsuccess = (e) => res(e.target.result)))));
 
-  async function noticedPosts() {
-    const page = await ext.context.newPage();
-    await page.setViewportSize({ width: 1280, height: 6000 });
-    await page.goto(server.url('home'));
-    await page.waitForFunction((n) => document.querySelectorAll('[data-already-debunked="notice"]').length >= n, DEBUNKED.length, { timeout: 20_000 }).catch(() => {});
-    await page.waitForTimeout(800);
-    const posts = await page.evaluate(() => [...document.querySelectorAll('[data-already-debunked="notice"]')].map((h) => h.closest('article').querySelector('a[href*="/status/"]').getAttribute('href')));
-    await page.close();
-    return posts.sort();
-  }
+  const noticed = () => noticedPosts(ext.context, server.url('home'), { atLeast: DEBUNKED.length });
 
   /** A tip about Alice's photo, sent through the protocol the report dialog uses. */
   async function sendReport() {
@@ -93,7 +74,7 @@ describe('Chromium: storage and worker failures', { skip: skip ?? false }, () =>
   }
 
   test('a damaged stored index — another format version, a truncated buffer, tables that do not fit — is detected, shown in the popup, and rebuilt', async () => {
-    assert.deepEqual(await noticedPosts(), DEBUNKED); // the index is built and stored
+    assert.deepEqual(await noticed(), DEBUNKED); // the index is built and stored
     for (const [damage, reason] of [['version', /index format 99/], ['truncated', /truncated or corrupt|too short/], ['tables', /rows for \d+ hashes/]]) {
       assert.equal(await storedIndex(), true, 'an index is stored');
       const done = await inDatabase(async (db, mode) => {
@@ -110,7 +91,7 @@ describe('Chromium: storage and worker failures', { skip: skip ?? false }, () =>
       }, damage);
       assert.equal(done, damage);
       await stopWorker(); // a fresh worker reads the damaged copy
-      assert.deepEqual(await noticedPosts(), DEBUNKED, `${damage}: the notices are still right`);
+      assert.deepEqual(await noticed(), DEBUNKED, `${damage}: the notices are still right`);
       const s = await status();
       assert.equal(s.storage?.kind, 'index-rebuilt', damage);
       assert.match(s.storage.detail, reason);
@@ -134,7 +115,7 @@ describe('Chromium: storage and worker failures', { skip: skip ?? false }, () =>
     await page.close();
     await stopWorker();
     assert.equal(await storedIndex(), false, 'nothing half-written was kept');
-    assert.deepEqual(await noticedPosts(), DEBUNKED, 'a fresh worker rebuilds and answers');
+    assert.deepEqual(await noticed(), DEBUNKED, 'a fresh worker rebuilds and answers');
     assert.equal(await storedIndex(), true);
   });
 
@@ -175,7 +156,7 @@ describe('Chromium: storage and worker failures', { skip: skip ?? false }, () =>
     assert.equal(s.settings.displayMode, 'banner', 'settings kept');
     const kept = s.reports.find((x) => x.report.reportId === r.reportId);
     assert.equal(kept?.status, 'queued', 'the unsent report is back in the outbox');
-    assert.deepEqual(await noticedPosts(), DEBUNKED, 'notices work again');
+    assert.deepEqual(await noticed(), DEBUNKED, 'notices work again');
     await receiver.restart();
     await message('ui/retry-reports', { ids: [r.reportId] });
     assert.equal((await status()).reports.find((x) => x.report.reportId === r.reportId).status, 'delivered');
@@ -208,7 +189,7 @@ describe('Chromium: storage and worker failures', { skip: skip ?? false }, () =>
     assert.match(s.lastError, /not enough disk space/);
     assert.equal(s.seq, seq, 'the last good sequence');
     assert.equal(await countEntries(), entriesBefore, 'the last good entries, whole: not half deleted');
-    assert.deepEqual(await noticedPosts(), DEBUNKED, 'and in use');
+    assert.deepEqual(await noticed(), DEBUNKED, 'and in use');
     assert.equal((await status()).storage?.kind, 'disk-full', 'the popup says the disk is full');
     const before = (await status()).reports.length;
     const r = await sendReport();

@@ -14,7 +14,7 @@ import { decide, findPairs, matchRule, type Probe, type StoredRows } from '../co
 import { DIHEDRAL_NAMES, PDQ_MIN_QUALITY } from '../core/pdq';
 import type { FeedEntry } from '../core/feed';
 import type { MatchView } from '../shared/messages';
-import type { MatchStrictness, Settings } from '../shared/settings';
+import type { Settings } from '../shared/settings';
 import { openDatabase, type IndexRecord } from './db';
 import { recordStorageEvent } from './health';
 import { testPoint } from './test-points';
@@ -163,15 +163,6 @@ export function toMatchView(entry: FeedEntry, feedUrl: string, feedName: string,
     distance,
     variant,
   };
-}
-
-/**
- * The largest Hamming distance (of 256 bits) a pair may have to be considered at each strictness
- * level the reader can choose: the first stage of matchRule (src/core/match/rule.ts, where
- * 'loose' accepts beyond the reference's 31 only when two different pairs agree).
- */
-export function matchDistanceFor(level: MatchStrictness): number {
-  return matchRule(level).candidateDistance;
 }
 
 /**

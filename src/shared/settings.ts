@@ -15,8 +15,8 @@ export const SETTINGS_SCHEMA_VERSION = 3;
 export const DISPLAY_MODES = ['blur', 'banner'] as const;
 export type DisplayMode = (typeof DISPLAY_MODES)[number];
 /**
- * How alike two pictures must be to match (the background maps a level to a PDQ distance:
- * src/background/matcher.ts matchDistanceFor). 'standard' is the reference threshold.
+ * How alike two pictures must be to match (src/core/match/rule.ts matchRule says what each
+ * level accepts). 'standard' is the reference threshold.
  */
 export const MATCH_STRICTNESS = ['strict', 'standard', 'loose'] as const;
 export type MatchStrictness = (typeof MATCH_STRICTNESS)[number];

@@ -1,15 +1,13 @@
-// Match strictness: three levels, standard = the reference threshold, in one small mapping.
-import { describe, expect, it, vi } from 'vitest';
+// Match strictness: three levels the reader can choose, standard = the reference threshold.
+import { describe, expect, it } from 'vitest';
+import { matchRule } from '../../../src/core/match';
 import { PDQ_MATCH_DISTANCE } from '../../../src/core/pdq';
 import { MATCH_STRICTNESS, defaultSettings } from '../../../src/shared/settings';
 
-vi.mock('webextension-polyfill', () => ({ default: {} })); // the matcher's module records storage problems through it
-const { matchDistanceFor } = await import('../../../src/background/matcher');
-
 describe('match strictness', () => {
   it('standard is the reference distance and the default; strict is tighter, loose is wider', () => {
-    expect(matchDistanceFor('standard')).toBe(PDQ_MATCH_DISTANCE);
-    expect(matchDistanceFor(defaultSettings([]).matchStrictness)).toBe(31);
-    expect(MATCH_STRICTNESS.map(matchDistanceFor)).toEqual([24, 31, 40]);
+    expect(matchRule('standard').candidateDistance).toBe(PDQ_MATCH_DISTANCE);
+    expect(matchRule(defaultSettings([]).matchStrictness).candidateDistance).toBe(31);
+    expect(MATCH_STRICTNESS.map((level) => matchRule(level).candidateDistance)).toEqual([24, 31, 40]);
   });
 });

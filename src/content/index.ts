@@ -85,8 +85,8 @@ async function start(): Promise<void> {
       notices.set(item.box, mountNotice(item.box, props));
     },
   });
+  followTheme(document); // before the first host is made: hosts take the followed theme
   scanner.start();
-  followTheme(document);
 }
 
 void start();

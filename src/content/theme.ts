@@ -19,20 +19,31 @@ export function pageTheme(doc: Document = document): Theme {
   return Math.max(r, g, b) < 0.08 ? 'dark' : 'dim';
 }
 
+/** The theme as last read by followTheme (null: not following), so hosts need no style read each. */
+let followed: Theme | null = null;
+
+/** The page's theme for a new host: the followed value, or a fresh read when not following. */
+export function currentTheme(doc: Document = document): Theme {
+  return followed ?? pageTheme(doc);
+}
+
 /**
  * Keeps `data-theme` on all our hosts in step with the page: watches the body's style and class and
  * the theme-color meta tag, which are what X changes on a theme switch. Returns a stop function.
  */
 export function followTheme(doc: Document = document): () => void {
-  let current = pageTheme(doc);
+  followed = pageTheme(doc);
   const apply = () => {
     const next = pageTheme(doc);
-    if (next === current) return;
-    current = next;
+    if (next === followed) return;
+    followed = next;
     for (const host of doc.querySelectorAll<HTMLElement>(`[${HOST_ATTR}]`)) host.dataset['theme'] = next;
   };
   const observer = new MutationObserver(apply);
   observer.observe(doc.body, { attributes: true, attributeFilter: ['style', 'class'] });
   observer.observe(doc.head, { subtree: true, attributes: true, attributeFilter: ['content'], childList: true });
-  return () => observer.disconnect();
+  return () => {
+    observer.disconnect();
+    followed = null;
+  };
 }

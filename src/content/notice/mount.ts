@@ -8,7 +8,7 @@ import { textDirection } from '../../shared/i18n';
 import { isolateEvents } from '../isolate';
 import css from './notice.css?inline';
 import { Notice, type NoticeProps } from './Notice';
-import { HOST_ATTR, pageTheme } from '../theme';
+import { HOST_ATTR, currentTheme } from '../theme';
 
 export const NOTICE_ATTR = HOST_ATTR;
 
@@ -21,7 +21,7 @@ export interface MountedNotice {
 export function mountNotice(box: HTMLElement, props: NoticeProps): MountedNotice {
   const host = box.ownerDocument.createElement('div');
   host.setAttribute(NOTICE_ATTR, 'notice');
-  host.dataset['theme'] = pageTheme(box.ownerDocument);
+  host.dataset['theme'] = currentTheme(box.ownerDocument);
   const root = host.attachShadow({ mode: 'open' });
   const style = box.ownerDocument.createElement('style');
   style.textContent = css;
@@ -38,7 +38,7 @@ export function mountNotice(box: HTMLElement, props: NoticeProps): MountedNotice
   return {
     host,
     update(next) {
-      host.dataset['theme'] = pageTheme(box.ownerDocument);
+      host.dataset['theme'] = currentTheme(box.ownerDocument);
       if (!host.isConnected) box.append(host);
       render(h(Notice, next), app);
     },

@@ -6,7 +6,7 @@
 import type { MatchView } from '../../shared/messages';
 import { listenToBackground } from '../../shared/messaging';
 import { actionBarOf, mediaItemAt, mediaItemBySrc, postElementOf, reportSubject, type FoundMedia } from '../../shared/x';
-import { pageTheme } from '../theme';
+import { currentTheme } from '../theme';
 import { addControl, removeControl } from './control';
 import { openReport } from './open';
 
@@ -28,13 +28,13 @@ export function startReporting(doc: Document = document): Reporting {
   const tip = (el: Element, media: FoundMedia[] | null, opener: HTMLElement | null) => {
     const subject = reportSubject(el);
     if (!subject) return false;
-    void openReport('tip', subject, media ?? subject.media, null, opener, pageTheme(doc));
+    void openReport('tip', subject, media ?? subject.media, null, opener, currentTheme(doc));
     return true;
   };
   const wrong = (item: FoundMedia, match: MatchView, opener: HTMLElement | null) => {
     const subject = reportSubject(item.box);
     if (!subject) return false;
-    void openReport('wrong-match', subject, [item], match, opener, pageTheme(doc));
+    void openReport('wrong-match', subject, [item], match, opener, currentTheme(doc));
     return true;
   };
 
@@ -57,7 +57,7 @@ export function startReporting(doc: Document = document): Reporting {
       const post = postElementOf(item.box);
       const bar = post && actionBarOf(post);
       if (!bar || noticedPosts.has(post)) return;
-      addControl(bar, pageTheme(doc), (opener) => tip(bar, null, opener));
+      addControl(bar, currentTheme(doc), (opener) => tip(bar, null, opener));
     },
     noticed(item, match) {
       matched.set(item.box, match);

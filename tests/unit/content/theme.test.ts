@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The notice follows X's theme: read from the body's background (as X sets it), live.
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOST_ATTR, followTheme, pageTheme } from '../../../src/content/theme';
+import { HOST_ATTR, currentTheme, followTheme, pageTheme } from '../../../src/content/theme';
 
 const setBg = (bg: string) => document.body.setAttribute('style', `background-color: ${bg};`);
 const nextMutations = () => new Promise((r) => setTimeout(r, 0));
@@ -41,10 +41,12 @@ describe('theme', () => {
     setBg('rgb(21, 32, 43)');
     await nextMutations();
     expect(ours.dataset['theme']).toBe('dim');
+    expect(currentTheme(document), 'new hosts take the followed theme').toBe('dim');
     expect(theirs.hasAttribute('data-theme')).toBe(false);
     stop();
     setBg('rgb(255, 255, 255)');
     await nextMutations();
     expect(ours.dataset['theme'], 'stopped').toBe('dim');
+    expect(currentTheme(document), 'not following: read afresh').toBe('light');
   });
 });

@@ -24,7 +24,7 @@
 import { deflateSync, inflateSync } from 'fflate';
 import { FeedError } from './errors';
 import { LIMITS } from './limits';
-import { parseDeltaValue, parseSnapshotValue, parseEntry, type FeedDelta, type FeedEntry, type FeedSnapshot, type ParseOptions } from './schema';
+import { entryParser, parseDeltaValue, parseSnapshotValue, type FeedDelta, type FeedEntry, type FeedSnapshot, type ParseOptions } from './schema';
 
 export const BINARY_MAGIC = [0x41, 0x44, 0x46, 0x42] as const; // "ADFB"
 export const BINARY_VERSION = 1;
@@ -171,6 +171,7 @@ export function openBinary(bytes: Uint8Array): BinaryPayload {
     head: head as Record<string, unknown>,
     entryCount,
     *entries(opts: ParseOptions = {}) {
+      const parseEntry = entryParser(opts);
       let next = 0;
       let index = 0;
       const take = (where: string): string => {
@@ -213,7 +214,7 @@ export function openBinary(bytes: Uint8Array): BinaryPayload {
             }
           }
           try {
-            out.push(parseEntry(e, opts));
+            out.push(parseEntry(e));
           } catch (err) {
             if (err instanceof FeedError) throw new FeedError(err.code, err.message, where);
             throw err;

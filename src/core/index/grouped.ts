@@ -11,14 +11,15 @@
  * what a linear scan of that group returns (tests/unit/core/index/grouped.test.ts).
  *
  * Compact rows: the row number is the id (no id table; the caller's tables are in row order), the
- * per-slice row tables are Uint16 when a group has at most 65,536 rows, and each group's bucket
- * table is sized to the group (about 2–4 rows per bucket, at most 2^16 buckets).
+ * per-slice row tables and bucket offsets are Uint16 when a group has at most 65,535 rows, and each
+ * group's bucket table is sized to the group (1–2 rows per bucket, at most 2^16 buckets).
  *
  * Layout (little-endian, 4-byte aligned):
  *   header   Uint32[8]   magic "ADPG", version, rows n, groups g, 0…
- *   groups   Uint32[4g]  per group: first row, row count, bucket bits, row-number width (2 or 4)
+ *   groups   Uint32[4g]  per group: first row, row count, bucket bits, width (2: ≤ 65,535 rows, else 4)
  *   hashes   Uint32[8n]  row r's 8 lanes (../hash256 hashToWords32 layout), rows grouped
- *   per group: offsets Uint32[16·(2^bits+1)], then rows Uint16|Uint32[16·count] (padded to 4 bytes)
+ *   per group: offsets then rows, each Uint16 or Uint32 by the width, each padded to 4 bytes:
+ *            offsets[16·(2^bits+1)] (per slice, CSR offsets of its buckets), rows[16·count]
  */
 import { HASH_WORDS, popcount32, type Hash256, hashToWords32 } from '../hash256';
 import { IndexFormatError, MAX_INDEXED_DISTANCE, type Match } from './index';
@@ -32,6 +33,7 @@ const LANES = 8;
 /** Groups a query can name in its mask. */
 export const MAX_GROUPS = 32;
 
+/** About 1 to 2 rows per bucket below the 16-bit cap (fewer candidates per probe; the offsets are 16-bit there), at least 16 buckets. */
 function bucketBitsFor(n: number): number {
   return Math.max(4, Math.min(16, Math.ceil(Math.log2(Math.max(2, n))) - 1));
 }
@@ -40,14 +42,17 @@ interface Group {
   start: number;
   count: number;
   bits: number;
-  offsets: Uint32Array;
+  offsets: Uint16Array | Uint32Array;
   rows: Uint16Array | Uint32Array;
 }
 
+/** Offsets and row numbers are 16-bit in a group of at most 65,535 rows, else 32-bit. */
+const widthFor = (count: number) => (count <= 0xffff ? 2 : 4);
+
 function groupBytes(count: number, bits: number, width: number): number {
-  const offsets = 4 * SLICES * ((1 << bits) + 1);
+  const offsets = width * SLICES * ((1 << bits) + 1);
   const rows = width * SLICES * count;
-  return offsets + ((rows + 3) & ~3);
+  return ((offsets + 3) & ~3) + ((rows + 3) & ~3);
 }
 
 function layout(buffer: ArrayBuffer, n: number, specs: readonly { start: number; count: number; bits: number; width: number }[]): { hashes: Uint32Array; groups: Group[]; end: number } {
@@ -55,8 +60,9 @@ function layout(buffer: ArrayBuffer, n: number, specs: readonly { start: number;
   const hashes = new Uint32Array(buffer, at, LANES * n);
   at += 32 * n;
   const groups = specs.map(({ start, count, bits, width }) => {
-    const offsets = new Uint32Array(buffer, at, SLICES * ((1 << bits) + 1));
-    const rowsAt = at + offsets.byteLength;
+    const len = SLICES * ((1 << bits) + 1);
+    const offsets = width === 2 ? new Uint16Array(buffer, at, len) : new Uint32Array(buffer, at, len);
+    const rowsAt = at + ((offsets.byteLength + 3) & ~3);
     const rows = width === 2 ? new Uint16Array(buffer, rowsAt, SLICES * count) : new Uint32Array(buffer, rowsAt, SLICES * count);
     at += groupBytes(count, bits, width);
     return { start, count, bits, offsets, rows };
@@ -77,6 +83,8 @@ export class GroupedIndex {
   private readonly mark = new Uint32Array(1 << 16);
   private epoch = 0;
   private readonly found = new Set<number>();
+  /** Scratch: the slice values to look up (1 + 16 + 120 + 560 at radius 3). */
+  private readonly near = new Int32Array(697);
 
   private constructor(
     readonly size: number,
@@ -104,10 +112,19 @@ export class GroupedIndex {
   static build(hashes: Uint32Array, counts: readonly number[]): GroupedIndex {
     const n = counts.reduce((s, c) => s + c, 0);
     if (hashes.length !== n * LANES) throw new RangeError(`expected ${n * LANES} hash words for ${n} rows, got ${hashes.length}`);
+    return GroupedIndex.create(counts, (lanes) => lanes.set(hashes));
+  }
+
+  /**
+   * As build, but `fill` writes the rows' lanes straight into the index's own hash table (group
+   * order): no second copy of the hashes while building.
+   */
+  static create(counts: readonly number[], fill: (hashes: Uint32Array) => void): GroupedIndex {
+    const n = counts.reduce((s, c) => s + c, 0);
     if (counts.length > MAX_GROUPS) throw new RangeError(`at most ${MAX_GROUPS} groups, got ${counts.length}`);
     let start = 0;
     const specs = counts.map((count) => {
-      const s = { start, count, bits: bucketBitsFor(count), width: count <= 0x10000 ? 2 : 4 };
+      const s = { start, count, bits: bucketBitsFor(count), width: widthFor(count) };
       start += count;
       return s;
     });
@@ -117,7 +134,7 @@ export class GroupedIndex {
     header.set([GROUPED_MAGIC, GROUPED_FORMAT_VERSION, n, specs.length, HASH_WORDS]);
     specs.forEach((g, i) => header.set([g.start, g.count, g.bits, g.width], HEADER_WORDS + GROUP_WORDS * i));
     const { hashes: lanes, groups } = layout(buffer, n, specs);
-    lanes.set(hashes);
+    fill(lanes);
     const cursor = new Uint32Array(1 << 16);
     for (const g of groups) {
       const buckets = 1 << g.bits;
@@ -169,7 +186,7 @@ export class GroupedIndex {
   private search(g: Group, q: Uint32Array, max: number, out: Match[], probe: number): void {
     const radius = Math.floor(Math.max(0, max) / 16);
     const { offsets, rows, count, start, bits } = g;
-    const { hashes, mark, found } = this;
+    const { hashes, mark, found, near } = this;
     const buckets = 1 << bits;
     const shift = 16 - bits;
     found.clear();
@@ -183,10 +200,24 @@ export class GroupedIndex {
         this.epoch = 1;
       }
       const epoch = this.epoch;
-      // The slice values within `radius` bits of v (radius ≤ 3), each bucket once.
-      const visit = (nv: number) => {
-        const b = nv >>> shift;
-        if (mark[b] === epoch) return;
+      // The slice values within `radius` bits of v (radius ≤ 3); each bucket is visited once.
+      let m = 0;
+      near[m++] = v;
+      if (radius >= 1) {
+        for (let a = 0; a < 16; a++) {
+          const va = v ^ (1 << a);
+          near[m++] = va;
+          if (radius < 2) continue;
+          for (let b = a + 1; b < 16; b++) {
+            const vb = va ^ (1 << b);
+            near[m++] = vb;
+            if (radius >= 3) for (let c = b + 1; c < 16; c++) near[m++] = vb ^ (1 << c);
+          }
+        }
+      }
+      for (let i = 0; i < m; i++) {
+        const b = near[i]! >>> shift;
+        if (mark[b] === epoch) continue;
         mark[b] = epoch;
         const end = offsets[off + b + 1]!;
         for (let k = offsets[off + b]!; k < end; k++) {
@@ -196,18 +227,6 @@ export class GroupedIndex {
             found.add(r);
             out.push({ id: r, distance: d, probe });
           }
-        }
-      };
-      visit(v);
-      if (radius < 1) continue;
-      for (let a = 0; a < 16; a++) {
-        const va = v ^ (1 << a);
-        visit(va);
-        if (radius < 2) continue;
-        for (let b = a + 1; b < 16; b++) {
-          const vb = va ^ (1 << b);
-          visit(vb);
-          if (radius >= 3) for (let c = b + 1; c < 16; c++) visit(vb ^ (1 << c));
         }
       }
     }
@@ -231,7 +250,7 @@ export class GroupedIndex {
     let start = 0;
     for (let i = 0; i < g; i++) {
       const [s, count, bits, width] = table.subarray(GROUP_WORDS * i, GROUP_WORDS * i + 4);
-      if (s !== start || bits! < 4 || bits! > 16 || (width !== 2 && width !== 4) || (width === 2 && count! > 0x10000)) throw new IndexFormatError('corrupt index group table');
+      if (s !== start || bits! < 4 || bits! > 16 || (width !== 2 && width !== 4) || width !== widthFor(count!)) throw new IndexFormatError('corrupt index group table');
       specs.push({ start: s, count: count!, bits: bits!, width });
       start += count!;
     }

@@ -13,6 +13,7 @@ export * from './geometry';
 export * from './regions';
 export * from './rule';
 export * from './variants';
+export * from './rows';
 
 export interface StoredRows {
   /** Distance search over the stored hashes (e.g. PdqIndex.query): rows within maxDistance. */
@@ -91,7 +92,8 @@ export interface MatchIndexRows {
 
 /**
  * The match index over stored rows given in any order (8 lanes per row and per-row tables): rows
- * are put in groupKinds' order (stable within a group), the tables reordered alike.
+ * are put in groupKinds' order (stable within a group), the tables reordered alike; the lanes are
+ * written straight into the index (the only copy besides the caller's).
  */
 export function buildMatchIndex(lanes: Uint32Array, rowKind: Uint8Array, rowEntry: Uint32Array, rowMedia: Uint16Array, kinds: readonly StoredKind[]): MatchIndexRows {
   const n = rowKind.length;
@@ -99,18 +101,19 @@ export function buildMatchIndex(lanes: Uint32Array, rowKind: Uint8Array, rowEntr
   const groups = Math.max(0, ...groupOf) + 1;
   const counts = new Array<number>(groups).fill(0);
   for (let r = 0; r < n; r++) counts[groupOf[rowKind[r]!] ?? 0]!++;
-  const next = new Uint32Array(groups);
-  for (let g = 1; g < groups; g++) next[g] = next[g - 1]! + counts[g - 1]!;
-  const sorted = new Uint32Array(lanes.length);
   const kind = new Uint8Array(n);
   const entry = new Uint32Array(n);
   const media = new Uint16Array(n);
-  for (let r = 0; r < n; r++) {
-    const to = next[groupOf[rowKind[r]!] ?? 0]!++;
-    sorted.set(lanes.subarray(r * 8, r * 8 + 8), to * 8);
-    kind[to] = rowKind[r]!;
-    entry[to] = rowEntry[r]!;
-    media[to] = rowMedia[r]!;
-  }
-  return { index: GroupedIndex.build(sorted, counts), rowKind: kind, rowEntry: entry, rowMedia: media };
+  const index = GroupedIndex.create(counts, (sorted) => {
+    const next = new Uint32Array(groups);
+    for (let g = 1; g < groups; g++) next[g] = next[g - 1]! + counts[g - 1]!;
+    for (let r = 0; r < n; r++) {
+      const to = next[groupOf[rowKind[r]!] ?? 0]!++;
+      sorted.set(lanes.subarray(r * 8, r * 8 + 8), to * 8);
+      kind[to] = rowKind[r]!;
+      entry[to] = rowEntry[r]!;
+      media[to] = rowMedia[r]!;
+    }
+  });
+  return { index, rowKind: kind, rowEntry: entry, rowMedia: media };
 }

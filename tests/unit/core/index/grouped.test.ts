@@ -96,7 +96,7 @@ describe('GroupedIndex', () => {
     );
   });
 
-  it('uses 32-bit row tables past 65,536 rows in a group, and stays exact', () => {
+  it('uses 32-bit tables past 65,535 rows in a group, and stays exact', () => {
     const n = 70_000;
     const lanes = new Uint32Array(n * 8);
     let x = 12345;
@@ -104,9 +104,12 @@ describe('GroupedIndex', () => {
     const ids = Uint32Array.from({ length: n }, (_, i) => i);
     const index = GroupedIndex.build(lanes, [n - 10, 10]);
     expect(index.serialize().byteLength).toBeGreaterThan(n * 32 + n * 16 * 4);
-    for (const r of [0, 1, 65_535, 65_536, 65_537, 69_989]) {
+    // 65,535 rows: the largest group with 16-bit tables (its last offset is 65,535).
+    const edge = GroupedIndex.build(lanes.subarray(0, 65_536 * 8), [65_535, 1]);
+    for (const r of [0, 1, 65_534, 65_535, 65_536, 65_537, 69_989]) {
       const q = flip(lanes, r, [3, 40, 77, 130, 200, 201, 202, 255]);
       expect(key(index.query(q, 31, 1))).toBe(key(linearScan(lanes.subarray(0, (n - 10) * 8), ids.subarray(0, n - 10), q, 31)));
+      expect(key(edge.query(q, 31, 1))).toBe(key(linearScan(lanes.subarray(0, 65_535 * 8), ids.subarray(0, 65_535), q, 31)));
     }
   });
 

@@ -1,6 +1,7 @@
 // The binary payload: a known-answer example whose bytes are written out by hand from the spec
 // (docs/feed-format.md, "Binary payloads"), the same entries and the same matches as the JSON
 // form, and bad input refused with a FeedError.
+import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
@@ -96,6 +97,24 @@ describe('binary payload: known answer', () => {
     expect(snap.feed.id).toBe('f');
   });
 
+  it('is the example docs/feed-format.md writes out (its hex lines, in order)', () => {
+    const doc = readFileSync(new URL('../../../../docs/feed-format.md', import.meta.url), 'utf8');
+    const example = doc.slice(doc.indexOf('**Known-answer example**'));
+    const block = example.slice(example.indexOf('```'), example.indexOf('```', example.indexOf('```') + 3));
+    const hexRows = block
+      .split('\n')
+      .map((l) => /^((?:[0-9a-f]{2} ?)+?)(?: {2,}|$)/.exec(l.replace(/ {2}(?=[0-9a-f]{2} )/g, ' '))?.[1])
+      .filter((x): x is string => !!x)
+      .map((r) => r.trim().split(/\s+/).map((b) => parseInt(b, 16)));
+    const fixed = hexRows.slice(0, 4).flat();
+    const blob = hexRows.slice(4, 6).flat();
+    const chunkHead = hexRows[6]!;
+    expect(fixed).toEqual([...expected.subarray(0, 20)]);
+    expect(blob).toEqual([...expected.subarray(20 + headJson.length, 20 + headJson.length + 64)]);
+    expect(chunkHead).toEqual([...expected.subarray(20 + headJson.length + 64, 20 + headJson.length + 76)]);
+    expect(example).toContain(`(uncompressed, ${expected.length} bytes)`);
+  });
+
   it('decodes a chunk compressed by another DEFLATE implementation (node’s zlib, raw)', () => {
     const raw = ascii(chunkJson);
     const stored = [...deflateRawSync(Uint8Array.from(raw))];
@@ -128,7 +147,7 @@ const meta = { id: 'https://feeds.example.org/x', name: { en: 'X' }, publisher: 
 const json = (x: unknown) => new TextEncoder().encode(JSON.stringify(x));
 
 describe('binary payload: the same entries and the same matches as JSON', () => {
-  const entries = feed(800, 5);
+  const entries = feed(300, 5);
   const snapshot: FeedSnapshot = buildSnapshot(meta, entries, 3, 1, new Date('2026-01-01'));
 
   it('snapshot: parsed entries are equal, compressed or not, in one chunk or many', () => {

@@ -48,22 +48,6 @@ v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 const MB = 2 ** 20;
-function rssMB(): number {
-  return process.memoryUsage().rss / MB;
-}
-/** Resets the kernel's peak-RSS mark (Linux ≥ 4.0); answers a function reading the peak since. */
-function peakSince(): () => number {
-  try {
-    fs.writeFileSync('/proc/self/clear_refs', '5');
-  } catch {
-    /* not Linux: the peak is the process's */
-  }
-  return () => {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-    return m ? Number(m[1]) / 1024 : rssMB();
-  };
-}
-
 const hex = (lanes: Uint32Array) => hashToHex(hashFromWords32(lanes));
 const TEXT = 'Photo shared as if taken during this week’s events; it was published in 2019 by a news agency and shows another place. ';
 
@@ -168,7 +152,18 @@ async function one(n: number, withOld: boolean): Promise<{ figures: ScaleFigures
   fs.writeFileSync(file, envelope);
   const child = execFileSync(process.execPath, [path.join(HERE, 'lib/sync-child.mjs'), file, publicKeyToBase64(keys.publicKey)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   fs.rmSync(file);
-  const sync = JSON.parse(child.trim().split('\n').pop()!) as { rows: number; verifyMs: number; decodeMs: number; indexMs: number; totalMs: number; cpuMs: number; startRssMB: number; peakRssMB: number };
+  const sync = JSON.parse(child.trim().split('\n').pop()!) as {
+    rows: number;
+    verifyMs: number;
+    decodeMs: number;
+    indexMs: number;
+    totalMs: number;
+    cpuMs: number;
+    startRssMB: number;
+    peakRssMB: number;
+    rssBeforeBuildMB: number;
+    peakBeforeBuildMB: number;
+  };
   const t0 = 0;
   const t1 = sync.verifyMs;
   const t2 = t1 + sync.decodeMs;
@@ -182,8 +177,6 @@ async function one(n: number, withOld: boolean): Promise<{ figures: ScaleFigures
   let ordinal = 0;
   for (const chunk of openBinary(payload).entries()) for (const e of chunk) builder.addEntry(e, ordinal++);
   gc();
-  const peak = peakSince();
-  const rowsBefore = rssMB();
   const tIndex = performance.now();
   const built = builder.build();
   const indexMs = performance.now() - tIndex;
@@ -191,7 +184,6 @@ async function one(n: number, withOld: boolean): Promise<{ figures: ScaleFigures
   const indexBytes = built.index.serialize().byteLength;
   const metaBytes = rows * (1 + 4 + 2);
   const steadyMB = (indexBytes + metaBytes) / MB;
-  const buildPeakMB = peak() - rowsBefore; // what building adds over the process with the collected rows
 
   const grouped = groupedRows(built.index, built.kinds, built.rowKind, built.rowEntry);
   const wgen = new HashGen(1234);
@@ -248,12 +240,12 @@ async function one(n: number, withOld: boolean): Promise<{ figures: ScaleFigures
   console.log(
     `${n}: ${rows} rows; snapshot JSON ${(jsonEnvelopeBytes / MB).toFixed(0)} MB vs binary ${(envelope.length / MB).toFixed(1)} MB (payload ${(binary.length / MB).toFixed(1)}); delta ${(deltaJson.length / MB).toFixed(2)} vs ${(deltaBinary.length / MB).toFixed(2)} MB; ` +
       `sync ${(t3 - t0).toFixed(0)} ms (CPU ${sync.cpuMs.toFixed(0)}; verify ${(t1 - t0).toFixed(0)}, decode ${(t2 - t1).toFixed(0)}, index ${(t3 - tb).toFixed(0)}), peak RSS ${syncPeak.toFixed(0)} MB (process at start ${sync.startRssMB.toFixed(0)}); index build here ${indexMs.toFixed(0)} ms; ` +
-      `${figures.bytesPerRow} B/row, build peak ${buildPeakMB.toFixed(0)} MB vs steady ${steadyMB.toFixed(0)} MB; lookup p50 ${f3(figures.lookupP50Ms)} p99 ${f3(figures.lookupP99Ms)} (old ${f3(old.p50)} / ${f3(old.p99)}, mean CPU old/new ${f1(old.cpuRatio)}×, matched ${fresh.matched}/${old.matched}); wall p50/p99 ${f3(percentile(fresh.wall, 50))} / ${f3(percentile(fresh.wall, 99))}; cold ${figures.coldStartMs} ms`,
+      `${figures.bytesPerRow} B/row, index ${steadyMB.toFixed(0)} MB (with its row tables); sync child before/after build: RSS ${sync.rssBeforeBuildMB.toFixed(0)} MB, peak ${sync.peakBeforeBuildMB.toFixed(0)} → ${sync.peakRssMB.toFixed(0)} MB; lookup p50 ${f3(figures.lookupP50Ms)} p99 ${f3(figures.lookupP99Ms)} (old ${f3(old.p50)} / ${f3(old.p99)}, mean CPU old/new ${f1(old.cpuRatio)}×, matched ${fresh.matched}/${old.matched}); wall p50/p99 ${f3(percentile(fresh.wall, 50))} / ${f3(percentile(fresh.wall, 99))}; cold ${figures.coldStartMs} ms`,
   );
   const row =
     `| ${n.toLocaleString('en')} | ${rows.toLocaleString('en')} | ${(jsonEnvelopeBytes / MB).toFixed(0)} MB → ${(envelope.length / MB).toFixed(1)} MB | ${(deltaJson.length / MB).toFixed(2)} → ${(deltaBinary.length / MB).toFixed(2)} MB | ` +
     `${((t3 - t0) / 1000).toFixed(1)} s, CPU ${(sync.cpuMs / 1000).toFixed(1)} s (verify ${((t1 - t0) / 1000).toFixed(1)}, decode ${((t2 - t1) / 1000).toFixed(1)}, index ${((t3 - tb) / 1000).toFixed(1)}) | ${syncPeak.toFixed(0)} MB (${sync.startRssMB.toFixed(0)} at start) | ` +
-    `${buildPeakMB.toFixed(0)} / ${steadyMB.toFixed(0)} MB | ${f1(figures.bytesPerRow)} (old ${f1(old.bytesPerRow)}) | ${f3(figures.lookupP50Ms)} / ${f3(figures.lookupP99Ms)} (wall ${f3(percentile(fresh.wall, 50))} / ${f3(percentile(fresh.wall, 99))}) | ${f3(old.p50)} / ${f3(old.p99)} (${f1(old.cpuRatio)}× the CPU) | ${figures.coldStartMs} ms |`;
+    `+${Math.max(0, sync.peakRssMB - sync.rssBeforeBuildMB).toFixed(0)} / ${steadyMB.toFixed(0)} MB | ${f1(figures.bytesPerRow)} (old ${f1(old.bytesPerRow)}) | ${f3(figures.lookupP50Ms)} / ${f3(figures.lookupP99Ms)} (wall ${f3(percentile(fresh.wall, 50))} / ${f3(percentile(fresh.wall, 99))}) | ${f3(old.p50)} / ${f3(old.p99)} (${f1(old.cpuRatio)}× the CPU) | ${figures.coldStartMs} ms |`;
   return { figures, row };
 }
 
@@ -278,7 +270,7 @@ time beside it). "old" = the previous single index over all rows
 Sync = verify the signed envelope + decode/validate chunk by chunk + collect rows + build the index
 (IndexedDB writes not included). Envelope limit used here: none (LIMITS.maxSnapshotBytes is ${LIMITS.maxSnapshotBytes / MB} MiB).
 
-| images | rows | snapshot JSON → binary (signed) | 1% delta JSON → binary | node sync (wall, CPU) | sync peak RSS (fresh process) | index build peak / steady | bytes/row | lookup p50 / p99 | old p50 / p99 | cold start |
+| images | rows | snapshot JSON → binary (signed) | 1% delta JSON → binary | node sync (wall, CPU) | sync peak RSS (fresh process) | index build: peak over RSS before / index size | bytes/row | lookup p50 / p99 | old p50 / p99 | cold start |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}`;
 }

@@ -28,10 +28,12 @@ export function syncOnce(file: string, publicKey: string): void {
   }
   parseSnapshotValue({ ...opened.head, entries: ids }, {}, true);
   const t2 = performance.now();
+  const rssBeforeBuild = process.memoryUsage().rss / 2 ** 20;
+  const peakBeforeBuild = peakMB();
   const built = builder.build();
   const t3 = performance.now();
   const used = process.cpuUsage(cpu0);
-  console.log(
-    JSON.stringify({ rows: built.rowKind.length, verifyMs: t1 - t0, decodeMs: t2 - t1, indexMs: t3 - t2, totalMs: t3 - t0, cpuMs: (used.user + used.system) / 1000, startRssMB: startRss, peakRssMB: peakMB() }),
-  );
+  const line = JSON.stringify({ rows: built.rowKind.length, verifyMs: t1 - t0, decodeMs: t2 - t1, indexMs: t3 - t2, totalMs: t3 - t0, cpuMs: (used.user + used.system) / 1000, startRssMB: startRss, peakRssMB: peakMB(), rssBeforeBuildMB: rssBeforeBuild, peakBeforeBuildMB: peakBeforeBuild, indexMB: (built.index.serialize().byteLength + 7 * built.rowKind.length) / 2 ** 20 });
+  console.error(`sync child: ${line}`);
+  console.log(line);
 }

@@ -13,13 +13,14 @@ import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
 import { ReportError, parseReport, type Report } from '../../core/report';
 import type { Command, Io } from '../command';
+import { StoreError, openReportStore, type StoreFs } from '../report-store';
 
 const HELP = `usage: already-debunked report-server [--port 8787] [--host 127.0.0.1] [--out reports.jsonl]
        [--path /reports] [--max-bytes 65536] [--rate 30] [--per 60] [--cors-origin '*'] [--allow-loopback]
 
 Receives reports (POST JSON to --path), checks them against the report format, appends each new
-one to --out (one JSON object per line: receivedAt, sha256 of the body, the report) and answers
-201; a report id it already holds gets 200 "duplicate". Refuses bodies over --max-bytes (413),
+one to --out (one JSON object per line: receivedAt, sha256 of the body, the report; created 0600)
+and answers 201 once it is on disk; a full disk gets 507, another storage failure 503; a report id it already holds gets 200 "duplicate". Refuses bodies over --max-bytes (413),
 anything but JSON (415, 400), and more than --rate reports per --per seconds from one address
 (429, with Retry-After). --allow-loopback accepts http://127.0.0.1 media URLs (test builds).`;
 
@@ -34,6 +35,8 @@ export interface ReceiverOptions {
   corsOrigin: string;
   testHosts: readonly string[];
   log?: (line: string) => void;
+  /** The file-system layer of the store (tests make the disk full through it). */
+  storeFs?: StoreFs;
 }
 
 export interface StoredLine {
@@ -45,23 +48,6 @@ export interface StoredLine {
 export interface Receiver {
   url: string;
   close(): Promise<void>;
-}
-
-/** Report ids already in the file (lines that do not parse are skipped and reported). */
-function loadIds(file: string, log: (l: string) => void): Set<string> {
-  const ids = new Set<string>();
-  if (!fs.existsSync(file)) return ids;
-  fs.readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      try {
-        ids.add((JSON.parse(line) as StoredLine).report.reportId);
-      } catch {
-        log(`warning: ${file}:${i + 1} is not a stored report; ignored`);
-      }
-    });
-  return ids;
 }
 
 /** A token bucket per client address: `rate` requests per `perSeconds`, refilled continuously. */
@@ -84,7 +70,7 @@ function rateLimiter(rate: number, perSeconds: number) {
 export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const log = opts.log ?? (() => undefined);
   fs.mkdirSync(path.dirname(path.resolve(opts.file)), { recursive: true });
-  const ids = loadIds(opts.file, log);
+  const store = await openReportStore(opts.file, { fs: opts.storeFs, log });
   const limited = rateLimiter(opts.rate, opts.perSeconds);
   const cors = {
     'access-control-allow-origin': opts.corsOrigin,
@@ -132,17 +118,21 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       }
       const key = req.headers['idempotency-key'];
       if (key !== undefined && key !== report.reportId) return answer(res, 400, { error: 'Idempotency-Key differs from the reportId' });
-      if (ids.has(report.reportId)) return answer(res, 200, { status: 'duplicate', reportId: report.reportId });
+      if (store.has(report.reportId)) return answer(res, 200, { status: 'duplicate', reportId: report.reportId });
       const line: StoredLine = { receivedAt: new Date().toISOString(), sha256: createHash('sha256').update(body).digest('hex'), report };
-      try {
-        fs.appendFileSync(opts.file, `${JSON.stringify(line)}\n`);
-      } catch (e) {
-        log(`error: could not store ${report.reportId}: ${(e as Error).message}`);
-        return answer(res, 503, { error: 'the receiver cannot store reports right now' }, { 'retry-after': '60' });
-      }
-      ids.add(report.reportId);
-      log(`stored ${report.reportId} ${report.kind} ${report.reason} ${report.post.url}`);
-      answer(res, 201, { status: 'stored', reportId: report.reportId });
+      // 201 only once the whole line is on disk (fdatasync); a failed write leaves no trace.
+      store.append(report.reportId, JSON.stringify(line)).then(
+        (outcome) => {
+          if (outcome === 'duplicate') return answer(res, 200, { status: 'duplicate', reportId: report.reportId });
+          log(`stored ${report.reportId} ${report.kind} ${report.reason} ${report.post.url}`);
+          answer(res, 201, { status: 'stored', reportId: report.reportId });
+        },
+        (e: unknown) => {
+          const full = e instanceof StoreError && e.full;
+          log(`error: could not store ${report.reportId}: ${(e as Error).message}`);
+          answer(res, full ? 507 : 503, { error: full ? 'the receiver’s disk is full; try again later' : 'the receiver cannot store reports right now' }, { 'retry-after': '60' });
+        },
+      );
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -155,7 +145,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => void store.close().then(resolve, resolve));
       }),
   };
 }

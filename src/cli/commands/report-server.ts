@@ -11,6 +11,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
+import { StrictJsonError, parseStrictJson } from '../../core/json';
 import { ReportError, parseReport, type Report } from '../../core/report';
 import proxyaddr from 'proxy-addr';
 import type { Command, Io } from '../command';
@@ -142,9 +143,10 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       const body = Buffer.concat(chunks);
       let report: Report;
       try {
-        report = parseReport(JSON.parse(body.toString('utf8')), { testHosts: opts.testHosts });
+        // Valid UTF-8 only, no repeated keys; URLs are stored as parsed (normalised).
+        report = parseReport(parseStrictJson(body), { testHosts: opts.testHosts });
       } catch (e) {
-        const why = e instanceof ReportError ? e.message : 'not JSON';
+        const why = e instanceof ReportError || e instanceof StrictJsonError ? e.message : 'not JSON';
         return answer(res, 400, { error: `not a valid report: ${why}` });
       }
       const key = req.headers['idempotency-key'];

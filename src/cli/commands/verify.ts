@@ -46,7 +46,10 @@ export const verifyCommand: Command = {
       let brokenDeltas = 0;
       for (const ref of index.deltas) {
         try {
-          openDelta(await read(ref, LIMITS.maxDeltaBytes), ref, index, ctx);
+          const delta = openDelta(await read(ref, LIMITS.maxDeltaBytes), ref, index, ctx);
+          if (delta.toSeq === index.seq && update && delta.stateHash !== update.stateHash) {
+            throw new FeedError('state-hash', 'readers following this delta would hold another list than the snapshot’s (state hashes differ)');
+          }
         } catch (e) {
           brokenDeltas++;
           io.err(`WARNING: ${ref.path}: ${(e as Error).message} (readers will fetch the snapshot instead)`);

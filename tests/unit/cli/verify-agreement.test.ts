@@ -1,6 +1,6 @@
 // `verify` and the extension's sync must agree (issue 13, break 5): on generated feeds, valid and
 // mutated, the CLI's verdict equals what a reader's syncFeed does with the same files at the same
-// time. Before the shared acceptance (src/core/feed/accept.ts), verify said OK to a snapshot whose
+// time — a new reader's, and one holding the previous sequence (who follows the delta). Before the shared acceptance (src/core/feed/accept.ts), verify said OK to a snapshot whose
 // feed id, epoch or sequence disagreed with its index and to an index that had expired.
 import 'fake-indexeddb/auto';
 import fs from 'node:fs';
@@ -94,20 +94,42 @@ async function verdictOfVerify(g: Generated, n: number): Promise<boolean> {
   return code === 0;
 }
 
-async function verdictOfSync(g: Generated): Promise<boolean> {
+/**
+ * What a reader's sync does with the feed: a new reader, or (`held`) one that already holds
+ * sequence 1 (`before`, valid) and so follows the delta chain first.
+ */
+async function verdictOfSync(g: Generated, held?: FeedEntry[]): Promise<boolean> {
   globalThis.indexedDB = new IDBFactory();
+  let files = g.files;
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string) => {
-      const body = g.files.get(url.slice(BASE.length));
+      const body = files.get(url.slice(BASE.length));
       return body ? new Response(body as BodyInit, { status: 200 }) : new Response('not found', { status: 404 });
     }),
   );
   vi.spyOn(console, 'warn').mockImplementation(() => undefined);
   const db = await openDatabase(`agree-${Math.random()}`);
-  const { outcome } = await syncFeed(sub, { db, now: () => g.now, testHosts: [], random: () => 0.5 });
+  const ctx = { db, now: () => g.now, testHosts: [], random: () => 0.5 };
+  if (held) {
+    files = firstSequence(held);
+    const first = await syncFeed(sub, { ...ctx, now: () => NOW });
+    expect(first.outcome).toBe('updated');
+    files = g.files;
+  }
+  const { outcome } = await syncFeed(sub, ctx);
   db.close();
   return outcome === 'updated';
+}
+
+/** The valid sequence 1 of the feed (what a reader who subscribed earlier holds). */
+function firstSequence(entries: FeedEntry[]): Map<string, Uint8Array> {
+  const snap = signFile('snapshots/1.json', buildSnapshot(META, entries, 1, 1, NOW, 30), 'snapshot', keys.secretKey);
+  const index = signFile('index.json', buildIndex(META, { seq: 1, epoch: 1, file: snap }, [], NOW, 30), 'index', keys.secretKey);
+  return new Map([
+    [snap.path, snap.bytes],
+    [index.path, index.bytes],
+  ]);
 }
 
 const ids = fc.uniqueArray(fc.stringMatching(/^[a-z0-9]{1,8}$/), { minLength: 1, maxLength: 5 });
@@ -121,9 +143,13 @@ describe('verify agrees with the sync on generated feeds', () => {
         const before = a.map((id) => entry(id));
         const after = b.map((id) => entry(id, a.includes(id) ? 2 : 1));
         const g = makeFeed(before, after, mutation, validDays);
-        const [byVerify, bySync] = [await verdictOfVerify(g, n++), await verdictOfSync(g)];
+        const [byVerify, bySync, byHolder] = [await verdictOfVerify(g, n++), await verdictOfSync(g), await verdictOfSync(g, before)];
         seen.set(mutation, bySync);
+        // verify says OK exactly when every reader stores the feed: a new one (who needs the
+        // snapshot) and one holding sequence 1 (who follows the delta and may never read the
+        // snapshot, so it alone would not see a broken one).
         expect(byVerify, mutation).toBe(bySync);
+        expect(byVerify, `${mutation} (new reader and reader holding sequence 1)`).toBe(bySync && byHolder);
       }),
       { numRuns: 80, seed: 13 },
     );

@@ -79,3 +79,18 @@ describe('feed bounds', () => {
     expect(code(() => applyDelta(held, { ...delta, upsert: [{ ...changed, rev: 2 }], stateHash: computeStateHash([{ id: 'a', rev: 2 }]) }))).toBe('accepted');
   });
 });
+
+describe('ClaimReview dates', () => {
+  it('imports a date Date can read but the feed format does not (an offset without a colon) as ISO 8601 UTC', async () => {
+    const { fromReview } = await import('../../../../src/core/feed');
+    const { entry: e } = fromReview({
+      '@type': 'ClaimReview',
+      url: 'https://factcheck.example.org/x',
+      datePublished: '2024-03-01T10:00:00+0100',
+      author: { '@type': 'Organization', name: 'Example Checks' },
+      reviewRating: { alternateName: 'False' },
+      claimReviewed: 'A claim',
+    });
+    expect(e?.factCheck.datePublished).toBe('2024-03-01T09:00:00.000Z');
+  });
+});

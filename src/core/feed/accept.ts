@@ -32,6 +32,12 @@ export interface AcceptContext {
   loadHeld?(): Promise<ReadonlyMap<string, FeedEntry>>;
   /** Told when a delta chain fails and the snapshot is used instead. */
   onDeltaFailure?(e: unknown): void;
+  /**
+   * More checks of the index against what this reader keeps elsewhere (e.g. a rollback floor that
+   * outlives its database), run once the index is accepted and before any other file is read;
+   * throwing refuses the feed.
+   */
+  checkIndex?(index: FeedIndex): void | Promise<void>;
 }
 
 /** What to store: entries to write and ids to delete; `replaceAll` drops every stored entry first. */
@@ -97,6 +103,7 @@ export function openSnapshot(bytes: Uint8Array, index: FeedIndex, ctx: Pick<Acce
  */
 export async function acceptFeed(indexBytes: Uint8Array, ctx: AcceptContext): Promise<Acceptance> {
   const { index, plan } = acceptIndex(indexBytes, ctx);
+  await ctx.checkIndex?.(index);
   if (plan === 'unchanged') return { index, update: null };
   if (plan !== 'snapshot') {
     try {

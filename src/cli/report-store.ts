@@ -18,7 +18,7 @@ export interface StoreHandle {
   write(buffer: Uint8Array, offset: number, length: number): Promise<{ bytesWritten: number }>;
   datasync(): Promise<void>;
   truncate(length: number): Promise<void>;
-  stat(): Promise<{ size: number }>;
+  stat(): Promise<{ size: number; mode?: number }>;
   close(): Promise<void>;
 }
 
@@ -140,7 +140,10 @@ export async function openReportStore(file: string, opts: { fs?: StoreFs; log?: 
   const scan = await scanStore(file, fsx);
   for (const n of scan.skipped) opts.log?.(`warning: ${file}:${n} is not a stored report; ignored`);
   const handle = await fsx.openAppend(file);
-  let length = (await handle.stat()).size;
+  const st = await handle.stat();
+  let length = st.size;
+  // Created 0600; a file made earlier (or by hand) that others can read is named, not changed.
+  if (st.mode !== undefined && (st.mode & 0o077) !== 0) opts.log?.(`warning: ${file} can be read by other users (mode ${(st.mode & 0o777).toString(8)}); it holds readers' contact details: chmod 600 it`);
   if (length > scan.goodLength) {
     // A partial last line: a write cut short by a crash, never acknowledged.
     opts.log?.(`warning: ${file} ended in a partial line (${length - scan.goodLength} bytes); removed`);

@@ -94,10 +94,17 @@ describe('report storage', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('');
   });
 
-  it('creates the file readable by its owner only (0600)', async () => {
+  it('creates the file readable by its owner only (0600), and names an existing file others can read', async () => {
     await start();
     expect((await post(ID1)).status).toBe(201);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    await receiver!.close();
+    receiver = undefined;
+    fs.chmodSync(file, 0o644);
+    const log: string[] = [];
+    const store = await openReportStore(file, { log: (l) => log.push(l) });
+    await store.close();
+    expect(log.join('\n')).toMatch(/can be read by other users \(mode 644\).*chmod 600/);
   });
 
   it('cuts off a partial last line left by a crash, and keeps the whole ones', async () => {

@@ -155,7 +155,7 @@ describe('verify agrees with the sync on generated feeds', () => {
     );
     // The generator reached both verdicts (it is not vacuous).
     expect(new Set(seen.values())).toEqual(new Set([true, false]));
-  });
+  }, 240_000);
 
   it.each(MUTATIONS.filter((m) => m !== 'none' && !m.startsWith('delta-') && m !== 'clock-before-generation'))('refuses %s (both)', async (mutation) => {
     const g = makeFeed([entry('a')], [entry('a', 2), entry('b')], mutation, 7);

@@ -98,6 +98,8 @@ export const buildCommand: Command = {
     if (!values.input || !values.key || !values.out) return (io.err(HELP), 2);
     // Loopback http URLs (a local test or demo feed) are refused unless asked for, as in store builds.
     const opts = { testHosts: values['allow-loopback'] ? LOOPBACK : [] };
+    const days = Number(values['valid-days']);
+    if (!(days > 0 && days <= LIMITS.maxValidityDays)) throw new Error(`--valid-days must be more than 0 and at most ${LIMITS.maxValidityDays} (readers refuse longer)`);
     const mediaTimeoutMs = Number(values['media-timeout']) * 1000;
     if (!(mediaTimeoutMs > 0)) throw new Error('--media-timeout must be a number of seconds');
     // Inputs are read only if they are regular files (a FIFO would hang the tool), within limits.
@@ -178,7 +180,6 @@ export const buildCommand: Command = {
       }
     }
     const now = new Date();
-    const days = Number(values['valid-days']);
     const snapshot = signFile(`snapshots/${seq}.json`, buildSnapshot(doc.feed, entries, seq, epoch, now, days), 'snapshot', secretKey);
     if (values.base) deltas.push({ fromSeq: seq - 1, toSeq: seq, file: signFile(`deltas/${seq - 1}-${seq}.json`, buildDelta(doc.feed.id, previous, entries, seq - 1, epoch, now, days), 'delta', secretKey) });
     const keep = deltas.slice(-LIMITS.maxDeltas);

@@ -119,6 +119,13 @@ describe('build reads media only inside the folder of reviews.json', () => {
     fs.writeFileSync(path.join(dir, 'desk/reviews.json'), JSON.stringify(review(['photo.png'])));
     const ok = await run('build', '--input', path.join(dir, 'desk/reviews.json'), '--key', path.join(dir, 'keys/feed-key.secret'), '--out', path.join(dir, 'out-ok'), '--plain');
     expect(ok.code, ok.err).toBe(0);
+    const pub = fs.readFileSync(path.join(dir, 'keys/feed-key.pub'), 'utf8').trim();
+    expect((await run('verify', '--pub', pub, path.join(dir, 'out-ok'))).code).toBe(0);
+    // A validity readers would refuse is refused at build time, not discovered by readers.
+    const long = await run('build', '--input', path.join(dir, 'desk/reviews.json'), '--key', path.join(dir, 'keys/feed-key.secret'), '--out', path.join(dir, 'out-long'), '--plain', '--valid-days', '400');
+    expect(long.code).toBe(2);
+    expect(long.err).toMatch(/--valid-days must be .* at most 366/);
+    expect(fs.existsSync(path.join(dir, 'out-long'))).toBe(false);
   });
 });
 

@@ -27,7 +27,7 @@ const MEDIA_WORDS =
 const STOCK_CREDIT =
   /getty ?images|\bap photo|associated press|reuters|\bafp\b(?! fact)|\bepa\b|shutterstock|istock|alamy|adobe ?stock|file (photo|picture|image)|archive (photo|picture)|photo d'archive|foto de archivo|foto d'archivio|archivbild|archivfoto|illustration|illustrative|ilustraci|ilustra[çc][ãa]o|representational|\bdpa\b|picture alliance|\bpool\b/i;
 const SUBJECT_MARK =
-  /screenshot|screen ?grab|captura|capture d'[ée]cran|print de tela|schermata|bildschirmfoto|zrzut ekranu|tangkapan layar|скриншот|скріншот|لقطة شاشة|स्क्रीनशॉट|viral|circulat|being shared|shared on|shared with|widely shared|the claim|claim(ed|ing)? (that|to)|misleading|false|fake|faux|falso|bulo|hoax|engañ|trompeur|compartid|partag[ée]|difundid|circula|irref[üu]hrend|falsch|the (post|tweet)|a (post|tweet)|in the post|publicaci[óo]n|publica[çc][ãa]o|publication|beitrag/i;
+  /screenshot|screen ?grab|captura|capture d'[ée]cran|print de tela|schermata|bildschirmfoto|zrzut ekranu|tangkapan layar|скриншот|скріншот|لقطة شاشة|स्क्रीनशॉट|viral|circulat|being shared|shared on|shared with|widely shared|the claim|claim(ed|ing)? (that|to)|misleading|false|fake|faux|falso|bulo|hoax|engañ|trompeur|compartid|partag[ée]|difundid|circula|irref[üu]hrend|falsch|the (post|tweet)|a (post|tweet)|in the post|publicaci[óo]n|publica[çc][ãa]o|publication|beitrag|geteilt|verbreitet|kursiert/i;
 
 /** Strip query and WordPress size suffixes, so one picture at two sizes is one URL. */
 export function imageKey(url: string): string {

@@ -17,7 +17,6 @@ const external = (id: string) =>
   id.startsWith('node:') || builtinModules.includes(id) || deps.some((d) => id === d || id.startsWith(`${d}/`));
 
 export default defineConfig({
-  configFile: false,
   logLevel: 'warn',
   publicDir: false,
   build: {

@@ -24,6 +24,7 @@ import {
   parseIndex,
   parseSnapshot,
   publicKeyFromSecret,
+  signEnvelope,
   signFile,
   type BuiltFile,
   type FeedEntry,
@@ -35,10 +36,12 @@ import { videoKeyframes } from '../keyframes';
 
 const LOOPBACK = ['127.0.0.1', 'localhost'];
 
-const HELP = `usage: already-debunked build --input REVIEWS.json --key SECRET --out DIR [--base PREVIOUS_DIR] [--skip-invalid] [--allow-loopback] [--plain]
+const HELP = `usage: already-debunked build --input REVIEWS.json --key SECRET [--key SECRET2] --out DIR [--base PREVIOUS_DIR] [--skip-invalid] [--allow-loopback] [--plain]
 
 REVIEWS.json: { "feed": { "id", "name": {"en": …}, "publisher": {"name", "url"}, "reportEndpoint"? },
                 "reviews": [ ClaimReview or MediaReview JSON-LD + "media": ["file.jpg", {"file", "type", "role"}] ] }
+--key: the secret key file; give it twice (old, new) while rotating keys: every file then carries
+       both signatures, so readers pinned to either key verify it (docs/publishing.md).
 --base: the previous build's folder; the new sequence follows it, with a delta from it.
 --plain: store only each image's reference PDQ hash, not the hashes of its re-share variants
          (crops, turns, caption cuts; docs/matching.md), about 12 more per image.`;
@@ -53,7 +56,7 @@ export const buildCommand: Command = {
       args: [...args],
       options: {
         input: { type: 'string' },
-        key: { type: 'string' },
+        key: { type: 'string', multiple: true },
         out: { type: 'string' },
         base: { type: 'string' },
         'skip-invalid': { type: 'boolean', default: false },
@@ -64,10 +67,11 @@ export const buildCommand: Command = {
       },
     });
     if (values.help) return (io.out(HELP), 0);
-    if (!values.input || !values.key || !values.out) return (io.err(HELP), 2);
+    if (!values.input || !values.key?.length || !values.out) return (io.err(HELP), 2);
     // Loopback http URLs (a local test or demo feed) are refused unless asked for, as in store builds.
     const opts = { testHosts: values['allow-loopback'] ? LOOPBACK : [] };
-    const secretKey = fromBase64(fs.readFileSync(values.key, 'utf8').trim());
+    const secretKeys = values.key.map((k) => fromBase64(fs.readFileSync(k, 'utf8').trim()));
+    if (secretKeys.length > 8) throw new Error('at most 8 --key');
     const doc = JSON.parse(fs.readFileSync(values.input, 'utf8')) as { feed?: FeedMeta; reviews?: unknown[] };
     if (!doc.feed || !Array.isArray(doc.reviews)) throw new Error('REVIEWS.json must be {"feed": {...}, "reviews": [...]}');
     const here = path.dirname(values.input);
@@ -125,14 +129,20 @@ export const buildCommand: Command = {
     let epoch = 1;
     let previous: FeedEntry[] = [];
     const deltas: { fromSeq: number; toSeq: number; file: BuiltFile }[] = [];
-    const publicKey = publicKeyFromSecret(secretKey);
+    const publicKeys = secretKeys.map(publicKeyFromSecret);
     if (values.base) {
-      const index = parseIndex(openEnvelope(fs.readFileSync(path.join(values.base, 'index.json')), [publicKey], PAYLOAD_TYPES.index, LIMITS.maxIndexBytes).payload, opts);
-      const snap = parseSnapshot(openEnvelope(fs.readFileSync(path.join(values.base, index.snapshot.path)), [publicKey], PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload, opts);
+      const index = parseIndex(openEnvelope(fs.readFileSync(path.join(values.base, 'index.json')), publicKeys, PAYLOAD_TYPES.index, LIMITS.maxIndexBytes).payload, opts);
+      const snap = parseSnapshot(openEnvelope(fs.readFileSync(path.join(values.base, index.snapshot.path)), publicKeys, PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload, opts);
       seq = index.seq + 1;
       epoch = index.epoch;
       previous = snap.entries;
-      for (const d of index.deltas) deltas.push({ fromSeq: d.fromSeq, toSeq: d.toSeq, file: { path: d.path, bytes: fs.readFileSync(path.join(values.base, d.path)) } });
+      // The deltas kept from the previous build, signed again with today's keys (the same bytes
+      // unless the keys changed: Ed25519 is deterministic), so after a key rotation every file
+      // verifies with every current key.
+      for (const d of index.deltas) {
+        const { payload } = openEnvelope(fs.readFileSync(path.join(values.base, d.path)), publicKeys, PAYLOAD_TYPES.delta, LIMITS.maxDeltaBytes);
+        deltas.push({ fromSeq: d.fromSeq, toSeq: d.toSeq, file: { path: d.path, bytes: signEnvelope(payload, PAYLOAD_TYPES.delta, secretKeys) } });
+      }
       // A record that changed gets a new rev (publishers need not count revisions by hand).
       const old = new Map(previous.map((e) => [e.id, e]));
       for (const e of entries) {
@@ -143,10 +153,10 @@ export const buildCommand: Command = {
     }
     const now = new Date();
     const days = Number(values['valid-days']);
-    const snapshot = signFile(`snapshots/${seq}.json`, buildSnapshot(doc.feed, entries, seq, epoch, now, days), 'snapshot', secretKey);
-    if (values.base) deltas.push({ fromSeq: seq - 1, toSeq: seq, file: signFile(`deltas/${seq - 1}-${seq}.json`, buildDelta(doc.feed.id, previous, entries, seq - 1, epoch, now, days), 'delta', secretKey) });
+    const snapshot = signFile(`snapshots/${seq}.json`, buildSnapshot(doc.feed, entries, seq, epoch, now, days), 'snapshot', secretKeys);
+    if (values.base) deltas.push({ fromSeq: seq - 1, toSeq: seq, file: signFile(`deltas/${seq - 1}-${seq}.json`, buildDelta(doc.feed.id, previous, entries, seq - 1, epoch, now, days), 'delta', secretKeys) });
     const keep = deltas.slice(-LIMITS.maxDeltas);
-    const index = signFile('index.json', buildIndex(doc.feed, { seq, epoch, file: snapshot }, keep, now, Math.min(days, 2)), 'index', secretKey);
+    const index = signFile('index.json', buildIndex(doc.feed, { seq, epoch, file: snapshot }, keep, now, Math.min(days, 2)), 'index', secretKeys);
     for (const f of [snapshot, ...keep.map((d) => d.file), index]) {
       fs.mkdirSync(path.join(values.out, path.dirname(f.path)), { recursive: true });
       fs.writeFileSync(path.join(values.out, f.path), f.bytes);

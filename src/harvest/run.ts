@@ -32,6 +32,10 @@ export interface HarvestOptions {
   /** Fetch each record's article page to look for its pictures (default true). */
   articlePages?: boolean;
   concurrency?: number;
+  /** Keep only records by these publishers (a name, or a site's host), e.g. a desk's own in a DataFeed. */
+  publishers?: string[];
+  /** Keep only records published on or after this date (YYYY-MM-DD). */
+  since?: string;
   fetcher?: Omit<FetcherOptions, 'cacheDir'>;
   log?: (line: string) => void;
 }
@@ -136,7 +140,21 @@ export async function harvest(o: HarvestOptions): Promise<HarvestSummary> {
 
     // 3. Normalise; group the reviews of one fact-check (ClaimReview + MediaReview of one article).
     const groups = new Map<string, { n: NormalisedRecord; src: Source; extra: MediaRef[]; needsContext: boolean }>();
+    const wanted = (o.publishers ?? []).map((p) => p.toLowerCase());
+    const publisherOf = (r: Record<string, unknown>) => {
+      const a = (Array.isArray(r.author) ? r.author[0] : r.author) ?? r.publisher;
+      const o2 = (typeof a === 'object' && a ? a : { name: a }) as { name?: unknown; url?: unknown };
+      return `${String(o2.name ?? '')} ${String(o2.url ?? '')} ${String(r.url ?? '')}`.toLowerCase();
+    };
     for (const src of sources) {
+      if (wanted.length && !wanted.some((w) => publisherOf(src.review).includes(w))) {
+        skip('another publisher (--publisher)');
+        continue;
+      }
+      if (o.since && typeof src.review.datePublished === 'string' && src.review.datePublished.slice(0, 10) < o.since) {
+        skip('older than --since');
+        continue;
+      }
       const n = normalise(src, { language: src.pageLang });
       const onlyContext = !n.entry && n.problems.length > 0 && n.problems.every((p) => p.path === 'originalMediaContextDescription');
       if (!n.entry && !onlyContext) {
@@ -176,16 +194,33 @@ export async function harvest(o: HarvestOptions): Promise<HarvestSummary> {
       );
     }
 
-    // 4. Which images each site repeats across its articles (logos, author photos, share cards).
-    const reuse = new Map<string, Map<string, number>>();
+    // 4. Which images each site repeats across its articles (logos, author photos, share cards),
+    // remembered across runs in the cache folder, so a run that reads few articles of a site
+    // still knows its chrome.
+    const seenFile = path.join(o.cacheDir ?? path.join(o.out, '.cache'), 'site-images.json');
+    let seen: Record<string, string[]> = {};
+    try {
+      seen = JSON.parse(fs.readFileSync(seenFile, 'utf8')) as Record<string, string[]>;
+    } catch {
+      /* first run */
+    }
     for (const [url, info] of pages) {
       if (!info) continue;
       const host = new URL(url).host;
+      const keys = new Set([...info.images.map((i) => imageKey(i.url)), ...(info.ogImage ? [imageKey(info.ogImage)] : [])]);
+      for (const k of keys) {
+        const articles = (seen[`${host} ${k}`] ??= []);
+        if (!articles.includes(url) && articles.length < 20) articles.push(url);
+      }
+    }
+    const reuse = new Map<string, Map<string, number>>();
+    for (const [hk, articles] of Object.entries(seen)) {
+      const [host, k] = [hk.slice(0, hk.indexOf(' ')), hk.slice(hk.indexOf(' ') + 1)];
       const m = reuse.get(host) ?? new Map<string, number>();
       reuse.set(host, m);
-      const keys = new Set([...info.images.map((i) => imageKey(i.url)), ...(info.ogImage ? [imageKey(info.ogImage)] : [])]);
-      for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+      m.set(k, articles.length);
     }
+    if (Object.keys(seen).length <= 200_000) fs.writeFileSync(seenFile, JSON.stringify(seen));
 
     // 5. Per fact-check: candidates, downloads, inspection, routing.
     const out: Record<string, unknown>[] = [];

@@ -8,6 +8,7 @@ import { harvest } from '../../harvest/run';
 import type { Command } from '../command';
 
 const HELP = `usage: already-debunked harvest --feed FEED.json --out DIR [--input FILE_OR_URL]... [--page URL]... [--pages FILE]
+                                 [--publisher NAME_OR_HOST]... [--since YYYY-MM-DD]
                                  [--contact URL] [--rate SECONDS] [--no-article-pages] [--allow-loopback]
 
 Reads ClaimReview / MediaReview records in any of the shapes they are published in:
@@ -21,6 +22,9 @@ into DIR/media, and writes DIR/reviews.json (give it to \`build --input\`) and D
 A cache in DIR/.cache (or --cache DIR) makes a rerun download only what changed.
 
 FEED.json: { "id", "name": {"en": …}, "publisher": {"name", "url"}, "reportEndpoint"? }
+--publisher    keep only records by this publisher (its name or its site's host; repeatable):
+               a desk's own checks out of an aggregator's DataFeed
+--since        keep only records published on or after this date
 --contact      a URL for site owners, sent in the User-Agent (default: the project's page)
 --rate         seconds between two requests to one host (default 1)
 --allow-loopback  fetch from 127.0.0.1 / localhost (tests and local demos only)`;
@@ -43,6 +47,8 @@ export const harvestCommand: Command = {
         timeout: { type: 'string', default: '20' },
         retries: { type: 'string', default: '3' },
         'no-article-pages': { type: 'boolean', default: false },
+        publisher: { type: 'string', multiple: true, default: [] },
+        since: { type: 'string' },
         'allow-loopback': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
@@ -50,6 +56,7 @@ export const harvestCommand: Command = {
     if (values.help) return (io.out(HELP), 0);
     const pages = [...values.page!, ...(values.pages ? fs.readFileSync(values.pages, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) : [])];
     if (!values.feed || !values.out || (!values.input!.length && !pages.length)) return (io.err(HELP), 2);
+    if (values.since && !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) throw new Error('--since takes a date, YYYY-MM-DD');
     const feed = JSON.parse(fs.readFileSync(values.feed, 'utf8')) as Record<string, unknown>;
     const num = (s: string, name: string) => {
       const n = Number(s);
@@ -63,6 +70,8 @@ export const harvestCommand: Command = {
       out: values.out,
       ...(values.cache ? { cacheDir: values.cache } : {}),
       articlePages: !values['no-article-pages'],
+      publishers: values.publisher!,
+      ...(values.since ? { since: values.since } : {}),
       fetcher: {
         allowLoopback: values['allow-loopback'],
         ...(values.contact ? { contact: values.contact } : {}),

@@ -120,6 +120,28 @@ describe('harvest on the fixture web', () => {
   }, 60_000);
 });
 
+describe('filters for a desk reading an aggregator', () => {
+  it('--publisher and --since keep only that desk’s recent records', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-harvest-filter-'));
+    const s = await harvest({
+      inputs: [`${web.origin}/feeds/datacommons.json`],
+      pages: [],
+      feed: {},
+      out: dir,
+      publishers: ['Statement Checkers'],
+      since: '2026-10-10',
+      // The first run's cache: it remembers which pictures this site repeats on every article (the
+      // reporter's headshot), which one article alone could not show.
+      cacheDir: path.join(out, '..', 'cache'),
+      fetcher: FETCH,
+    });
+    expect(s.skipped['older than --since']).toBe(1); // card-photo-flood, 2026-10-02
+    expect(s.skipped['another publisher (--publisher)']).toBe(1); // the record without an author
+    expect(s.badRecords).toBe(0);
+    expect(reviewList(dir).map((r) => r.factCheck.replace(web.origin, ''))).toEqual(['/politifact/old-storm-photo/']);
+  }, 30_000);
+});
+
 describe('fetcher', () => {
   it('spaces requests to one host (injected clock), and refuses private addresses unless loopback is allowed', async () => {
     const waits: number[] = [];

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fetcher } from '../../../src/harvest/fetcher';
+import { Fetcher, addressAllowed } from '../../../src/harvest/fetcher';
 import { harvest, type HarvestSummary } from '../../../src/harvest/run';
 // A plain ES module (allowJs reads it)
 import { startFixtureWeb } from '../../fixtures/web/server.mjs';
@@ -159,5 +159,21 @@ describe('fetcher', () => {
     }
     expect((await strict.get('file:///etc/passwd', 'media')).ok).toBe(false);
     await strict.close();
+  });
+
+  it('checks every redirect hop: a public page redirecting to the metadata address is refused', async () => {
+    const f = new Fetcher({ cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'ad-fetch-')), allowLoopback: true, hostIntervalMs: 0 });
+    const r = await f.get(`${web.origin}/img/redirect-to-metadata.jpg`, 'media');
+    await f.close();
+    expect(r.ok ? 'fetched' : `${r.reason}: ${r.detail}`).toBe('private-address: 169.254.169.254 is a private or reserved address');
+  });
+
+  it.each([
+    ['8.8.8.8', false, true], ['2001:4860:4860::8888', false, true], ['127.0.0.1', false, false], ['127.0.0.1', true, true],
+    ['10.0.0.1', true, false], ['172.16.5.4', false, false], ['192.168.1.1', false, false], ['169.254.169.254', true, false],
+    ['100.64.0.1', false, false], ['0.0.0.0', false, false], ['::1', false, false], ['::1', true, true], ['fe80::1', false, false],
+    ['fc00::1', false, false], ['::ffff:10.0.0.1', false, false], ['::ffff:8.8.8.8', false, true], ['224.0.0.1', false, false], ['not-an-ip', false, false],
+  ])('address %s (loopback allowed: %s) → allowed %s', (address, loopback, allowed) => {
+    expect(addressAllowed(address, loopback)).toBe(allowed);
   });
 });

@@ -64,6 +64,9 @@ export function parsePage(html: string, baseUrl: string): PageInfo {
   let noscript = 0;
   const figures: { images: PageImage[]; caption: string }[] = [];
   let inCaption = 0;
+  const captionTags: string[] = [];
+  /** Stack depths at which a WordPress caption box was opened. */
+  const captionBoxes: number[] = [];
   let base = baseUrl;
   const resolve = (u: string | undefined) => {
     if (!u || /^data:/i.test(u.trim())) return undefined;
@@ -111,8 +114,15 @@ export function parsePage(html: string, baseUrl: string): PageInfo {
         }
         if (name === 'script' && (attrs.type ?? '').toLowerCase().trim() === 'application/ld+json') script = [];
         if (name === 'noscript') noscript++;
-        if (name === 'figure') figures.push({ images: [], caption: '' });
-        if (name === 'figcaption') inCaption++;
+        // <figure>/<figcaption>, and WordPress's classic caption: <div class="wp-caption"> with a
+        // <p class="wp-caption-text"> (the [caption] shortcode, common on fact-checkers' sites).
+        const wpCaption = /(^|\s)wp-caption(\s|$)/.test(attrs.class ?? '');
+        if (name === 'figure' || wpCaption) figures.push({ images: [], caption: '' });
+        if (name === 'figcaption' || /(^|\s)wp-caption-text(\s|$)/.test(attrs.class ?? '')) {
+          inCaption++;
+          captionTags.push(name);
+        }
+        if (wpCaption) captionBoxes.push(stack.length);
         if (name === 'img') pushImage(attrs, noscript > 0);
         const void_ = ['img', 'meta', 'link', 'br', 'hr', 'input', 'source', 'base', 'wbr', 'area', 'col', 'embed', 'param', 'track'].includes(name);
         if (!void_) {
@@ -136,8 +146,13 @@ export function parsePage(html: string, baseUrl: string): PageInfo {
         }
         if (name === 'title') inTitle = false;
         if (name === 'noscript') noscript = Math.max(0, noscript - 1);
-        if (name === 'figcaption') inCaption = Math.max(0, inCaption - 1);
-        if (name === 'figure') {
+        if (captionTags.length && name === captionTags[captionTags.length - 1]) {
+          captionTags.pop();
+          inCaption = Math.max(0, inCaption - 1);
+        }
+        const closesWpBox = captionBoxes.length > 0 && name === 'div' && stack.length - 1 === captionBoxes[captionBoxes.length - 1];
+        if (name === 'figure' || closesWpBox) {
+          if (closesWpBox) captionBoxes.pop();
           const f = figures.pop();
           if (f) for (const img of f.images) img.caption = f.caption.replace(/\s+/g, ' ').trim();
         }

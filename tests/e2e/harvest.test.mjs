@@ -43,12 +43,12 @@ describe('harvest → build → notices (Chromium)', { skip: skip ?? false }, ()
     const code = await module.main(['harvest', '--allow-loopback', '--rate', '0', '--timeout', '1', '--retries', '1', '--feed', path.join(work, 'feed.json'), '--out', out, '--input', `${web.origin}/feeds/datacommons.json`, ...web.pageUrls().flatMap((u) => ['--page', u])], io);
     assert.equal(code, 0, lines.join('\n'));
     const harvested = JSON.parse(fs.readFileSync(path.join(out, 'reviews.json'), 'utf8')).reviews;
-    assert.equal(harvested.length, 5, lines.join('\n'));
+    assert.equal(harvested.length, 6, lines.join('\n'));
     // The feed the test build is subscribed to, republished from the harvest alone (media paths absolute).
     const reviews = harvested.map((r) => ({ ...r, media: r.media.map((m) => (typeof m === 'string' ? path.join(out, m) : { ...m, file: path.join(out, m.file) })) }));
     await session.feed.publish(() => reviews);
     await session.popup.evaluate(() => chrome.runtime.sendMessage({ type: 'ui/sync-now', payload: {} }));
-    await feedStatus(session.popup, (f) => f.seq === 2 && f.entries === 5 && f.lastError === null);
+    await feedStatus(session.popup, (f) => f.seq === 2 && f.entries === 6 && f.lastError === null);
 
     const posts = (await noticedPosts(session.ext.context, session.server.url('home'), { atLeast: 3 })).map((p) => p.replace(/\/analytics$/, ''));
     assert.deepEqual(posts, [

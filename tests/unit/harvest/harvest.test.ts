@@ -45,6 +45,7 @@ describe('harvest on the fixture web', () => {
     expect([...byUrl.keys()].sort()).toEqual([
       '/afp/alice-photo-2019/', // MediaReview contentUrl (page and Insights CSV, merged)
       '/afp/crowd-video-edited/', // caption: "A screenshot of the altered video shared on X"
+      '/boom/railway-station-flood-photo/', // a WordPress classic caption: "The viral image shared on X…"
       '/politifact/card-photo-flood/', // alt: "The picture shared on Facebook"
       '/snopes/bakery-fire-post/', // a post screenshot: the picture cut out
       '/snopes/slow-and-huge-media/', // the one of five media URLs that answered (after a 503)

@@ -18,7 +18,13 @@ import { Scanner } from './scanner';
 import { followTheme } from './theme';
 import { watchVideo } from './video';
 
-const COMPACT_BELOW_PX = 260;
+/** Media smaller than this (either side) get the notice's label, which opens the details panel. */
+const COMPACT_BELOW = { width: 260, height: 180 };
+
+function isSmall(box: HTMLElement): boolean {
+  const r = box.getBoundingClientRect();
+  return r.width < COMPACT_BELOW.width || r.height < COMPACT_BELOW.height;
+}
 
 function record(data: object): void {
   if (IS_TEST_BUILD) document.documentElement.dataset['alreadyDebunkedE2e'] = JSON.stringify(data);
@@ -65,7 +71,7 @@ async function start(): Promise<void> {
       const props = {
         match,
         mode: hello.displayMode,
-        compact: item.box.getBoundingClientRect().width < COMPACT_BELOW_PX,
+        compact: isSmall(item.box),
         revealed: revealed.has(mediaKey(item.url)),
         onReveal: (on: boolean) => {
           if (on) revealed.add(mediaKey(item.url));

@@ -1,24 +1,29 @@
 /**
  * Puts a notice on a media box: a host element with an open shadow root, absolutely positioned
  * over the box so X's layout does not move, re-attached if X re-renders the box. The theme follows
- * the page (../theme.ts, live), the direction the reader's language.
+ * the page (../theme.ts, live), the direction the reader's language. Its Details control opens the
+ * details panel (./panel.ts) beside the post.
  */
 import { h, render } from 'preact';
 import { textDirection } from '../../shared/i18n';
 import { isolateEvents } from '../isolate';
 import css from './notice.css?inline';
 import { Notice, type NoticeProps } from './Notice';
+import { currentPanel, openPanel } from './panel';
 import { HOST_ATTR, currentTheme } from '../theme';
 
 export const NOTICE_ATTR = HOST_ATTR;
 
+/** What the caller gives: the notice's props without the panel wiring, which is the mount's. */
+export type NoticeInput = Omit<NoticeProps, 'onDetails' | 'detailsOpen'>;
+
 export interface MountedNotice {
   host: HTMLElement;
-  update(props: NoticeProps): void;
+  update(props: NoticeInput): void;
   unmount(): void;
 }
 
-export function mountNotice(box: HTMLElement, props: NoticeProps): MountedNotice {
+export function mountNotice(box: HTMLElement, input: NoticeInput): MountedNotice {
   const host = box.ownerDocument.createElement('div');
   host.setAttribute(NOTICE_ATTR, 'notice');
   host.dataset['theme'] = currentTheme(box.ownerDocument);
@@ -34,15 +39,58 @@ export function mountNotice(box: HTMLElement, props: NoticeProps): MountedNotice
   isolateEvents(host, ['click', 'pointerdown', 'mousedown', 'keydown']);
   if (getComputedStyle(box).position === 'static') box.style.position = 'relative';
   box.append(host);
-  render(h(Notice, props), app);
+
+  let props = input;
+  let open = false;
+  let opener: HTMLElement | null = null;
+  const panelOf = () => {
+    const p = currentPanel();
+    return open && p?.box === box ? p : null;
+  };
+  const details = (p: NoticeInput) => ({
+    match: p.match,
+    mode: p.mode,
+    revealed: p.revealed,
+    onReveal: p.onReveal,
+    onCorrectUse: p.onCorrectUse,
+    // The report dialog replaces the panel; closing the dialog gives focus back to Details.
+    onWrongMatch:
+      p.onWrongMatch &&
+      (() => {
+        panelOf()?.close();
+        p.onWrongMatch!(opener ?? host);
+      }),
+  });
+  const draw = () =>
+    render(
+      h(Notice, {
+        ...props,
+        detailsOpen: open,
+        onDetails: (from: HTMLElement) => {
+          if (panelOf()) return panelOf()!.close();
+          open = true;
+          opener = from;
+          draw();
+          openPanel(box, details(props), from, () => {
+            open = false;
+            if (host.isConnected) draw();
+          });
+        },
+      }),
+      app,
+    );
+  draw();
   return {
     host,
     update(next) {
+      props = next;
       host.dataset['theme'] = currentTheme(box.ownerDocument);
       if (!host.isConnected) box.append(host);
-      render(h(Notice, next), app);
+      draw();
+      panelOf()?.update(details(next));
     },
     unmount() {
+      panelOf()?.close();
       render(null, app);
       host.remove();
     },

@@ -37,6 +37,16 @@ export function mountNotice(box: HTMLElement, input: NoticeInput): MountedNotice
   root.append(style, app);
   // Clicks inside the notice must not reach X's handlers (which would open the photo viewer).
   isolateEvents(host, ['click', 'pointerdown', 'mousedown', 'keydown']);
+  // Media boxes sit inside X's links (a photo opens the viewer): a press on the notice must not follow
+  // them. Only the notice's own link (the fact-check) keeps its default action.
+  // (Caught on the way down, before the notice's own handlers stop the event.)
+  root.addEventListener(
+    'click',
+    (e) => {
+      if (!e.composedPath().some((n) => n instanceof HTMLAnchorElement && root.contains(n))) e.preventDefault();
+    },
+    true,
+  );
   if (getComputedStyle(box).position === 'static') box.style.position = 'relative';
   box.append(host);
 

@@ -64,10 +64,28 @@ export function openPanel(box: HTMLElement, props: Omit<DetailsProps, 'onClose'>
     const path = e.composedPath();
     if (!path.includes(host) && !(opener && path.includes(opener))) close();
   };
+  // Escape closes; Tab and Shift+Tab go round the panel's controls (it is a dialog: focus stays in
+  // it until the reader closes it).
   const onKey = (e: Event) => {
-    if ((e as KeyboardEvent).key !== 'Escape') return;
-    e.preventDefault();
-    close();
+    const ke = e as KeyboardEvent;
+    if (ke.key === 'Escape') {
+      ke.preventDefault();
+      close();
+      return;
+    }
+    if (ke.key !== 'Tab') return;
+    const items = [...root.querySelectorAll<HTMLElement>('a[href], button:not([disabled])')];
+    if (!items.length) return;
+    const first = items[0]!;
+    const last = items[items.length - 1]!;
+    const active = root.activeElement;
+    if (ke.shiftKey && (active === first || !items.includes(active as HTMLElement))) {
+      ke.preventDefault();
+      last.focus();
+    } else if (!ke.shiftKey && (active === last || !items.includes(active as HTMLElement))) {
+      ke.preventDefault();
+      first.focus();
+    }
   };
 
   function close() {

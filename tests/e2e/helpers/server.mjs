@@ -90,7 +90,8 @@ export async function startFixtureServer({ onRequest } = {}) {
     const html = fs
       .readFileSync(full, 'utf8')
       .replaceAll('https://pbs.twimg.com', mediaOrigin)
-      .replaceAll('https://video.twimg.com', mediaOrigin);
+      .replaceAll('https://video.twimg.com', mediaOrigin)
+      .replaceAll('https://abs-0.twimg.com', mediaOrigin);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
   });
   const pageOrigin = `http://127.0.0.1:${pages.address().port}`;

@@ -153,3 +153,25 @@ describe('details panel', () => {
     expect(root.textContent).not.toMatch(/[✓✔☑]/);
   });
 });
+
+describe('a notice inside X’s link (a photo opens the viewer)', () => {
+  it('a press on the notice does not follow the link; its own fact-check link does', async () => {
+    document.body.innerHTML = '<article data-testid="tweet"><a href="/citywatch/status/1/photo/3"><div data-testid="tweetPhoto"><img src="x.jpg"></div></a></article>';
+    const box = document.querySelector<HTMLElement>('[data-testid="tweetPhoto"]')!;
+    const n = mountNotice(box, { match, mode: 'blur', compact: true, revealed: false, onReveal: vi.fn(), onCorrectUse: vi.fn() });
+    await Promise.resolve();
+    const click = new MouseEvent('click', { bubbles: true, composed: true, cancelable: true });
+    Object.defineProperty(click, 'isTrusted', { value: true });
+    n.host.shadowRoot!.querySelector('button.badge')!.dispatchEvent(click);
+    expect(click.defaultPrevented, 'X’s photo link is not followed').toBe(true);
+    const panelLink = panelHost()!.shadowRoot!.querySelector('a.primary')!;
+    let prevented: boolean | null = null;
+    panelLink.addEventListener('click', (e) => {
+      prevented = e.defaultPrevented; // as the browser would see it, after the notice's own listeners
+      e.preventDefault(); // (and no navigation in the test)
+    });
+    panelLink.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, cancelable: true }));
+    expect(prevented, 'the fact-check link is followed').toBe(false);
+    n.unmount();
+  });
+});

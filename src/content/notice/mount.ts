@@ -77,7 +77,8 @@ export function mountNotice(box: HTMLElement, input: NoticeInput): MountedNotice
         ...props,
         detailsOpen: open,
         onDetails: (from: HTMLElement) => {
-          if (panelOf()) return panelOf()!.close();
+          // Already open (a second press, or a touch screen's extra click): keep it, do not toggle.
+          if (panelOf()) return;
           open = true;
           opener = from;
           draw();

@@ -51,8 +51,14 @@ export function openPanel(box: HTMLElement, props: Omit<DetailsProps, 'onClose'>
     if (!box.isConnected) return close();
     const panel = root.querySelector<HTMLElement>('.panel');
     if (!panel) return;
-    const post = postElementOf(box);
-    const p = placePanel(box.getBoundingClientRect(), post?.getBoundingClientRect() ?? null, { width: win.innerWidth, height: win.innerHeight }, panel.scrollHeight);
+    const post = postElementOf(box)?.getBoundingClientRect() ?? null;
+    const media = box.getBoundingClientRect();
+    const view = { width: win.innerWidth, height: win.innerHeight };
+    // The width does not depend on the height: set it first, then measure the height at that width
+    // (borders included, and whole even where a maximum height cut it earlier).
+    host.style.width = `${placePanel(media, post, view, 0).width}px`;
+    const natural = panel.scrollHeight + panel.offsetHeight - panel.clientHeight;
+    const p = placePanel(media, post, view, natural);
     Object.assign(host.style, { left: `${p.left}px`, top: `${p.top}px`, width: `${p.width}px`, visibility: 'visible' });
     host.dataset['placement'] = p.kind;
     panel.style.maxHeight = `${p.maxHeight}px`;
@@ -88,8 +94,12 @@ export function openPanel(box: HTMLElement, props: Omit<DetailsProps, 'onClose'>
     }
   };
 
+  // Its content may change size (a button becomes a thank-you, late layout): place it again then.
+  const resized = new win.ResizeObserver(() => schedule());
+
   function close() {
     if (!host.isConnected) return;
+    resized.disconnect();
     if (frame) win.cancelAnimationFrame(frame);
     win.removeEventListener('scroll', schedule, true);
     win.removeEventListener('resize', schedule);
@@ -119,6 +129,7 @@ export function openPanel(box: HTMLElement, props: Omit<DetailsProps, 'onClose'>
   place();
   const panel = root.querySelector<HTMLElement>('.panel');
   if (panel) {
+    resized.observe(panel);
     panel.tabIndex = -1;
     panel.focus();
   }

@@ -46,8 +46,10 @@ export async function panelByKeyboard(page, href) {
   await page.keyboard.press('Enter');
   const box = await poll(page, (sel) => {
     const host = document.querySelector(sel);
-    if (!host || host.style.visibility !== 'visible') return null;
-    const r = host.shadowRoot.querySelector('.panel').getBoundingClientRect();
+    const panel = host?.shadowRoot.querySelector('.panel');
+    // Placed, and its entrance animation over.
+    if (!host || host.style.visibility !== 'visible' || panel.getAnimations().some((a) => a.playState !== 'finished')) return null;
+    const r = panel.getBoundingClientRect();
     return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, placement: host.dataset.placement, w: innerWidth, h: innerHeight };
   }, PANEL);
   assert.ok(box.left >= 0 && box.top >= 0 && box.right <= box.w + 0.5 && box.bottom <= box.h + 0.5, `the panel is wholly in the window: ${JSON.stringify(box)}`);

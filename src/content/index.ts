@@ -10,7 +10,7 @@ import { IS_TEST_BUILD } from '../shared/build';
 import { PROTOCOL_VERSION } from '../shared/messages';
 import { send } from '../shared/messaging';
 import { hashToHex } from '../core/hash256';
-import { isXPageUrl, mediaKey, postOf, type FoundMedia } from '../shared/x';
+import { isXPageUrl, mediaKey, postOf, postUrl, type FoundMedia } from '../shared/x';
 import { useCatalogue } from '../shared/i18n';
 import { mountNotice, type MountedNotice } from './notice/mount';
 import { startReporting } from './report';
@@ -87,7 +87,19 @@ async function start(): Promise<void> {
       reporting.noticed(item, match);
       const existing = notices.get(item.box);
       if (existing && existing.host.isConnected) return;
-      if (!existing) void send('cs/notice-shown', {}).catch(() => undefined);
+      if (!existing) {
+        const shown = {
+          post: post ? postUrl(post.author, post.id) : null,
+          media: item.url,
+          feedUrl: match.feedUrl,
+          feedName: match.feedName,
+          entryId: match.entryId,
+          label: match.label,
+          headline: match.headline ?? match.claim,
+          factCheckUrl: match.factCheckUrl,
+        };
+        void send('cs/notice-shown', shown).catch(() => undefined);
+      }
       notices.set(item.box, mountNotice(item.box, props));
     },
   });

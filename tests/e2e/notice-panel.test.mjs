@@ -42,6 +42,35 @@ describe('the notice and its details panel (Chromium)', () => {
   });
 });
 
+describe('the popup’s local history of notices (Chromium)', () => {
+  let s;
+  before(async () => {
+    s = await chromiumSession();
+  });
+  after(async () => s?.close());
+
+  test('lists the notices shown (post, entry, feed, links), passes axe-core, and clears', async () => {
+    const page = await s.ext.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(s.server.url('home'), { waitUntil: 'domcontentloaded' });
+    assert.equal(await noticeForm(page, SEED), 'card');
+    const popup = await s.ext.context.newPage();
+    await popup.goto(s.ext.extensionUrl('popup/index.html'));
+    const row = popup.locator('[data-testid="history"] li[data-entry="demo-2022-putin-kim-vladivostok-video"]');
+    await row.waitFor({ timeout: 15_000 });
+    assert.equal(await row.locator('a', { hasText: 'Post' }).getAttribute('href'), 'https://x.com/newsdesk_fx/status/1861000000000000001');
+    assert.match(await row.textContent(), /Real media, shown out of context/);
+    assert.match(await row.textContent(), /from Local demo fact-checks/);
+    assert.deepEqual(await seriousViolations(popup), [], 'axe-core: the popup with its history');
+    await popup.locator('[data-testid="clear-history"]').click();
+    await popup.locator('[data-testid="history-empty"]').waitFor();
+    await popup.reload();
+    await popup.locator('[data-testid="history-empty"]').waitFor();
+    await popup.close();
+    await page.close();
+  });
+});
+
 const skip = missingPrerequisite('Firefox', firefoxPath(), 'test-firefox');
 
 describe('the notice and its details panel (Firefox)', { skip: skip ?? false }, () => {

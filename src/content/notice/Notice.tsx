@@ -11,22 +11,14 @@
  * the picture's bounds.
  */
 import { useState } from 'preact/hooks';
-import type { MatchView, VerdictLabel } from '../../shared/messages';
-import { t, type MessageKey } from '../../shared/i18n';
+import type { MatchView } from '../../shared/messages';
+import { t } from '../../shared/i18n';
+import { VERDICT_KEYS } from '../../shared/report-texts';
 import { originLine } from './origin';
 
 export type NoticeMode = 'blur' | 'banner';
 
-const LABEL_KEYS: Record<VerdictLabel, MessageKey> = {
-  'missing-context': 'verdictMissingContext',
-  altered: 'verdictAltered',
-  staged: 'verdictStaged',
-  false: 'verdictFalse',
-  misleading: 'verdictMisleading',
-  satire: 'verdictSatire',
-  unproven: 'verdictUnproven',
-  accurate: 'verdictAccurate',
-};
+const LABEL_KEYS = VERDICT_KEYS;
 
 /**
  * Text from a feed (or the page) as it is shown: bidi embedding, override and isolate controls

@@ -73,6 +73,22 @@ export async function takeScreenshots(ext, server, message) {
     saved.push('phone-notice.png', 'phone-panel.png');
     await page.close();
   }
+  {
+    // The popup with its local history (the notices above were shown), and the first-run page.
+    const popup = await ext.context.newPage();
+    await popup.setViewportSize({ width: 340, height: 700 });
+    await popup.goto(ext.extensionUrl('popup/index.html'));
+    await popup.locator('[data-testid="history"] li').first().waitFor({ timeout: 15_000 });
+    await popup.locator('body').screenshot({ path: path.join(SHOTS_DIR, 'popup-history.png') });
+    await popup.close();
+    const welcome = await ext.context.newPage();
+    await welcome.setViewportSize({ width: 900, height: 1200 });
+    await welcome.goto(ext.extensionUrl('welcome/index.html'));
+    await welcome.locator('[data-testid="directory"] li').first().waitFor({ timeout: 15_000 });
+    await welcome.screenshot({ path: path.join(SHOTS_DIR, 'welcome.png'), fullPage: true });
+    await welcome.close();
+    saved.push('popup-history.png', 'welcome.png');
+  }
   // Right to left: the reader chose Arabic (the notice takes it on X's next page load).
   await message('ui/update-settings', { patch: { language: 'ar' } });
   try {

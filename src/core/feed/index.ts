@@ -10,3 +10,5 @@ export * from './state';
 export * from './build';
 export * from './claimreview';
 export * from './binary';
+export * from './accept';
+export * from './directory';

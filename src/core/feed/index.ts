@@ -9,5 +9,6 @@ export * from './schema';
 export * from './state';
 export * from './build';
 export * from './claimreview';
+export * from './binary';
 export * from './accept';
 export * from './directory';

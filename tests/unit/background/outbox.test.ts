@@ -149,6 +149,23 @@ describe('outbox', () => {
     expect(await db.get('outbox', report().reportId)).toBeUndefined();
   });
 
+  it('a report deleted while an earlier one is in flight is never sent', async () => {
+    const first = report('00000000-0000-4000-8000-000000000001');
+    const second = report('00000000-0000-4000-8000-000000000002');
+    await enqueue(db, { ...first, createdAt: '2026-11-24T00:00:01.000Z' }, now);
+    await enqueue(db, { ...second, createdAt: '2026-11-24T00:00:02.000Z' }, now);
+    let release!: (r: PostResult) => void;
+    post.mockImplementationOnce(() => new Promise((r) => (release = r)));
+    const pass = flushOutbox(deps);
+    await vi.waitFor(() => expect(post).toHaveBeenCalledTimes(1));
+    await deleteReports(db, [second.reportId]); // the reader deletes the second while the first is sent
+    release(ok);
+    await pass;
+    expect(post).toHaveBeenCalledTimes(1);
+    expect(post.mock.calls.map((c) => c[2])).toEqual([first.reportId]);
+    expect(await db.get('outbox', second.reportId)).toBeUndefined();
+  });
+
   it('a full disk refuses the report with a clear error, and nothing is half-queued', async () => {
     const quota = new DOMException('quota', 'QuotaExceededError');
     const add = vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(() => {

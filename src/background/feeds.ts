@@ -9,7 +9,7 @@ import { BUILD } from '../shared/build';
 import type { FeedStatus } from '../shared/messages';
 import { subscriptionSchema, type FeedSubscription } from '../shared/settings';
 import { originPattern } from '../shared/validate';
-import { openDatabase, type FeedRecord } from './db';
+import { bumpListGeneration, dropStoredIndex, openDatabase, type FeedRecord } from './db';
 import { recordStorageEvent } from './health';
 import { invalidateMatcher } from './matcher';
 import { loadSettings, updateSettings } from './settings-store';
@@ -118,7 +118,7 @@ export async function removeFeed(url: string): Promise<void> {
   await Promise.all([
     tx.objectStore('feeds').delete(url),
     tx.objectStore('entries').delete(IDBKeyRange.bound([url, ''], [url, '\uffff'])),
-    tx.objectStore('matchIndex').delete('current'),
+    bumpListGeneration(tx.objectStore('matchIndex')),
     tx.done,
   ]);
   invalidateMatcher();
@@ -127,7 +127,7 @@ export async function removeFeed(url: string): Promise<void> {
 export async function setFeedEnabled(url: string, enabled: boolean): Promise<void> {
   await updateSettings((s) => ({ ...s, subscriptions: s.subscriptions.map((x) => (x.url === url ? { ...x, enabled } : x)) }));
   const db = await openDatabase();
-  await db.delete('matchIndex', 'current'); // disabled feeds do not match
+  await dropStoredIndex(db); // disabled feeds do not match
   invalidateMatcher();
   if (enabled) await syncAll({ force: true });
 }

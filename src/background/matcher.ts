@@ -15,7 +15,7 @@ import { DIHEDRAL_NAMES, PDQ_MIN_QUALITY } from '../core/pdq';
 import type { FeedEntry } from '../core/feed';
 import type { MatchView } from '../shared/messages';
 import type { Settings } from '../shared/settings';
-import { openDatabase, type IndexRecord } from './db';
+import { listGeneration, openDatabase, storedIndex, type IndexRecord } from './db';
 import { recordStorageEvent } from './health';
 import { testPoint } from './test-points';
 
@@ -31,7 +31,20 @@ export function invalidateMatcher(): void {
   loaded = null;
 }
 
-async function build(settings: Settings): Promise<IndexRecord> {
+/** Is this stored entry one a notice may be shown for? (Withdrawn, or rated accurate: never.) */
+export function matchable(entry: FeedEntry): boolean {
+  return entry.status === 'active' && entry.verdict.label !== 'accurate';
+}
+
+/** Attempts at building an index while syncs keep changing the entries under it. */
+const BUILD_ATTEMPTS = 3;
+
+/**
+ * Builds the index from the stored entries of the enabled feeds and saves it, unless the entries
+ * changed meanwhile (a sync committed between the read and the write: the generation moved). Then
+ * `current` is false: the index is not saved, and the caller builds again.
+ */
+async function build(settings: Settings): Promise<{ record: IndexRecord; current: boolean }> {
   const db = await openDatabase();
   const enabled = new Set(settings.subscriptions.filter((s) => s.enabled).map((s) => s.url));
   const hashes: number[] = [];
@@ -50,9 +63,12 @@ async function build(settings: Settings): Promise<IndexRecord> {
     if (k < 0) k = kinds.push(kind) - 1;
     rowKind.push(k);
   };
-  for (let c = await db.transaction('entries').store.openCursor(); c; c = await c.continue()) {
+  // The generation and the entries are read in one transaction: they describe the same list.
+  const read = db.transaction(['entries', 'matchIndex']);
+  const generation = await listGeneration(read.objectStore('matchIndex'));
+  for (let c = await read.objectStore('entries').openCursor(); c; c = await c.continue()) {
     const { feedUrl, entry } = c.value;
-    if (!enabled.has(feedUrl) || entry.status !== 'active' || entry.verdict.label === 'accurate') continue;
+    if (!enabled.has(feedUrl) || !matchable(entry)) continue;
     const ordinal = entryKeys.push([feedUrl, entry.id]) - 1;
     entry.media.forEach((m, mi) => {
       // A variant without a name (another tool's) is matched as the image itself, as before.
@@ -69,23 +85,31 @@ async function build(settings: Settings): Promise<IndexRecord> {
     rowKind: Uint8Array.from(rowKind),
     kinds,
     entryKeys,
-    builtFrom: Object.fromEntries([...enabled].map((u) => [u, ''])),
+    generation,
     builtAt: new Date().toISOString(),
   };
   await testPoint('index-built-not-saved');
   try {
-    await db.put('matchIndex', record);
+    // Saved only if the list it was built from is still the current one, checked in the same
+    // transaction as the write (a sync's commit bumps the generation in its own).
+    const tx = db.transaction('matchIndex', 'readwrite');
+    if ((await listGeneration(tx.store)) !== generation) {
+      await tx.done;
+      return { record, current: false };
+    }
+    await Promise.all([tx.store.put(record), tx.done]);
   } catch (e) {
     // It still serves from memory; a full disk is worth telling the reader about.
     console.warn('[already-debunked] could not persist the match index:', e);
     if ((e as Error).name === 'QuotaExceededError') await recordStorageEvent({ kind: 'index-not-saved', detail: null, reportsKept: null });
   }
-  return record;
+  return { record, current: true };
 }
 
-/** Why a stored index record cannot be used as it is (damaged, or from another version), or null. */
-function damage(record: IndexRecord, index: PdqIndex): string | null {
+/** Why a stored index record cannot be used as it is (stale, damaged, or from another version), or null. */
+function damage(record: IndexRecord, index: PdqIndex, generation: number): string | null {
   const { rowEntry, rowMedia, rowKind, kinds, entryKeys } = record;
+  if (record.generation !== generation) return `it was built from entries of generation ${String(record.generation)}, not the current ${generation}`;
   if (!(rowEntry instanceof Uint32Array) || !(rowMedia instanceof Uint16Array) || !(rowKind instanceof Uint8Array) || !Array.isArray(kinds) || !Array.isArray(entryKeys)) {
     return 'its tables are missing';
   }
@@ -95,37 +119,44 @@ function damage(record: IndexRecord, index: PdqIndex): string | null {
   return null;
 }
 
-async function load(settings: Settings): Promise<Loaded> {
+async function load(settings: Settings): Promise<Loaded & { current: boolean }> {
   const db = await openDatabase();
-  let record = await db.get('matchIndex', 'current');
-  let index: PdqIndex | null = null;
-  if (record) {
+  const tx = db.transaction('matchIndex');
+  const [stored, generation] = await Promise.all([storedIndex(tx.store), listGeneration(tx.store)]);
+  if (stored) {
     let problem: string | null;
+    let index: PdqIndex | null = null;
     try {
-      index = PdqIndex.deserialize(record.buffer);
-      problem = damage(record, index);
+      index = PdqIndex.deserialize(stored.buffer);
+      problem = damage(stored, index, generation);
     } catch (e) {
       problem = e instanceof Error ? e.message : String(e);
     }
-    if (problem) {
-      console.warn('[already-debunked] stored match index unusable, rebuilding:', problem);
-      await recordStorageEvent({ kind: 'index-rebuilt', detail: problem, reportsKept: null });
-      index = null;
-    }
+    if (!problem && index) return { index, record: stored, current: true };
+    console.warn('[already-debunked] stored match index unusable, rebuilding:', problem);
+    await recordStorageEvent({ kind: 'index-rebuilt', detail: problem, reportsKept: null });
   }
-  if (!record || !index) {
-    record = await build(settings);
-    index = PdqIndex.deserialize(record.buffer);
-  }
-  return { index, record };
+  let built = await build(settings);
+  for (let i = 1; i < BUILD_ATTEMPTS && !built.current; i++) built = await build(settings);
+  return { index: PdqIndex.deserialize(built.record.buffer), record: built.record, current: built.current };
 }
 
 function getLoaded(settings: Settings): Promise<Loaded> {
-  loaded ??= load(settings).catch((e: unknown) => {
-    loaded = null;
-    throw e;
-  });
-  return loaded;
+  if (loaded) return loaded;
+  const loading: Promise<Loaded> = load(settings).then(
+    (l) => {
+      // Syncs kept changing the entries under every attempt: serve this one (each hit is checked
+      // against the stored entry), but do not keep it.
+      if (!l.current && loaded === loading) loaded = null;
+      return l;
+    },
+    (e: unknown) => {
+      if (loaded === loading) loaded = null;
+      throw e;
+    },
+  );
+  loaded = loading;
+  return loading;
 }
 
 /** Picks the text in the reader's language, else English, else the first one given. */
@@ -183,11 +214,14 @@ export async function matchHashes(hashes: Hash256[], quality: number, settings: 
   if (!best.size) return [];
   const db = await openDatabase();
   const names = new Map(settings.subscriptions.map((s) => [s.url, s.name]));
+  const enabled = new Set(settings.subscriptions.filter((s) => s.enabled).map((s) => s.url));
   const views: MatchView[] = [];
   for (const [ordinal, { distance, pair }] of [...best].sort((a, b) => a[1].distance - b[1].distance)) {
     const [feedUrl, id] = record.entryKeys[ordinal]!;
+    // Checked against what is stored now, not what the index was built from: an entry removed or
+    // withdrawn since, or a feed disabled since, never produces a notice.
     const stored = await db.get('entries', [feedUrl, id]);
-    if (!stored) continue; // removed since the index was built
+    if (!stored || !matchable(stored.entry) || !enabled.has(feedUrl)) continue;
     views.push(toMatchView(stored.entry, feedUrl, names.get(feedUrl) ?? feedUrl, distance, viewName(pair, kindOf), languages));
   }
   return views;

@@ -28,7 +28,7 @@ import {
   type FileRef,
 } from '../core/feed';
 import { isAllowedFeedUrl, type FeedSubscription } from '../shared/settings';
-import { newFeedRecord, type AdDB, type EntryRecord, type FeedRecord } from './db';
+import { bumpListGeneration, newFeedRecord, type AdDB, type EntryRecord, type FeedRecord } from './db';
 import { NetError, fetchLimited } from './net';
 
 export const SYNC_PERIOD_MINUTES = 6 * 60;
@@ -158,9 +158,10 @@ async function commit(db: AdDB, rec: FeedRecord, u: Update): Promise<void> {
     for (const id of u.remove) writes.push(entries.delete([rec.url, id]));
     for (const entry of u.put) writes.push(entries.put({ feedUrl: rec.url, id: entry.id, entry } satisfies EntryRecord));
     writes.push(tx.objectStore('feeds').put(rec));
-    // The match index was built from the old entries: drop it in the same transaction; the next
-    // lookup rebuilds it from what is stored (see ./matcher.ts).
-    writes.push(tx.objectStore('matchIndex').delete('current'));
+    // The match index was built from the old entries: drop it and bump the list's generation in
+    // the same transaction, so an index being built from the old entries is never saved (see
+    // ./matcher.ts); the next lookup rebuilds it from what is stored.
+    writes.push(bumpListGeneration(tx.objectStore('matchIndex')));
   } catch (e) {
     // A write refused as it is made (a full disk, an entry the store cannot hold): undo the ones
     // already made — left alone, the transaction would commit them, half an update.

@@ -16,6 +16,7 @@ import {
   LIMITS,
   PAYLOAD_TYPES,
   applyDelta,
+  checkFloor,
   checkIndexAgainstState,
   computeStateHash,
   openEnvelope,
@@ -28,6 +29,7 @@ import {
   type FileRef,
 } from '../core/feed';
 import { isAllowedFeedUrl, type FeedSubscription } from '../shared/settings';
+import type { FloorStore } from './floors';
 import { bumpListGeneration, newFeedRecord, type AdDB, type EntryRecord, type FeedRecord } from './db';
 import { NetError, fetchLimited } from './net';
 
@@ -41,6 +43,8 @@ export interface SyncContext {
   /** Loopback hosts allowed as feed hosts (test builds only). */
   testHosts: readonly string[];
   random?: () => number;
+  /** Each feed's rollback floor, kept where losing the database does not lose it (./floors.ts). */
+  floors?: FloorStore;
 }
 
 export type SyncOutcome = 'updated' | 'unchanged' | 'failed';
@@ -189,6 +193,9 @@ export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise
     const { payload } = openEnvelope(res.bytes, keys, PAYLOAD_TYPES.index, LIMITS.maxIndexBytes);
     const index = parseIndex(payload, { testHosts: ctx.testHosts, now });
     const plan = checkIndexAgainstState(index, { feedId: stored.feedId, epoch: stored.epoch, seq: stored.seq }, now);
+    // Never below the highest accepted: the floor kept outside the database survives its loss.
+    checkFloor(index, (await ctx.floors?.get(sub.url)) ?? null);
+    if (stored.feedId !== null && stored.epoch !== null) checkFloor(index, { feedId: stored.feedId, epoch: stored.epoch, seq: stored.highestSeq });
     const record: FeedRecord = {
       ...stored,
       ...attempt,
@@ -200,6 +207,7 @@ export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise
     };
     if (plan === 'unchanged') {
       await ctx.db.put('feeds', record);
+      await raise(ctx, sub.url, index);
       return { outcome: 'unchanged', record };
     }
     const update = await fetchUpdate(sub, index, plan, ctx, keys);
@@ -213,6 +221,7 @@ export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise
       publisherName: update.publisherName ?? stored.publisherName,
     });
     await commit(ctx.db, record, update);
+    await raise(ctx, sub.url, index);
     return { outcome: 'updated', record };
   } catch (e) {
     const failures = stored.failures + 1;
@@ -231,6 +240,13 @@ export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise
     );
     return kept ? { outcome: 'failed', record } : { outcome: 'failed', record, unrecorded: true };
   }
+}
+
+/** Raises the feed's floor to an index just accepted. A failed write is logged: the database keeps highestSeq too. */
+async function raise(ctx: SyncContext, url: string, index: FeedIndex): Promise<void> {
+  await ctx.floors?.raise(url, { feedId: index.feedId, epoch: index.epoch, seq: index.seq }).catch((e: unknown) => {
+    console.warn('[already-debunked] could not keep the rollback floor of', url, e);
+  });
 }
 
 function success(now: Date, minimumWaitSeconds: number | undefined, random: () => number) {

@@ -7,5 +7,6 @@ export * from './limits';
 export * from './envelope';
 export * from './schema';
 export * from './state';
+export * from './floor';
 export * from './build';
 export * from './claimreview';

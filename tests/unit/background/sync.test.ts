@@ -6,7 +6,8 @@ import { openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DB_NAME, openDatabase } from '../../../src/background/db';
 import { syncFeed, type SyncContext } from '../../../src/background/sync';
-import { generateKeyPair, signFile } from '../../../src/core/feed';
+import type { FloorStore } from '../../../src/background/floors';
+import { generateKeyPair, raiseFloor, signFile, type FeedFloor } from '../../../src/core/feed';
 import { META, NOW, entry } from '../core/feed/fixtures';
 import { BASE, feedServer, sub } from './feed-server';
 
@@ -114,6 +115,42 @@ describe('syncFeed', () => {
     expect(r.outcome).toBe('failed');
     expect(r.record.lastError).toMatch(/older than the 2 held/);
     expect(await stored()).toEqual(['a@1', 'b@1']);
+  });
+
+  it('after the database is lost, an older signed snapshot is refused: the floor is kept outside the database', async () => {
+    const kept = new Map<string, FeedFloor>(); // storage.local, which survives the database
+    const floors: FloorStore = { get: async (u) => kept.get(u) ?? null, raise: async (u, f) => void kept.set(u, raiseFloor(kept.get(u) ?? null, f)) };
+    ctx = { ...ctx, floors };
+    server.publish([entry('a')]);
+    const oldIndex = server.files.get('index.json')!;
+    server.publish([entry('a'), entry('b')]);
+    expect((await syncFeed(sub, ctx)).outcome).toBe('updated');
+    expect(kept.get(sub.url)).toEqual({ feedId: META.id, epoch: 1, seq: 2 });
+
+    ctx = { ...ctx, db: await openDatabase(`lost-${Math.random()}`) }; // the database is gone
+    server.files.set('index.json', oldIndex); // an older snapshot, signed and not expired
+    const r = await syncFeed(sub, ctx);
+    expect(r.outcome).toBe('failed');
+    expect(r.record.lastError).toMatch(/sequence 1 is older than the 2 already accepted/);
+    expect(await stored()).toEqual([]);
+
+    server.publish([entry('a'), entry('b'), entry('c')]);
+    expect((await syncFeed(sub, ctx)).outcome, 'a newer one is taken').toBe('updated');
+    expect(await stored()).toEqual(['a@1', 'b@1', 'c@1']);
+    expect(kept.get(sub.url)?.seq).toBe(3);
+  });
+
+  it('the floor is the highest sequence accepted, read from the feed record too', async () => {
+    server.publish([entry('a')]);
+    const oldIndex = server.files.get('index.json')!;
+    server.publish([entry('a'), entry('b')]);
+    await syncFeed(sub, ctx);
+    // A record whose current seq went down (what a bug or a hand-edit could leave) still holds the highest.
+    await ctx.db.put('feeds', { ...(await ctx.db.get('feeds', sub.url))!, seq: 1, etag: null });
+    server.files.set('index.json', oldIndex);
+    const r = await syncFeed(sub, ctx);
+    expect(r.outcome).toBe('failed');
+    expect(r.record.lastError).toMatch(/older than the 2 already accepted/);
   });
 
   it('refuses http feeds outside test builds, and loopback is allowed only as a test host', async () => {

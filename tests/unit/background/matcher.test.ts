@@ -24,8 +24,9 @@ import { invalidateMatcher, matchHashes } from '../../../src/background/matcher'
 import { syncFeed } from '../../../src/background/sync';
 import { testPoints } from '../../../src/background/test-points';
 import { hashFromHex, type Hash256 } from '../../../src/core/hash256';
+import type { Probe } from '../../../src/core/match';
 import type { FeedEntry } from '../../../src/core/feed';
-import { defaultSettings, type Settings } from '../../../src/shared/settings';
+import { defaultSettings, type MatchStrictness, type Settings } from '../../../src/shared/settings';
 import { NOW, entry } from '../core/feed/fixtures';
 import { feedServer, sub } from './feed-server';
 
@@ -115,5 +116,94 @@ describe('the match index and syncs', () => {
     await sync();
     expect(await lookup(A)).toEqual(['a']);
     expect(await lookup(A, 0, { ...settings, subscriptions: [{ ...sub, enabled: false }] })).toEqual([]);
+  });
+});
+
+describe('the match rule on a real database (reference: distance ≤ 31, quality ≥ 50; docs/matching.md for the levels)', () => {
+  const H = hashOf('stored original');
+  const C = hashOf('stored crop variant');
+  type StoredHash = { value: string; quality: number; role?: 'original' | 'variant' | 'poster' | 'keyframe'; variant?: string };
+  /** An image entry with these stored hashes, written straight into the entries store. */
+  const store = async (id: string, hashes: StoredHash[], change: Partial<FeedEntry> = {}) => {
+    const e: FeedEntry = { ...entry(id), media: [{ type: 'image', hashes: hashes.map((h) => ({ alg: 'pdq' as const, ...h })) }], ...change };
+    await db.put('entries', { feedUrl: sub.url, id, entry: e });
+  };
+  const level = (matchStrictness: MatchStrictness): Settings => ({ ...settings, matchStrictness });
+  const at = (hex: string, k: number, quality = 100, level_: MatchStrictness = 'standard', probes: Probe[] = []) =>
+    matchHashes(query(hex, k), quality, level(level_), ['en'], probes);
+  const ids = async (p: ReturnType<typeof at>) => (await p).map((m) => m.entryId);
+
+  it('standard: distance 31 matches, 32 does not', async () => {
+    await store('e', [{ value: H, quality: 90 }]);
+    expect(await ids(at(H, 31))).toEqual(['e']);
+    expect((await at(H, 31))[0]?.distance).toBe(31);
+    expect(await ids(at(H, 32))).toEqual([]);
+  });
+
+  it('a stored hash of quality 49 is never matched; 50 is', async () => {
+    await store('q49', [{ value: H, quality: 49 }]);
+    await store('q50', [{ value: C, quality: 50 }]);
+    expect(await ids(at(H, 0))).toEqual([]);
+    expect(await ids(at(C, 0))).toEqual(['q50']);
+  });
+
+  it('a video frame of quality 49 is never matched; 50 is', async () => {
+    const frames = (value: string, quality: number): Partial<FeedEntry> => ({ media: [{ type: 'video', hashes: [], frames: { alg: 'pdq', items: [{ t: 0, value, quality }] } }] });
+    await db.put('entries', { feedUrl: sub.url, id: 'f49', entry: { ...entry('f49'), ...frames(H, 49) } });
+    await db.put('entries', { feedUrl: sub.url, id: 'f50', entry: { ...entry('f50'), ...frames(C, 50) } });
+    expect(await ids(at(H, 0))).toEqual([]);
+    expect(await ids(at(C, 0))).toEqual(['f50']);
+  });
+
+  it('a picture of quality 49 is never matched, even exactly; 50 is', async () => {
+    await store('e', [{ value: H, quality: 90 }]);
+    expect(await ids(at(H, 0, 49))).toEqual([]);
+    expect(await ids(at(H, 0, 50))).toEqual(['e']);
+  });
+
+  it('withdrawn entries and entries rated accurate are not indexed and never matched', async () => {
+    await store('w', [{ value: H, quality: 90 }], { status: 'withdrawn' });
+    await store('ok', [{ value: C, quality: 90 }], { verdict: { label: 'accurate', textualRating: { en: 'Accurate' } } });
+    expect(await ids(at(H, 0))).toEqual([]);
+    expect(await ids(at(C, 0))).toEqual([]);
+    const saved = (await storedIndex())!;
+    expect(saved.entryKeys, 'neither is in the index').toEqual([]);
+  });
+
+  it('strict: distance 24 matches, 25 does not; the publisher’s variants are not compared', async () => {
+    await store('e', [{ value: H, quality: 90 }, { value: C, quality: 90, role: 'variant', variant: 'crop:0.9' }]);
+    expect(await ids(at(H, 24, 100, 'strict'))).toEqual(['e']);
+    expect(await ids(at(H, 25, 100, 'strict'))).toEqual([]);
+    expect(await ids(at(C, 0, 100, 'strict')), 'the whole image against a stored crop: not in strict').toEqual([]);
+    const standard = await at(C, 0, 100, 'standard');
+    expect(standard.map((m) => [m.entryId, m.variant])).toEqual([['e', 'crop:0.9']]);
+  });
+
+  it('every level compares the mirrors and quarter turns with the original', async () => {
+    await store('e', [{ value: H, quality: 90 }]);
+    const turned = [flipped(H, 256), flipped(H, 256), hashFromHex(H), ...Array.from({ length: 5 }, () => flipped(H, 256))];
+    for (const l of ['strict', 'standard', 'loose'] as const) {
+      const found = await matchHashes(turned, 100, level(l), ['en']);
+      expect(found.map((m) => [m.entryId, m.variant]), l).toEqual([['e', 'rotate180']]);
+    }
+  });
+
+  it('loose: one pair within 31 is enough; one pair at 32–40 is not; two different pairs within 40 are', async () => {
+    await store('e', [{ value: H, quality: 90 }, { value: C, quality: 90, role: 'variant', variant: 'crop:0.9' }]);
+    expect(await ids(at(H, 31, 100, 'loose'))).toEqual(['e']);
+    expect(await ids(at(H, 35, 100, 'loose')), 'a single pair at 35').toEqual([]);
+    // The picture found inside a frame meets the stored crop at 35 too: two pairs agree.
+    const picture = (k: number): Probe => ({ probe: 'picture', hashes: query(C, k), quality: 90 });
+    expect(await ids(at(H, 35, 100, 'loose', [picture(35)]))).toEqual(['e']);
+    expect(await ids(at(H, 40, 100, 'loose', [picture(40)])), 'both at 40').toEqual(['e']);
+    expect(await ids(at(H, 41, 100, 'loose', [picture(35)])), 'one of them at 41: not a candidate').toEqual([]);
+    expect(await ids(at(H, 35, 100, 'standard', [picture(35)])), 'standard has no second stage').toEqual([]);
+  });
+
+  it('a probe below quality 50 takes no part, even when the others do', async () => {
+    await store('e', [{ value: H, quality: 90 }, { value: C, quality: 90, role: 'variant', variant: 'crop:0.9' }]);
+    const picture: Probe = { probe: 'picture', hashes: query(C, 0), quality: 49 };
+    expect(await ids(at(hashOf('unrelated'), 0, 100, 'standard', [picture]))).toEqual([]);
+    expect(await ids(at(hashOf('unrelated'), 0, 100, 'standard', [{ ...picture, quality: 50 }]))).toEqual(['e']);
   });
 });

@@ -35,8 +35,9 @@ export interface OutboxDeps {
   arm?: (when: number | null) => Promise<void>;
 }
 
+/** A full disk, as IndexedDB reports it (a DOMException, which is an Error, named QuotaExceededError). */
 function isQuotaError(e: unknown): boolean {
-  return (e instanceof DOMException || (e instanceof Error && 'name' in e)) && (e as Error).name === 'QuotaExceededError';
+  return e instanceof Error && e.name === 'QuotaExceededError';
 }
 
 /**

@@ -12,14 +12,14 @@ run() {
   mkdir -p reports/mutation && cp reports/mutation/mutation.json "reports/mutation/$group.json" 2>/dev/null
 }
 U=tests/unit
-[ $# -eq 0 ] && set -- outbox envelope rule floor sync matcher
+[ $# -eq 0 ] && set -- outbox envelope rule sync floor matcher
 for g in "$@"; do
   case $g in
     outbox) run outbox src/background/outbox.ts $U/background/outbox.test.ts ;;
     envelope) run envelope src/core/feed/envelope.ts $U/core/feed/signatures.test.ts,$U/core/feed/feed.test.ts ;;
-    rule) run rule src/core/match/rule.ts,src/core/match/index.ts $U/background/matcher.test.ts,$U/background/strictness.test.ts,$U/core/match/match.test.ts ;;
-    floor) run floor src/core/feed/floor.ts,src/core/feed/state.ts $U/core/feed/floor.test.ts,$U/core/feed/feed.test.ts,$U/background/sync.test.ts ;;
-    sync) run sync src/background/sync.ts $U/background/sync.test.ts,$U/background/feeds.test.ts,$U/background/matcher.test.ts ;;
+    rule) run rule src/core/match/rule.ts,src/core/match/index.ts $U/background/matcher.test.ts,$U/background/strictness.test.ts ;;
+    floor) run floor src/core/feed/floor.ts $U/core/feed/floor.test.ts,$U/background/sync.test.ts ;;
+    sync) run sync src/background/sync.ts $U/background/sync.test.ts,$U/background/feeds.test.ts ;;
     matcher) run matcher src/background/matcher.ts $U/background/matcher.test.ts ;;
     *) echo "unknown group $g" ;;
   esac

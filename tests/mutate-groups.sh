@@ -17,7 +17,7 @@ for g in "$@"; do
   case $g in
     outbox) run outbox src/background/outbox.ts $U/background/outbox.test.ts ;;
     envelope) run envelope src/core/feed/envelope.ts $U/core/feed/signatures.test.ts,$U/core/feed/feed.test.ts ;;
-    rule) run rule src/core/match/rule.ts,src/core/match/index.ts $U/background/matcher.test.ts,$U/background/strictness.test.ts ;;
+    rule) run rule src/core/match/rule.ts,src/core/match/index.ts $U/core/match/rule.test.ts,$U/background/matcher.test.ts,$U/background/strictness.test.ts ;;
     floor) run floor src/core/feed/floor.ts $U/core/feed/floor.test.ts,$U/background/sync.test.ts ;;
     sync) run sync src/background/sync.ts $U/background/sync.test.ts,$U/background/feeds.test.ts ;;
     matcher) run matcher src/background/matcher.ts $U/background/matcher.test.ts ;;

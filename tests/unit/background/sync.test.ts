@@ -5,11 +5,12 @@ import { IDBFactory, IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DB_NAME, openDatabase } from '../../../src/background/db';
-import { syncFeed, type SyncContext } from '../../../src/background/sync';
+import { NetError } from '../../../src/background/net';
+import { backoffMs, describe as describeError, fileTimeoutMs, syncFeed, type SyncContext } from '../../../src/background/sync';
 import type { FloorStore } from '../../../src/background/floors';
-import { generateKeyPair, raiseFloor, signFile, type FeedFloor } from '../../../src/core/feed';
+import { FeedError, buildIndex, generateKeyPair, raiseFloor, signFile, type FeedFloor } from '../../../src/core/feed';
 import { META, NOW, entry } from '../core/feed/fixtures';
-import { BASE, feedServer, sub } from './feed-server';
+import { BASE, feedServer, keys, sub } from './feed-server';
 
 let server: ReturnType<typeof feedServer>;
 let ctx: SyncContext;
@@ -157,6 +158,56 @@ describe('syncFeed', () => {
     const r = await syncFeed({ ...sub, url: 'http://feeds.example.org/index.json' }, ctx);
     expect(r.outcome).toBe('failed');
     expect(r.record.lastError).toMatch(/not an allowed host|refused/);
+  });
+});
+
+describe('sync schedule and errors', () => {
+  it('backs off 5 minutes after one failure, doubling to a day at most, with ±10% jitter', () => {
+    const MIN = 60_000;
+    expect([1, 2, 3, 4].map((f) => backoffMs(f, () => 0.5))).toEqual([5 * MIN, 10 * MIN, 20 * MIN, 40 * MIN]);
+    expect(backoffMs(0, () => 0.5), 'no failure counts as one').toBe(5 * MIN);
+    expect(backoffMs(30, () => 0.5)).toBe(24 * 60 * MIN);
+    expect(backoffMs(1, () => 0)).toBe(4.5 * MIN);
+    expect(backoffMs(1, () => 1)).toBe(5.5 * MIN);
+  });
+
+  it('gives a feed file a minute plus a second per 50 kB announced', () => {
+    expect(fileTimeoutMs(0)).toBe(60_000);
+    expect(fileTimeoutMs(50_000)).toBe(61_000);
+    expect(fileTimeoutMs(50_001)).toBe(62_000);
+  });
+
+  it('says what went wrong in words fit for the popup', () => {
+    expect(describeError(new FeedError('rollback', 'sequence 1 is older'))).toBe('sequence 1 is older');
+    expect(describeError(new NetError('HTTP 500 from x', 500))).toBe('HTTP 500 from x');
+    expect(describeError(new DOMException('quota', 'QuotaExceededError'))).toBe('not enough disk space to store the feed');
+    expect(describeError(new DOMException('other', 'DataError'))).toBe('other');
+    expect(describeError(new Error('plain'))).toBe('plain');
+    expect(describeError('a string')).toBe('a string');
+  });
+
+  it('after a success, the next sync is due in 6 hours (or the feed’s minimum wait, if longer), jittered', async () => {
+    server.publish([entry('a')]);
+    const r = await syncFeed(sub, ctx);
+    expect(r.record.lastSuccessAt).toBe(NOW.toISOString());
+    expect(r.record.nextTryAt).toBe(new Date(NOW.getTime() + 6 * 3600_000).toISOString());
+    const long = signFile('index.json', buildIndex(META, { seq: 1, epoch: 1, file: { path: 'snapshots/1.json', bytes: server.files.get('snapshots/1.json') as Uint8Array } }, [], NOW, 2, 12 * 3600), 'index', keys.secretKey);
+    server.files.set('index.json', long.bytes);
+    const again = await syncFeed(sub, { ...ctx, random: () => 1 });
+    expect(again.outcome).toBe('unchanged');
+    expect(again.record.nextTryAt).toBe(new Date(NOW.getTime() + 1.1 * 12 * 3600_000).toISOString());
+  });
+
+  it('a 304 Not Modified keeps everything and counts as a success', async () => {
+    server.publish([entry('a')]);
+    const first = await syncFeed(sub, ctx);
+    const etag = first.record.etag;
+    expect(etag).toMatch(/index\.json/);
+    server.fetch.mockImplementationOnce(async () => new Response(null, { status: 304 }));
+    const r = await syncFeed(sub, { ...ctx, now: () => new Date(NOW.getTime() + 1000) });
+    expect(r.outcome).toBe('unchanged');
+    expect(r.record).toMatchObject({ seq: 1, etag, failures: 0, lastError: null, lastSuccessAt: new Date(NOW.getTime() + 1000).toISOString() });
+    expect(await stored()).toEqual(['a@1']);
   });
 });
 

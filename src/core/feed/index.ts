@@ -10,3 +10,5 @@ export * from './state';
 export * from './floor';
 export * from './build';
 export * from './claimreview';
+export * from './accept';
+export * from './directory';

@@ -240,9 +240,12 @@ export default defineConfig(({ command, mode }): UserConfig => {
     return {
       define: { __AD_BUILD__: JSON.stringify(testBuildInfo), __AD_TEST_BUILD__: 'true' },
       test: {
-        include: ['tests/unit/**/*.test.ts', 'tests/unit/**/*.test.tsx'],
+        // AD_UNIT_TESTS (comma-separated files) narrows the run: mutation testing a few files
+        // against the tests that exercise them (TESTING.md).
+        include: process.env.AD_UNIT_TESTS ? process.env.AD_UNIT_TESTS.split(',') : ['tests/unit/**/*.test.ts', 'tests/unit/**/*.test.tsx'],
         environment: 'node',
-        testTimeout: 60_000,
+        // Mutation runs instrument the code and share a loaded machine: the slowest tests need longer.
+        testTimeout: process.env.AD_UNIT_TESTS ? 300_000 : 60_000,
       },
     } as UserConfig;
   }

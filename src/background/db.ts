@@ -7,7 +7,7 @@
  * change is a new step. Everything a lookup needs is here (an MV3 service worker is killed when
  * idle: nothing may live only in memory).
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type StoreNames } from 'idb';
 import type { FeedEntry } from '../core/feed';
 import type { ProbeHex } from '../core/match';
 
@@ -59,10 +59,25 @@ export interface IndexRecord {
   kinds: string[];
   /** [feedUrl, entry id] per entry ordinal. */
   entryKeys: [string, string][];
-  /** feedUrl → stateHash of the entries the index was built from. */
-  builtFrom: Record<string, string>;
+  /**
+   * The generation of the stored entries it was built from (see ListGeneration): a record whose
+   * generation is not the current one is stale and never used.
+   */
+  generation: number;
   builtAt: string;
 }
+
+/**
+ * The generation of the stored entries, kept in the matchIndex store under its own key. Every
+ * change to what the index is built from (a sync's commit, a feed removed or disabled) bumps it in
+ * the same transaction, so an index built from entries read before the change can tell, at the
+ * moment it would be saved or loaded, that it is stale.
+ */
+export interface ListGeneration {
+  key: typeof GENERATION_KEY;
+  generation: number;
+}
+export const GENERATION_KEY = 'generation';
 
 /** PDQ hashes of a media item we fetched, by media key (src/shared/x.ts mediaKey). */
 export interface MediaCacheRecord {
@@ -98,7 +113,7 @@ export interface OutboxRecord {
 export interface AdSchema extends DBSchema {
   feeds: { key: string; value: FeedRecord };
   entries: { key: [string, string]; value: EntryRecord; indexes: { byFeed: string } };
-  matchIndex: { key: string; value: IndexRecord };
+  matchIndex: { key: string; value: IndexRecord | ListGeneration };
   mediaCache: { key: string; value: MediaCacheRecord; indexes: { byAge: number } };
   outbox: { key: string; value: OutboxRecord; indexes: { byCreated: string } };
 }
@@ -166,6 +181,37 @@ async function open(name: string, created?: (db: AdDB) => Promise<void>): Promis
   });
   if (fresh && created) await created(db);
   return db;
+}
+
+type MatchIndexStore = IDBPObjectStore<AdSchema, ArrayLike<StoreNames<AdSchema>>, 'matchIndex', IDBTransactionMode>;
+
+/** The current generation of the stored entries (0 before any change). */
+export async function listGeneration(store: MatchIndexStore): Promise<number> {
+  const r = await store.get(GENERATION_KEY);
+  return r && 'generation' in r && !('buffer' in r) ? r.generation : 0;
+}
+
+/** The stored index record, if there is one. */
+export async function storedIndex(store: MatchIndexStore): Promise<IndexRecord | undefined> {
+  const r = await store.get('current');
+  return r && 'buffer' in r ? r : undefined;
+}
+
+/**
+ * Inside a readwrite transaction that changes what the index is built from: drops the stored
+ * index and bumps the generation, so an index being built from the old entries is never saved.
+ */
+export function bumpListGeneration(store: IDBPObjectStore<AdSchema, ArrayLike<StoreNames<AdSchema>>, 'matchIndex', 'readwrite'>): Promise<unknown> {
+  return Promise.all([
+    store.delete('current'),
+    listGeneration(store).then((g) => store.put({ key: GENERATION_KEY, generation: g + 1 })),
+  ]);
+}
+
+/** The same, in a transaction of its own (a feed disabled, the settings replaced, caches cleared). */
+export async function dropStoredIndex(db: AdDB): Promise<void> {
+  const tx = db.transaction('matchIndex', 'readwrite');
+  await Promise.all([bumpListGeneration(tx.store), tx.done]);
 }
 
 export function newFeedRecord(url: string): FeedRecord {

@@ -1,7 +1,8 @@
 /**
  * Subscriptions and their sync schedule: sync on install, on browser start, on an alarm (every six
  * hours with jitter, sooner after a failure per the backoff), and on demand from the UI. Only one
- * sync runs at a time; the alarm is re-armed for the earliest feed that is due.
+ * sync runs at a time (a new feed's first sync included); the alarm is re-armed for the earliest
+ * feed that is due.
  */
 import browser from 'webextension-polyfill';
 import * as v from 'valibot';
@@ -9,22 +10,34 @@ import { BUILD } from '../shared/build';
 import type { FeedStatus } from '../shared/messages';
 import { subscriptionSchema, type FeedSubscription } from '../shared/settings';
 import { originPattern } from '../shared/validate';
-import { openDatabase, type FeedRecord } from './db';
+import { bumpListGeneration, dropStoredIndex, openDatabase, type AdDB, type FeedRecord } from './db';
+import { forgetFloor, storedFloors } from './floors';
 import { recordStorageEvent } from './health';
 import { invalidateMatcher } from './matcher';
 import { loadSettings, updateSettings } from './settings-store';
-import { SYNC_PERIOD_MINUTES, syncFeed } from './sync';
+import { SYNC_PERIOD_MINUTES, syncFeed, type SyncContext } from './sync';
 
 export const SYNC_ALARM = 'feed-sync';
 const MIN_ALARM_MINUTES = 1;
 
 let running: Promise<void> | null = null;
+/** The last sync queued: the next one starts after it. */
+let queue: Promise<unknown> = Promise.resolve();
 /** Feed states this worker could not store (a full disk), newer than what is stored. */
 const notStored = new Map<string, FeedRecord>();
 
+/** Runs `work` after every sync queued before it: one sync at a time, whoever asks. */
+function oneSyncAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = queue.then(work);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+const syncContext = (db: AdDB): SyncContext => ({ db, now: () => new Date(), testHosts: BUILD.testHosts, floors: storedFloors });
+
 /** Syncs every enabled feed that is due (or all of them when forced). */
 export function syncAll({ force = false } = {}): Promise<void> {
-  running ??= doSyncAll(force).finally(() => {
+  running ??= oneSyncAtATime(() => doSyncAll(force)).finally(() => {
     running = null;
   });
   return running;
@@ -39,7 +52,7 @@ async function doSyncAll(force: boolean): Promise<void> {
     const rec = await db.get('feeds', sub.url);
     const due = !rec?.nextTryAt || new Date(rec.nextTryAt) <= now;
     if (!force && !due) continue;
-    const { outcome, record, unrecorded } = await syncFeed(sub, { db, now: () => new Date(), testHosts: BUILD.testHosts });
+    const { outcome, record, unrecorded } = await syncFeed(sub, syncContext(db));
     if (outcome === 'updated') invalidateMatcher();
     if (unrecorded) {
       // Not even the failure could be stored (a full disk): keep it here for the popup, and note
@@ -104,8 +117,11 @@ export async function addFeed(input: unknown): Promise<FeedSubscription> {
     return { ...s, subscriptions: [...s.subscriptions, sub] };
   });
   const db = await openDatabase();
-  await syncFeed(sub, { db, now: () => new Date(), testHosts: BUILD.testHosts });
-  invalidateMatcher();
+  // In the same queue as every other sync: never two syncs of one feed side by side.
+  await oneSyncAtATime(async () => {
+    await syncFeed(sub, syncContext(db));
+    invalidateMatcher();
+  });
   await scheduleNext();
   return sub;
 }
@@ -118,16 +134,17 @@ export async function removeFeed(url: string): Promise<void> {
   await Promise.all([
     tx.objectStore('feeds').delete(url),
     tx.objectStore('entries').delete(IDBKeyRange.bound([url, ''], [url, '\uffff'])),
-    tx.objectStore('matchIndex').delete('current'),
+    bumpListGeneration(tx.objectStore('matchIndex')),
     tx.done,
   ]);
   invalidateMatcher();
+  await forgetFloor(url); // subscribing again starts afresh (how a reader follows a new epoch)
 }
 
 export async function setFeedEnabled(url: string, enabled: boolean): Promise<void> {
   await updateSettings((s) => ({ ...s, subscriptions: s.subscriptions.map((x) => (x.url === url ? { ...x, enabled } : x)) }));
   const db = await openDatabase();
-  await db.delete('matchIndex', 'current'); // disabled feeds do not match
+  await dropStoredIndex(db); // disabled feeds do not match
   invalidateMatcher();
   if (enabled) await syncAll({ force: true });
 }

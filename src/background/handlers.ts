@@ -11,7 +11,7 @@ import { migrateSettings, settingsSchema, type Settings } from '../shared/settin
 import { originPattern } from '../shared/validate';
 import { isHashableMediaUrl } from '../shared/x';
 import { describeIssues } from '../shared/message-schemas';
-import { openDatabase } from './db';
+import { bumpListGeneration, dropStoredIndex, openDatabase } from './db';
 import { addFeed, feedStatuses, removeFeed, scheduleNext, setFeedEnabled, syncAll } from './feeds';
 import { invalidateMatcher, matchHashes } from './matcher';
 import { hashMediaUrl } from './media';
@@ -160,7 +160,7 @@ export const handlers: Handlers = {
     for (const sub of removed) await removeFeed(sub.url);
     await settingsChanged(before, next);
     invalidateMatcher();
-    await (await openDatabase()).delete('matchIndex', 'current');
+    await dropStoredIndex(await openDatabase());
     await syncAll({ force: true });
     await scheduleNext();
     return status();
@@ -169,7 +169,7 @@ export const handlers: Handlers = {
   async 'ui/clear-caches'() {
     const db = await openDatabase();
     const tx = db.transaction(['mediaCache', 'matchIndex'], 'readwrite');
-    await Promise.all([tx.objectStore('mediaCache').clear(), tx.objectStore('matchIndex').clear(), tx.done]);
+    await Promise.all([tx.objectStore('mediaCache').clear(), bumpListGeneration(tx.objectStore('matchIndex')), tx.done]);
     invalidateMatcher();
     return status();
   },

@@ -15,7 +15,7 @@ import { DIHEDRAL_NAMES, PDQ_MIN_QUALITY } from '../core/pdq';
 import type { FeedEntry } from '../core/feed';
 import type { MatchView } from '../shared/messages';
 import type { Settings } from '../shared/settings';
-import { openDatabase, type IndexRecord } from './db';
+import { listGeneration, openDatabase, storedIndex, type IndexRecord } from './db';
 import { recordStorageEvent } from './health';
 import { testPoint } from './test-points';
 
@@ -32,16 +32,32 @@ export function invalidateMatcher(): void {
   loaded = null;
 }
 
-async function build(settings: Settings): Promise<IndexRecord> {
+/** Is this stored entry one a notice may be shown for? (Withdrawn, or rated accurate: never.) */
+export function matchable(entry: FeedEntry): boolean {
+  return entry.status === 'active' && entry.verdict.label !== 'accurate';
+}
+
+/** Attempts at building an index while syncs keep changing the entries under it. */
+const BUILD_ATTEMPTS = 3;
+
+/**
+ * Builds the index from the stored entries of the enabled feeds and saves it, unless the entries
+ * changed meanwhile (a sync committed between the read and the write: the generation moved). Then
+ * `current` is false: the index is not saved, and the caller builds again.
+ */
+async function build(settings: Settings): Promise<{ record: IndexRecord; current: boolean }> {
   const db = await openDatabase();
   const enabled = new Set(settings.subscriptions.filter((s) => s.enabled).map((s) => s.url));
   // Rows go into growing typed arrays as the cursor reads (src/core/match/rows.ts), then into the
   // grouped index (src/core/index/grouped.ts): no per-row objects, no number arrays.
   const rows = new MatchRowsBuilder();
   const entryKeys: [string, string][] = [];
-  for (let c = await db.transaction('entries').store.openCursor(); c; c = await c.continue()) {
+  // The generation and the entries are read in one transaction: they describe the same list.
+  const read = db.transaction(['entries', 'matchIndex']);
+  const generation = await listGeneration(read.objectStore('matchIndex'));
+  for (let c = await read.objectStore('entries').openCursor(); c; c = await c.continue()) {
     const { feedUrl, entry } = c.value;
-    if (!enabled.has(feedUrl) || entry.status !== 'active' || entry.verdict.label === 'accurate') continue;
+    if (!enabled.has(feedUrl) || !matchable(entry)) continue;
     rows.addEntry(entry, entryKeys.push([feedUrl, entry.id]) - 1);
   }
   const built = rows.build();
@@ -53,23 +69,31 @@ async function build(settings: Settings): Promise<IndexRecord> {
     rowKind: built.rowKind,
     kinds: built.kinds,
     entryKeys,
-    builtFrom: Object.fromEntries([...enabled].map((u) => [u, ''])),
+    generation,
     builtAt: new Date().toISOString(),
   };
   await testPoint('index-built-not-saved');
   try {
-    await db.put('matchIndex', record);
+    // Saved only if the list it was built from is still the current one, checked in the same
+    // transaction as the write (a sync's commit bumps the generation in its own).
+    const tx = db.transaction('matchIndex', 'readwrite');
+    if ((await listGeneration(tx.store)) !== generation) {
+      await tx.done;
+      return { record, current: false };
+    }
+    await Promise.all([tx.store.put(record), tx.done]);
   } catch (e) {
     // It still serves from memory; a full disk is worth telling the reader about.
     console.warn('[already-debunked] could not persist the match index:', e);
     if ((e as Error).name === 'QuotaExceededError') await recordStorageEvent({ kind: 'index-not-saved', detail: null, reportsKept: null });
   }
-  return record;
+  return { record, current: true };
 }
 
-/** Why a stored index record cannot be used as it is (damaged, or from another version), or null. */
-function damage(record: IndexRecord, index: GroupedIndex): string | null {
+/** Why a stored index record cannot be used as it is (stale, damaged, or from another version), or null. */
+function damage(record: IndexRecord, index: GroupedIndex, generation: number): string | null {
   const { rowEntry, rowMedia, rowKind, kinds, entryKeys } = record;
+  if (record.generation !== generation) return `it was built from entries of generation ${String(record.generation)}, not the current ${generation}`;
   if (!(rowEntry instanceof Uint32Array) || !(rowMedia instanceof Uint16Array) || !(rowKind instanceof Uint8Array) || !Array.isArray(kinds) || !Array.isArray(entryKeys)) {
     return 'its tables are missing';
   }
@@ -79,40 +103,49 @@ function damage(record: IndexRecord, index: GroupedIndex): string | null {
   return null;
 }
 
-async function load(settings: Settings): Promise<Loaded> {
+async function load(settings: Settings): Promise<Loaded & { current: boolean }> {
   const db = await openDatabase();
-  let record = await db.get('matchIndex', 'current');
-  let index: GroupedIndex | null = null;
-  if (record && record.buffer instanceof ArrayBuffer && record.buffer.byteLength >= 4 && new Uint32Array(record.buffer, 0, 1)[0] === INDEX_MAGIC) {
-    record = undefined; // the single index of the previous version: rebuilt as the grouped one, nothing is wrong
+  const tx = db.transaction('matchIndex');
+  let [stored, generation] = await Promise.all([storedIndex(tx.store), listGeneration(tx.store)]);
+  if (stored && stored.buffer instanceof ArrayBuffer && stored.buffer.byteLength >= 4 && new Uint32Array(stored.buffer, 0, 1)[0] === INDEX_MAGIC) {
+    stored = undefined; // the single index of the previous version: rebuilt as the grouped one, nothing is wrong
   }
-  if (record) {
+  if (stored) {
     let problem: string | null;
+    let index: GroupedIndex | null = null;
     try {
-      index = GroupedIndex.deserialize(record.buffer);
-      problem = damage(record, index);
+      index = GroupedIndex.deserialize(stored.buffer);
+      problem = damage(stored, index, generation);
     } catch (e) {
       problem = e instanceof Error ? e.message : String(e);
     }
-    if (problem) {
-      console.warn('[already-debunked] stored match index unusable, rebuilding:', problem);
-      await recordStorageEvent({ kind: 'index-rebuilt', detail: problem, reportsKept: null });
-      index = null;
-    }
+    if (!problem && index) return { index, record: stored, rows: groupedRows(index, stored.kinds, stored.rowKind, stored.rowEntry), current: true };
+    console.warn('[already-debunked] stored match index unusable, rebuilding:', problem);
+    await recordStorageEvent({ kind: 'index-rebuilt', detail: problem, reportsKept: null });
   }
-  if (!record || !index) {
-    record = await build(settings);
-    index = GroupedIndex.deserialize(record.buffer);
-  }
-  return { index, record, rows: groupedRows(index, record.kinds, record.rowKind, record.rowEntry) };
+  let built = await build(settings);
+  for (let i = 1; i < BUILD_ATTEMPTS && !built.current; i++) built = await build(settings);
+  const index = GroupedIndex.deserialize(built.record.buffer);
+  const { record } = built;
+  return { index, record, rows: groupedRows(index, record.kinds, record.rowKind, record.rowEntry), current: built.current };
 }
 
 function getLoaded(settings: Settings): Promise<Loaded> {
-  loaded ??= load(settings).catch((e: unknown) => {
-    loaded = null;
-    throw e;
-  });
-  return loaded;
+  if (loaded) return loaded;
+  const loading: Promise<Loaded> = load(settings).then(
+    (l) => {
+      // Syncs kept changing the entries under every attempt: serve this one (each hit is checked
+      // against the stored entry), but do not keep it.
+      if (!l.current && loaded === loading) loaded = null;
+      return l;
+    },
+    (e: unknown) => {
+      if (loaded === loading) loaded = null;
+      throw e;
+    },
+  );
+  loaded = loading;
+  return loading;
 }
 
 /** Picks the text in the reader's language, else English, else the first one given. */
@@ -169,11 +202,14 @@ export async function matchHashes(hashes: Hash256[], quality: number, settings: 
   if (!best.size) return [];
   const db = await openDatabase();
   const names = new Map(settings.subscriptions.map((s) => [s.url, s.name]));
+  const enabled = new Set(settings.subscriptions.filter((s) => s.enabled).map((s) => s.url));
   const views: MatchView[] = [];
   for (const [ordinal, { distance, pair }] of [...best].sort((a, b) => a[1].distance - b[1].distance)) {
     const [feedUrl, id] = record.entryKeys[ordinal]!;
+    // Checked against what is stored now, not what the index was built from: an entry removed or
+    // withdrawn since, or a feed disabled since, never produces a notice.
     const stored = await db.get('entries', [feedUrl, id]);
-    if (!stored) continue; // removed since the index was built
+    if (!stored || !matchable(stored.entry) || !enabled.has(feedUrl)) continue;
     views.push(toMatchView(stored.entry, feedUrl, names.get(feedUrl) ?? feedUrl, distance, viewName(pair, kindOf), languages));
   }
   return views;

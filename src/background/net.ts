@@ -29,6 +29,23 @@ const TIME_SCALE = IS_TEST_BUILD ? 0.1 : 1;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_IDLE_MS = 15_000;
 
+/** The clock the timeouts run on: injected by unit tests, so that none of them depends on wall time. */
+export interface NetClock {
+  /** Calls `fn` after `ms` milliseconds; the answer cancels it. */
+  after(ms: number, fn: () => void): () => void;
+}
+
+const runtimeClock = (scale: number): NetClock => ({
+  after(ms, fn) {
+    const t = setTimeout(fn, ms * scale);
+    return () => clearTimeout(t);
+  },
+});
+/** Timers of the runtime, 10× faster in test builds (fetchLimited's default). */
+export const realClock: NetClock = runtimeClock(TIME_SCALE);
+/** Timers of the runtime as written (postJson's default: a report's timeout is the same in every build). */
+const unscaledClock: NetClock = runtimeClock(1);
+
 export interface FetchOptions {
   maxBytes: number;
   /** Total deadline for the request and its body. */
@@ -41,6 +58,7 @@ export interface FetchOptions {
   allowUrl: (url: string) => boolean;
   /** 'error': a redirect fails the request without following it. Default 'follow'. */
   redirect?: 'follow' | 'error';
+  clock?: NetClock;
 }
 
 export type FetchResult = { status: 304; etag: string | null } | { status: 200; bytes: Uint8Array; etag: string | null; contentType: string };
@@ -53,12 +71,13 @@ export async function fetchLimited(url: string, opts: FetchOptions): Promise<Fet
     why ??= reason;
     controller.abort();
   };
-  const total = setTimeout(() => abort(`timed out fetching ${url}`), (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) * TIME_SCALE);
-  const idleMs = (opts.idleMs ?? DEFAULT_IDLE_MS) * TIME_SCALE;
-  let idle = setTimeout(() => abort(`no answer from ${url}`), idleMs);
+  const clock = opts.clock ?? realClock;
+  const cancelTotal = clock.after(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => abort(`timed out fetching ${url}`));
+  const idleMs = opts.idleMs ?? DEFAULT_IDLE_MS;
+  let cancelIdle = clock.after(idleMs, () => abort(`no answer from ${url}`));
   const alive = () => {
-    clearTimeout(idle);
-    idle = setTimeout(() => abort(`${url} stopped sending`), idleMs);
+    cancelIdle();
+    cancelIdle = clock.after(idleMs, () => abort(`${url} stopped sending`));
   };
   try {
     let res: Response;
@@ -89,8 +108,8 @@ export async function fetchLimited(url: string, opts: FetchOptions): Promise<Fet
     const bytes = await readCapped(res, opts.maxBytes, url, alive, () => why);
     return { status: 200, bytes, etag, contentType: res.headers.get('content-type') ?? '' };
   } finally {
-    clearTimeout(total);
-    clearTimeout(idle);
+    cancelTotal();
+    cancelIdle();
     controller.abort(); // release the connection if we stopped reading early
   }
 }
@@ -142,9 +161,9 @@ export interface PostResult {
  * POSTs a JSON body: no cookies, no referrer, no cache, redirects not followed, a timeout. Throws
  * NetError when there is no answer (dead network, refused connection, timeout, CORS refusal).
  */
-export async function postJson(url: string, body: string, opts: { headers?: Record<string, string>; timeoutMs: number }): Promise<PostResult> {
+export async function postJson(url: string, body: string, opts: { headers?: Record<string, string>; timeoutMs: number; clock?: NetClock }): Promise<PostResult> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+  const cancel = (opts.clock ?? unscaledClock).after(opts.timeoutMs, () => controller.abort());
   try {
     let res: Response;
     try {
@@ -171,6 +190,6 @@ export async function postJson(url: string, body: string, opts: { headers?: Reco
     }
     return { status: res.status, redirected: false, retryAfter: res.headers.get('retry-after'), text };
   } finally {
-    clearTimeout(timer);
+    cancel();
   }
 }

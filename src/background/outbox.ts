@@ -6,7 +6,7 @@
  * the reader is told (the dialog keeps what they wrote).
  *
  * Never sent twice: one pass at a time (passes are chained), each attempt is recorded before the
- * request goes out, a report deleted meanwhile is not written back, and the report id goes along
+ * request goes out, a report deleted meanwhile is neither sent nor written back, and the report id goes along
  * as Idempotency-Key, so a receiver drops the copy of an attempt whose answer was lost.
  */
 import { DELIVERY, parseRetryAfter, retryDelayMs, verdictFor, type Report, type ReportRow } from '../core/report';
@@ -35,8 +35,9 @@ export interface OutboxDeps {
   arm?: (when: number | null) => Promise<void>;
 }
 
+/** A full disk, as IndexedDB reports it (a DOMException, which is an Error, named QuotaExceededError). */
 function isQuotaError(e: unknown): boolean {
-  return (e instanceof DOMException || (e instanceof Error && 'name' in e)) && (e as Error).name === 'QuotaExceededError';
+  return e instanceof Error && e.name === 'QuotaExceededError';
 }
 
 /**
@@ -86,15 +87,21 @@ async function update(db: AdDB, next: OutboxRecord): Promise<boolean> {
   return true;
 }
 
-/** One attempt at one queued report. */
-async function attempt(rec: OutboxRecord, deps: OutboxDeps): Promise<OutboxRecord> {
+/** One attempt at one queued report; null when the reader deleted it before it went out. */
+async function attempt(rec: OutboxRecord, deps: OutboxDeps): Promise<OutboxRecord | null> {
   const random = deps.random ?? Math.random;
   const now = deps.now();
   const attempts = rec.attempts + 1;
   // Recorded before the request: if the worker dies during it, the report is still queued and due
   // again after the backoff (a receiver that did get it drops the copy by its id).
   const tried: OutboxRecord = { ...rec, attempts, lastAttemptAt: new Date(now).toISOString(), nextTryAt: new Date(now + retryDelayMs(attempts, random)).toISOString() };
-  await update(deps.db, tried).catch((e: unknown) => console.warn('[already-debunked] could not record a delivery attempt:', e));
+  // The due list was read at the start of the pass; the reader may have deleted this report since
+  // (while an earlier one was in flight). The write below re-reads it: gone means never sent.
+  const stillThere = await update(deps.db, tried).catch((e: unknown) => {
+    console.warn('[already-debunked] could not record a delivery attempt:', e);
+    return true; // a full disk: the report is still there, send it anyway
+  });
+  if (!stillThere) return null;
   let next: OutboxRecord;
   try {
     const res = await (deps.post ?? defaultPost)(rec.endpoint, rec.body, rec.reportId);

@@ -9,9 +9,10 @@
  * a closed browser leaves either the old copy or the new one, never a mix. Any failure leaves the
  * last good copy in use and records the reason for the popup; retries back off exponentially.
  */
-import { FeedError, LIMITS, acceptFeed, publicKeyFromBase64, type FeedEntry, type FeedUpdate, type FileRef } from '../core/feed';
+import { FeedError, LIMITS, acceptFeed, checkFloor, publicKeyFromBase64, type FeedEntry, type FeedIndex, type FeedUpdate, type FileRef } from '../core/feed';
 import { isAllowedFeedUrl, type FeedSubscription } from '../shared/settings';
-import { newFeedRecord, type AdDB, type EntryRecord, type FeedRecord } from './db';
+import type { FloorStore } from './floors';
+import { bumpListGeneration, newFeedRecord, type AdDB, type EntryRecord, type FeedRecord } from './db';
 import { NetError, fetchLimited } from './net';
 
 export const SYNC_PERIOD_MINUTES = 6 * 60;
@@ -24,6 +25,8 @@ export interface SyncContext {
   /** Loopback hosts allowed as feed hosts (test builds only). */
   testHosts: readonly string[];
   random?: () => number;
+  /** Each feed's rollback floor, kept where losing the database does not lose it (./floors.ts). */
+  floors?: FloorStore;
 }
 
 export type SyncOutcome = 'updated' | 'unchanged' | 'failed';
@@ -80,9 +83,10 @@ async function commit(db: AdDB, rec: FeedRecord, u: FeedUpdate): Promise<void> {
     for (const id of u.remove) writes.push(entries.delete([rec.url, id]));
     for (const entry of u.put) writes.push(entries.put({ feedUrl: rec.url, id: entry.id, entry } satisfies EntryRecord));
     writes.push(tx.objectStore('feeds').put(rec));
-    // The match index was built from the old entries: drop it in the same transaction; the next
-    // lookup rebuilds it from what is stored (see ./matcher.ts).
-    writes.push(tx.objectStore('matchIndex').delete('current'));
+    // The match index was built from the old entries: drop it and bump the list's generation in
+    // the same transaction, so an index being built from the old entries is never saved (see
+    // ./matcher.ts); the next lookup rebuilds it from what is stored.
+    writes.push(bumpListGeneration(tx.objectStore('matchIndex')));
   } catch (e) {
     // A write refused as it is made (a full disk, an entry the store cannot hold): undo the ones
     // already made — left alone, the transaction would commit them, half an update.
@@ -118,6 +122,9 @@ export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise
       loadHeld: () => loadEntries(ctx.db, sub.url),
       onDeltaFailure: (e) => console.warn(`[already-debunked] delta sync of ${sub.url} failed, fetching the snapshot:`, e),
     });
+    // Never below the highest accepted: the floor kept outside the database survives its loss.
+    checkFloor(index, (await ctx.floors?.get(sub.url)) ?? null);
+    if (stored.feedId !== null && stored.epoch !== null) checkFloor(index, { feedId: stored.feedId, epoch: stored.epoch, seq: stored.highestSeq });
     const record: FeedRecord = {
       ...stored,
       ...attempt,
@@ -129,6 +136,7 @@ export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise
     };
     if (update === null) {
       await ctx.db.put('feeds', record);
+      await raise(ctx, sub.url, index);
       return { outcome: 'unchanged', record };
     }
     Object.assign(record, {
@@ -141,6 +149,7 @@ export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise
       publisherName: update.publisherName ?? stored.publisherName,
     });
     await commit(ctx.db, record, update);
+    await raise(ctx, sub.url, index);
     return { outcome: 'updated', record };
   } catch (e) {
     const failures = stored.failures + 1;
@@ -159,6 +168,13 @@ export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise
     );
     return kept ? { outcome: 'failed', record } : { outcome: 'failed', record, unrecorded: true };
   }
+}
+
+/** Raises the feed's floor to an index just accepted. A failed write is logged: the database keeps highestSeq too. */
+async function raise(ctx: SyncContext, url: string, index: FeedIndex): Promise<void> {
+  await ctx.floors?.raise(url, { feedId: index.feedId, epoch: index.epoch, seq: index.seq }).catch((e: unknown) => {
+    console.warn('[already-debunked] could not keep the rollback floor of', url, e);
+  });
 }
 
 function success(now: Date, minimumWaitSeconds: number | undefined, random: () => number) {

@@ -10,9 +10,19 @@ export type TestPoint = 'index-built-not-saved' | 'report-sent-not-recorded';
 const armed = new Set<TestPoint>();
 const reached = new Set<TestPoint>();
 
-/** Waits forever at `point` if a test armed it (the test then stops the worker). */
+/** Unit tests: the next pass through a point pauses there until the test releases it. */
+const held = new Map<TestPoint, { reach: () => void; release: Promise<void> }>();
+
+/** Waits forever at `point` if a test armed it (the test then stops the worker), or until released if held. */
 export async function testPoint(point: TestPoint): Promise<void> {
-  if (!IS_TEST_BUILD || !armed.has(point)) return;
+  if (!IS_TEST_BUILD) return;
+  const hold = held.get(point);
+  if (hold) {
+    held.delete(point);
+    hold.reach();
+    return hold.release;
+  }
+  if (!armed.has(point)) return;
   reached.add(point);
   await new Promise<never>(() => {});
 }
@@ -21,4 +31,12 @@ export async function testPoint(point: TestPoint): Promise<void> {
 export const testPoints = {
   arm: (point: TestPoint) => void armed.add(point),
   reached: (point: TestPoint) => reached.has(point),
+  /** The next pass through `point` waits there: `reached` resolves when it does, `release()` lets it go on. */
+  hold(point: TestPoint): { reached: Promise<void>; release: () => void } {
+    let reach!: () => void;
+    let release!: () => void;
+    const r = new Promise<void>((res) => (reach = res));
+    held.set(point, { reach, release: new Promise<void>((res) => (release = res)) });
+    return { reached: r, release };
+  },
 };

@@ -17,7 +17,7 @@ import { hammingDistance, hashFromHex } from '../../src/core/hash256';
 import { chromiumPath, launchChromium } from '../e2e/helpers/browsers.mjs';
 import { percentile } from './lib/stats';
 
-const VECTORS = path.resolve(import.meta.dirname, '../../../shared/pdq-vectors');
+const VECTORS = path.resolve(import.meta.dirname, '../vectors/pdq');
 const WALLPAPER_DIRS = ['/usr/share/wallpapers', '/usr/share/backgrounds'];
 /** X's size variants (long side, px); `orig` is the upload as X keeps it (capped at 4096). */
 const X_VARIANTS = { orig: 4096, large: 2048, medium: 1200, small: 680 } as const;

@@ -14,7 +14,7 @@ import { naivePdqHash } from './lib/naive-pdq';
 import { QUICK, ms, percentile, timeRuns } from './lib/stats';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const VECTORS = path.resolve(ROOT, '../shared/pdq-vectors/images');
+const VECTORS = path.resolve(ROOT, 'tests/vectors/pdq/images');
 const CORPUS = path.resolve(ROOT, process.env.BENCH_CORPUS ?? '.bench-corpus');
 const REFERENCE_CLI_IMAGES_PER_SECOND = 128; // ../shared/docs/pdq.md §3, same machine kind
 

@@ -7,6 +7,7 @@ export * from './limits';
 export * from './envelope';
 export * from './schema';
 export * from './state';
+export * from './floor';
 export * from './build';
 export * from './claimreview';
 export * from './binary';

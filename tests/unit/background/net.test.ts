@@ -1,10 +1,41 @@
 // The background's bounded fetch against a real local HTTP server that misbehaves: no answer, a
 // slow drip, a body cut off, a body over the cap (declared or not), redirects, server errors.
-// (Clocks here are the test build's, 10x faster than in store builds.)
+// The timeouts run on a clock the test moves (never wall time): a loaded machine changes nothing.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NetError, fetchLimited } from '../../../src/background/net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { NetError, fetchLimited, postJson, type NetClock } from '../../../src/background/net';
+
+/** A clock that moves only when told to; `armed` counts the timers set so far. */
+function manualClock() {
+  let now = 0;
+  const timers: { due: number; fn: () => void; live: boolean }[] = [];
+  const clock = {
+    armed: 0,
+    after(ms: number, fn: () => void) {
+      clock.armed++;
+      const t = { due: now + ms, fn, live: true };
+      timers.push(t);
+      return () => void (t.live = false);
+    },
+    advance(ms: number) {
+      now += ms;
+      for (const t of [...timers].sort((a, b) => a.due - b.due)) {
+        if (t.live && t.due <= now) {
+          t.live = false;
+          t.fn();
+        }
+      }
+    },
+    get pending() {
+      return timers.filter((t) => t.live).length;
+    },
+  } satisfies NetClock & Record<string, unknown>;
+  return clock;
+}
+let clock: ReturnType<typeof manualClock>;
+/** Requests the server has received, by path. */
+const received: string[] = [];
 
 let server: http.Server;
 let base = '';
@@ -38,7 +69,10 @@ const routes: Record<string, (req: http.IncomingMessage, res: http.ServerRespons
 };
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => (routes[req.url ?? ''] ?? ((_q, r) => r.writeHead(404).end()))(req, res));
+  server = http.createServer((req, res) => {
+    received.push(req.url ?? '');
+    (routes[req.url ?? ''] ?? ((_q, r) => r.writeHead(404).end()))(req, res);
+  });
   server.on('connection', (s) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -48,9 +82,14 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
+beforeEach(() => {
+  clock = manualClock();
+  received.length = 0;
+});
+
 const here = (u: string) => u.startsWith(base);
 const get = (p: string, over: Partial<Parameters<typeof fetchLimited>[1]> = {}) =>
-  fetchLimited(`${base}${p}`, { maxBytes: 5000, allowUrl: here, timeoutMs: 3000, idleMs: 1500, ...over });
+  fetchLimited(`${base}${p}`, { maxBytes: 5000, allowUrl: here, timeoutMs: 3000, idleMs: 1500, clock, ...over });
 const failure = async (p: Promise<unknown>) => {
   const e = await p.then(
     () => null,
@@ -69,15 +108,27 @@ describe('fetchLimited', () => {
   });
 
   it('gives up on a server that never answers (idle timeout)', async () => {
-    expect(await failure(get('/hang'))).toMatch(/no answer from/);
+    const r = failure(get('/hang'));
+    await vi.waitFor(() => expect(received).toContain('/hang'));
+    clock.advance(1499);
+    expect(clock.pending, 'not yet: 1 ms short').toBe(2);
+    clock.advance(1);
+    expect(await r).toMatch(/no answer from/);
   });
 
   it('gives up on a body that stops coming (idle timeout while reading)', async () => {
-    expect(await failure(get('/stall'))).toMatch(/stopped sending/);
+    const r = failure(get('/stall'));
+    // The idle timer is set again on the answer and on its first bytes: 2 at the start + 2.
+    await vi.waitFor(() => expect(clock.armed).toBeGreaterThanOrEqual(4));
+    clock.advance(1500);
+    expect(await r).toMatch(/stopped sending/);
   });
 
   it('gives up on a slow drip that would hold the connection forever (total deadline)', async () => {
-    expect(await failure(get('/drip', { maxBytes: 1_000_000 }))).toMatch(/timed out/);
+    const r = failure(get('/drip', { maxBytes: 1_000_000, timeoutMs: 1000 }));
+    await vi.waitFor(() => expect(clock.armed).toBeGreaterThanOrEqual(5)); // bytes keep coming: the idle timer keeps being reset
+    clock.advance(1000); // before any idle timer is due
+    expect(await r).toMatch(/timed out/);
   });
 
   it('reports a body cut off mid-way', async () => {
@@ -100,5 +151,21 @@ describe('fetchLimited', () => {
     expect(e).toBeInstanceOf(NetError);
     expect((e as NetError).status).toBe(503);
     expect(await failure(fetchLimited('http://10.0.0.1/x', { maxBytes: 10, allowUrl: here }))).toMatch(/refused/);
+  });
+
+  it('clears its timers when done', async () => {
+    await get('/ok');
+    expect(clock.pending).toBe(0);
+  });
+});
+
+describe('postJson', () => {
+  it('gives up on a desk that never answers, after its timeout on the given clock', async () => {
+    const r = postJson(`${base}/hang`, '{}', { timeoutMs: 20_000, clock }).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(received).toContain('/hang'));
+    clock.advance(20_000);
+    const e = await r;
+    expect(e).toBeInstanceOf(NetError);
+    expect((e as NetError).message).toBe(`no answer from ${base}/hang within 20 s`);
   });
 });

@@ -3,10 +3,11 @@
 // disk refuses the report before anything is queued; deleted reports stay deleted.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type AdDB } from '../../../src/background/db';
 import { NetError, type PostResult } from '../../../src/background/net';
-import { CONSENT_WAIT_MESSAGE, OutboxFullError, deleteReports, enqueue, flushOutbox, listReports, requeue, type OutboxDeps } from '../../../src/background/outbox';
+import { CONSENT_WAIT_MESSAGE, OutboxFullError, defaultPost, deleteReports, enqueue, flushOutbox, listReports, requeue, scheduleOutbox, type OutboxDeps } from '../../../src/background/outbox';
+import { testPoints } from '../../../src/background/test-points';
 import { buildReport, reportText } from '../../../src/core/report';
 import { choices, draft } from '../core/report/fixtures';
 
@@ -149,6 +150,23 @@ describe('outbox', () => {
     expect(await db.get('outbox', report().reportId)).toBeUndefined();
   });
 
+  it('a report deleted while an earlier one is in flight is never sent', async () => {
+    const first = report('00000000-0000-4000-8000-000000000001');
+    const second = report('00000000-0000-4000-8000-000000000002');
+    await enqueue(db, { ...first, createdAt: '2026-11-24T00:00:01.000Z' }, now);
+    await enqueue(db, { ...second, createdAt: '2026-11-24T00:00:02.000Z' }, now);
+    let release!: (r: PostResult) => void;
+    post.mockImplementationOnce(() => new Promise((r) => (release = r)));
+    const pass = flushOutbox(deps);
+    await vi.waitFor(() => expect(post).toHaveBeenCalledTimes(1));
+    await deleteReports(db, [second.reportId]); // the reader deletes the second while the first is sent
+    release(ok);
+    await pass;
+    expect(post).toHaveBeenCalledTimes(1);
+    expect(post.mock.calls.map((c) => c[2])).toEqual([first.reportId]);
+    expect(await db.get('outbox', second.reportId)).toBeUndefined();
+  });
+
   it('a full disk refuses the report with a clear error, and nothing is half-queued', async () => {
     const quota = new DOMException('quota', 'QuotaExceededError');
     const add = vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(() => {
@@ -191,5 +209,111 @@ describe('outbox', () => {
     post.mockResolvedValueOnce(answer(500)).mockResolvedValueOnce(answer(429, '3600'));
     await flushOutbox(deps);
     expect(armed.at(-1)).toBe(T0 + 30_000);
+  });
+
+  it('says why a report waits for the reader’s consent, and looks again in an hour', async () => {
+    await enqueue(db, report(), now);
+    await flushOutbox({ ...deps, mayTransmit: async () => false });
+    expect(await record()).toMatchObject({ lastError: 'waiting for your permission to send reports', nextTryAt: new Date(T0 + 3600_000).toISOString() });
+  });
+
+  it('a full disk is an OutboxFullError; any other refusal is passed on as it is', async () => {
+    const add = vi.spyOn(IDBObjectStore.prototype, 'add');
+    try {
+      add.mockImplementationOnce(() => {
+        throw Object.assign(new Error('quota'), { name: 'QuotaExceededError' });
+      });
+      const full = await enqueue(db, report(), now).catch((e: unknown) => e);
+      expect(full).toBeInstanceOf(OutboxFullError);
+      expect((full as Error).name).toBe('OutboxFullError');
+      const other = new DOMException('bad key', 'DataError');
+      add.mockImplementationOnce(() => {
+        throw other;
+      });
+      await expect(enqueue(db, report(), now)).rejects.toBe(other);
+    } finally {
+      add.mockRestore();
+    }
+  });
+
+  it('when the attempt cannot be recorded (a full disk), the report is still sent', async () => {
+    await enqueue(db, report(), now);
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementationOnce(() => {
+      throw new DOMException('quota', 'QuotaExceededError');
+    });
+    try {
+      await flushOutbox(deps);
+    } finally {
+      put.mockRestore();
+    }
+    expect(post).toHaveBeenCalledTimes(1);
+    expect((await record()).status).toBe('delivered');
+  });
+
+  it('keeps what the desk said, on one line and at most 200 characters; nothing when it said nothing', async () => {
+    await enqueue(db, report('00000000-0000-4000-8000-000000000001'), now);
+    post.mockResolvedValueOnce(answer(503, null, '  busy,\n\n   come back   later  '));
+    await flushOutbox(deps);
+    expect((await record('00000000-0000-4000-8000-000000000001')).lastError).toBe('HTTP 503: busy, come back later');
+    post.mockResolvedValueOnce(answer(500, null, 'x'.repeat(300)));
+    await flushOutbox(deps, { force: true });
+    expect((await record('00000000-0000-4000-8000-000000000001')).lastError).toBe(`HTTP 500: ${'x'.repeat(200)}`);
+    post.mockResolvedValueOnce(answer(500));
+    await flushOutbox(deps, { force: true });
+    expect((await record('00000000-0000-4000-8000-000000000001')).lastError).toBe('HTTP 500');
+  });
+
+  it('the worker can be stopped after the desk has the report and before it is marked delivered (test point)', async () => {
+    await enqueue(db, report(), now);
+    const hold = testPoints.hold('report-sent-not-recorded');
+    const pass = flushOutbox(deps);
+    await hold.reached;
+    expect(post).toHaveBeenCalledTimes(1);
+    expect(await record()).toMatchObject({ status: 'queued', attempts: 1 });
+    hold.release();
+    await pass;
+    expect((await record()).status).toBe('delivered');
+  });
+
+  it('works without an alarm to arm', async () => {
+    await enqueue(db, report(), now);
+    await expect(flushOutbox({ ...deps, arm: undefined })).resolves.toBeUndefined();
+    expect((await record()).status).toBe('delivered');
+  });
+
+  it('a report due now arms the alarm a second from now, not in the past', async () => {
+    await enqueue(db, report(), now);
+    await scheduleOutbox(deps);
+    expect(armed.at(-1)).toBe(T0 + 1000);
+  });
+
+  it('a stored report that does not parse is left out of the list', async () => {
+    await enqueue(db, report(), now);
+    await db.put('outbox', { ...(await record()), reportId: 'broken', body: 'not json', createdAt: '2026-11-25T00:00:00.000Z' });
+    expect((await listReports(db)).map((r) => r.report.reportId)).toEqual([report().reportId]);
+  });
+
+  it('retrying leaves a delivered report alone, and ignores ids it does not hold', async () => {
+    await enqueue(db, report(), now);
+    await flushOutbox(deps);
+    await requeue(db, [report().reportId, 'no-such-report'], now + 5);
+    expect(await record()).toMatchObject({ status: 'delivered', nextTryAt: null });
+    expect(await db.count('outbox')).toBe(1);
+  });
+});
+
+describe('defaultPost', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  it('POSTs the exact text with the report id as Idempotency-Key', async () => {
+    const fetch = vi.fn(async (_url: string, _init: RequestInit) => new Response('{"status":"stored"}', { status: 201 }));
+    vi.stubGlobal('fetch', fetch);
+    const r = report();
+    const res = await defaultPost(r.endpoint, r.body, r.reportId);
+    expect(res).toMatchObject({ status: 201, redirected: false });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe(r.endpoint);
+    expect(init).toMatchObject({ method: 'POST', body: r.body, credentials: 'omit', redirect: 'manual' });
+    expect(init.headers).toMatchObject({ 'idempotency-key': r.reportId, 'content-type': 'application/json' });
+    expect(init.signal).toBeInstanceOf(AbortSignal);
   });
 });

@@ -5,45 +5,12 @@ import { IDBFactory, IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DB_NAME, openDatabase } from '../../../src/background/db';
-import { syncFeed, type SyncContext } from '../../../src/background/sync';
-import { buildDelta, buildIndex, buildSnapshot, generateKeyPair, publicKeyToBase64, signFile, type BuiltFile, type FeedEntry } from '../../../src/core/feed';
+import { NetError } from '../../../src/background/net';
+import { backoffMs, describe as describeError, fileTimeoutMs, syncFeed, type SyncContext } from '../../../src/background/sync';
+import type { FloorStore } from '../../../src/background/floors';
+import { FeedError, buildIndex, generateKeyPair, raiseFloor, signFile, type FeedFloor } from '../../../src/core/feed';
 import { META, NOW, entry } from '../core/feed/fixtures';
-
-const BASE = 'https://feeds.example.org/afp-media/v1/';
-const keys = generateKeyPair();
-const sub = { name: 'AFP', url: `${BASE}index.json`, publicKey: publicKeyToBase64(keys.publicKey), enabled: true };
-
-/** A feed server: publish(entries) makes a new sequence with a delta from the previous one. */
-function feedServer() {
-  const files = new Map<string, Uint8Array | number>();
-  let seq = 0;
-  let prev: FeedEntry[] = [];
-  const deltas: { fromSeq: number; toSeq: number; file: BuiltFile }[] = [];
-  return {
-    files,
-    publish(entries: FeedEntry[], now = NOW) {
-      seq++;
-      const snap = signFile(`snapshots/${seq}.json`, buildSnapshot(META, entries, seq, 1, now), 'snapshot', keys.secretKey);
-      files.set(snap.path, snap.bytes);
-      if (seq > 1) {
-        const d = signFile(`deltas/${seq - 1}-${seq}.json`, buildDelta(META.id, prev, entries, seq - 1, 1, now), 'delta', keys.secretKey);
-        files.set(d.path, d.bytes);
-        deltas.push({ fromSeq: seq - 1, toSeq: seq, file: d });
-      }
-      const index = signFile('index.json', buildIndex(META, { seq, epoch: 1, file: snap }, deltas, now), 'index', keys.secretKey);
-      files.set('index.json', index.bytes);
-      prev = entries;
-      return seq;
-    },
-    fetch: vi.fn(async (url: string) => {
-      const path = url.slice(BASE.length);
-      const body = files.get(path);
-      if (typeof body === 'number') return new Response('nope', { status: body });
-      if (!body) return new Response('not found', { status: 404 });
-      return new Response(body as BodyInit, { status: 200, headers: { etag: `"${path}-${body.length}"` } });
-    }),
-  };
-}
+import { BASE, feedServer, keys, sub } from './feed-server';
 
 let server: ReturnType<typeof feedServer>;
 let ctx: SyncContext;
@@ -151,10 +118,96 @@ describe('syncFeed', () => {
     expect(await stored()).toEqual(['a@1', 'b@1']);
   });
 
+  it('after the database is lost, an older signed snapshot is refused: the floor is kept outside the database', async () => {
+    const kept = new Map<string, FeedFloor>(); // storage.local, which survives the database
+    const floors: FloorStore = { get: async (u) => kept.get(u) ?? null, raise: async (u, f) => void kept.set(u, raiseFloor(kept.get(u) ?? null, f)) };
+    ctx = { ...ctx, floors };
+    server.publish([entry('a')]);
+    const oldIndex = server.files.get('index.json')!;
+    server.publish([entry('a'), entry('b')]);
+    expect((await syncFeed(sub, ctx)).outcome).toBe('updated');
+    expect(kept.get(sub.url)).toEqual({ feedId: META.id, epoch: 1, seq: 2 });
+
+    ctx = { ...ctx, db: await openDatabase(`lost-${Math.random()}`) }; // the database is gone
+    server.files.set('index.json', oldIndex); // an older snapshot, signed and not expired
+    const r = await syncFeed(sub, ctx);
+    expect(r.outcome).toBe('failed');
+    expect(r.record.lastError).toMatch(/sequence 1 is older than the 2 already accepted/);
+    expect(await stored()).toEqual([]);
+
+    server.publish([entry('a'), entry('b'), entry('c')]);
+    expect((await syncFeed(sub, ctx)).outcome, 'a newer one is taken').toBe('updated');
+    expect(await stored()).toEqual(['a@1', 'b@1', 'c@1']);
+    expect(kept.get(sub.url)?.seq).toBe(3);
+  });
+
+  it('the floor is the highest sequence accepted, read from the feed record too', async () => {
+    server.publish([entry('a')]);
+    const oldIndex = server.files.get('index.json')!;
+    server.publish([entry('a'), entry('b')]);
+    await syncFeed(sub, ctx);
+    // A record whose current seq went down (what a bug or a hand-edit could leave) still holds the highest.
+    await ctx.db.put('feeds', { ...(await ctx.db.get('feeds', sub.url))!, seq: 1, etag: null });
+    server.files.set('index.json', oldIndex);
+    const r = await syncFeed(sub, ctx);
+    expect(r.outcome).toBe('failed');
+    expect(r.record.lastError).toMatch(/older than the 2 already accepted/);
+  });
+
   it('refuses http feeds outside test builds, and loopback is allowed only as a test host', async () => {
     const r = await syncFeed({ ...sub, url: 'http://feeds.example.org/index.json' }, ctx);
     expect(r.outcome).toBe('failed');
     expect(r.record.lastError).toMatch(/not an allowed host|refused/);
+  });
+});
+
+describe('sync schedule and errors', () => {
+  it('backs off 5 minutes after one failure, doubling to a day at most, with ±10% jitter', () => {
+    const MIN = 60_000;
+    expect([1, 2, 3, 4].map((f) => backoffMs(f, () => 0.5))).toEqual([5 * MIN, 10 * MIN, 20 * MIN, 40 * MIN]);
+    expect(backoffMs(0, () => 0.5), 'no failure counts as one').toBe(5 * MIN);
+    expect(backoffMs(30, () => 0.5)).toBe(24 * 60 * MIN);
+    expect(backoffMs(1, () => 0)).toBe(4.5 * MIN);
+    expect(backoffMs(1, () => 1)).toBe(5.5 * MIN);
+  });
+
+  it('gives a feed file a minute plus a second per 50 kB announced', () => {
+    expect(fileTimeoutMs(0)).toBe(60_000);
+    expect(fileTimeoutMs(50_000)).toBe(61_000);
+    expect(fileTimeoutMs(50_001)).toBe(62_000);
+  });
+
+  it('says what went wrong in words fit for the popup', () => {
+    expect(describeError(new FeedError('rollback', 'sequence 1 is older'))).toBe('sequence 1 is older');
+    expect(describeError(new NetError('HTTP 500 from x', 500))).toBe('HTTP 500 from x');
+    expect(describeError(new DOMException('quota', 'QuotaExceededError'))).toBe('not enough disk space to store the feed');
+    expect(describeError(new DOMException('other', 'DataError'))).toBe('other');
+    expect(describeError(new Error('plain'))).toBe('plain');
+    expect(describeError('a string')).toBe('a string');
+  });
+
+  it('after a success, the next sync is due in 6 hours (or the feed’s minimum wait, if longer), jittered', async () => {
+    server.publish([entry('a')]);
+    const r = await syncFeed(sub, ctx);
+    expect(r.record.lastSuccessAt).toBe(NOW.toISOString());
+    expect(r.record.nextTryAt).toBe(new Date(NOW.getTime() + 6 * 3600_000).toISOString());
+    const long = signFile('index.json', buildIndex(META, { seq: 1, epoch: 1, file: { path: 'snapshots/1.json', bytes: server.files.get('snapshots/1.json') as Uint8Array } }, [], NOW, 2, 12 * 3600), 'index', keys.secretKey);
+    server.files.set('index.json', long.bytes);
+    const again = await syncFeed(sub, { ...ctx, random: () => 1 });
+    expect(again.outcome).toBe('unchanged');
+    expect(again.record.nextTryAt).toBe(new Date(NOW.getTime() + 1.1 * 12 * 3600_000).toISOString());
+  });
+
+  it('a 304 Not Modified keeps everything and counts as a success', async () => {
+    server.publish([entry('a')]);
+    const first = await syncFeed(sub, ctx);
+    const etag = first.record.etag;
+    expect(etag).toMatch(/index\.json/);
+    server.fetch.mockImplementationOnce(async () => new Response(null, { status: 304 }));
+    const r = await syncFeed(sub, { ...ctx, now: () => new Date(NOW.getTime() + 1000) });
+    expect(r.outcome).toBe('unchanged');
+    expect(r.record).toMatchObject({ seq: 1, etag, failures: 0, lastError: null, lastSuccessAt: new Date(NOW.getTime() + 1000).toISOString() });
+    expect(await stored()).toEqual(['a@1']);
   });
 });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main';
 import { LIMITS, PAYLOAD_TYPES, openEnvelope, parseDelta, parseSnapshot, publicKeyFromBase64 } from '../../../src/core/feed';
 
-const VECTORS = path.resolve(import.meta.dirname, '../../../../shared/pdq-vectors/images');
+const VECTORS = path.resolve(import.meta.dirname, '../../vectors/pdq/images');
 let dir: string;
 
 async function run(...args: string[]) {

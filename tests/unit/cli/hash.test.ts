@@ -9,7 +9,7 @@ import { hammingDistance, hashFromHex } from '../../../src/core/hash256';
 import { main } from '../../../src/cli/main';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const VECTORS = path.resolve(ROOT, '../shared/pdq-vectors');
+const VECTORS = path.resolve(ROOT, 'tests/vectors/pdq');
 const expected = new Map(
   fs
     .readFileSync(path.join(VECTORS, 'expected.csv'), 'utf8')

@@ -1,5 +1,5 @@
 // Agreement with Meta's reference PDQ (facebook/ThreatExchange pdq/cpp) on the reference's own test
-// images and the hashes its C++ CLI prints for them (../shared/pdq-vectors, see its README).
+// images and the hashes its C++ CLI prints for them (tests/vectors/pdq, see its README).
 //
 // Decoding: the reference CLI decodes with CImg, which hands JPEG and PNG files to ImageMagick
 // (`convert file pnm:-`). That applies no colour profile and no EXIF orientation, drops alpha, and
@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { hammingDistance, hashFromHex, hashToHex } from '../../../../src/core/hash256';
 import { DIHEDRAL_NAMES, PDQ_MATCH_DISTANCE, pdqHash, pdqHashDihedral, referenceCliResize, type Pixels } from '../../../../src/core/pdq';
 
-const VECTORS = path.resolve(import.meta.dirname, '../../../../../shared/pdq-vectors');
+const VECTORS = path.resolve(import.meta.dirname, '../../../vectors/pdq');
 const csv = (name: string) =>
   fs
     .readFileSync(path.join(VECTORS, name), 'utf8')

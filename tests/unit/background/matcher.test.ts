@@ -1,0 +1,209 @@
+// Lookups on a real (fake-indexeddb) database: the match index built from the stored entries,
+// saved and loaded, against syncs committing meanwhile; and what may produce a notice.
+// Expected values come from the rule's definition (Meta's PDQ reference: a match is a distance
+// ≤ 31 between hashes of quality ≥ 50; docs/matching.md for the levels), not from the code.
+import 'fake-indexeddb/auto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const local = new Map<string, unknown>();
+vi.mock('webextension-polyfill', () => ({
+  default: {
+    storage: {
+      local: {
+        get: async (key: string | string[]) => Object.fromEntries((Array.isArray(key) ? key : [key]).filter((k) => local.has(k)).map((k) => [k, local.get(k)])),
+        set: async (items: Record<string, unknown>) => void Object.entries(items).forEach(([k, v]) => local.set(k, v)),
+      },
+    },
+  },
+}));
+
+import { GENERATION_KEY, openDatabase, type AdDB, type IndexRecord } from '../../../src/background/db';
+import { invalidateMatcher, matchHashes } from '../../../src/background/matcher';
+import { syncFeed } from '../../../src/background/sync';
+import { testPoints } from '../../../src/background/test-points';
+import { hashFromHex, type Hash256 } from '../../../src/core/hash256';
+import type { Probe } from '../../../src/core/match';
+import type { FeedEntry } from '../../../src/core/feed';
+import { defaultSettings, type MatchStrictness, type Settings } from '../../../src/shared/settings';
+import { NOW, entry } from '../core/feed/fixtures';
+import { feedServer, sub } from './feed-server';
+
+/** A well-spread 256-bit hash per name (two of them differ in about 128 bits). */
+const hashOf = (name: string) => bytesToHex(sha256(new TextEncoder().encode(name)));
+const A = hashOf('a');
+const N = hashOf('new');
+const W = hashOf('withdrawn');
+
+/** The hash with its first `k` bits flipped: at Hamming distance exactly k. */
+function flipped(hex: string, k: number): Hash256 {
+  const h = hashFromHex(hex);
+  for (let i = 0; i < k; i++) h[i >> 4]! ^= 1 << (i & 15);
+  return h;
+}
+/** A query picture's 8 dihedral hashes: the original at distance k from `hex`, the 7 others far from everything. */
+const query = (hex: string, k = 0): Hash256[] => [flipped(hex, k), ...Array.from({ length: 7 }, () => flipped(hex, 256))];
+
+const settings: Settings = { ...defaultSettings([sub]), matchStrictness: 'standard' };
+const lookup = async (hex: string, k = 0, s = settings) => (await matchHashes(query(hex, k), 100, s, ['en'])).map((m) => m.entryId);
+const withdrawn = (e: FeedEntry): FeedEntry => ({ ...e, rev: e.rev + 1, status: 'withdrawn' });
+
+let db: AdDB;
+let server: ReturnType<typeof feedServer>;
+const sync = () => syncFeed(sub, { db, now: () => NOW, testHosts: [], random: () => 0.5 });
+const storedIndex = async () => (await db.get('matchIndex', 'current')) as IndexRecord | undefined;
+const generation = async () => ((await db.get('matchIndex', GENERATION_KEY)) as { generation: number } | undefined)?.generation ?? 0;
+
+beforeEach(async () => {
+  db = await openDatabase(); // the matcher's own database (fake-indexeddb), emptied per test
+  const tx = db.transaction(['feeds', 'entries', 'matchIndex'], 'readwrite');
+  await Promise.all([tx.objectStore('feeds').clear(), tx.objectStore('entries').clear(), tx.objectStore('matchIndex').clear(), tx.done]);
+  local.clear();
+  invalidateMatcher();
+  server = feedServer();
+  vi.stubGlobal('fetch', server.fetch);
+});
+afterEach(() => vi.unstubAllGlobals());
+
+describe('the match index and syncs', () => {
+  it('an index built from entries a sync replaced meanwhile is not saved: a cold worker finds the new entry, and none withdrawn', async () => {
+    server.publish([entry('a', 1, A), entry('w', 1, W)]);
+    expect((await sync()).outcome).toBe('updated');
+
+    const hold = testPoints.hold('index-built-not-saved');
+    const first = lookup(A); // builds the index from [a, w] ...
+    await hold.reached;
+    server.publish([entry('a', 1, A), withdrawn(entry('w', 1, W)), entry('n', 1, N)]);
+    expect((await sync()).outcome).toBe('updated'); // ... while a sync commits [a, w withdrawn, n]
+    hold.release();
+    expect(await first).toEqual(['a']);
+
+    invalidateMatcher(); // a worker that wakes up cold loads what was saved
+    expect(await lookup(N), 'the entry the sync added').toEqual(['n']);
+    expect(await lookup(W), 'the entry the publisher withdrew').toEqual([]);
+    expect((await storedIndex())?.generation, 'what is saved is built from the current list').toBe(await generation());
+  });
+
+  it('a withdrawn entry never produces a notice, even through an index built before it was withdrawn', async () => {
+    server.publish([entry('w', 1, W)]);
+    await sync();
+    expect(await lookup(W)).toEqual(['w']); // the index (in memory and saved) has w
+    // The stored entry changes under the index (what a stale index amounts to).
+    await db.put('entries', { feedUrl: sub.url, id: 'w', entry: withdrawn(entry('w', 1, W)) });
+    expect(await lookup(W), 'in memory').toEqual([]);
+    invalidateMatcher();
+    expect(await lookup(W), 'loaded from the database').toEqual([]);
+  });
+
+  it('a stored index from an older generation is refused when loaded, and rebuilt', async () => {
+    server.publish([entry('a', 1, A)]);
+    await sync();
+    expect(await lookup(A)).toEqual(['a']);
+    const old = (await storedIndex())!;
+    // A sync commits (bumping the generation), then an old index is put back as current.
+    server.publish([entry('a', 1, A), entry('n', 1, N)]);
+    await sync();
+    await db.put('matchIndex', old);
+    invalidateMatcher();
+    expect(await lookup(N)).toEqual(['n']);
+    expect((local.get('storageEvent') as { kind: string; detail: string }).kind).toBe('index-rebuilt');
+    expect((await storedIndex())?.generation).toBe(await generation());
+  });
+
+  it('a feed disabled since the index was built produces no notice', async () => {
+    server.publish([entry('a', 1, A)]);
+    await sync();
+    expect(await lookup(A)).toEqual(['a']);
+    expect(await lookup(A, 0, { ...settings, subscriptions: [{ ...sub, enabled: false }] })).toEqual([]);
+  });
+});
+
+describe('the match rule on a real database (reference: distance ≤ 31, quality ≥ 50; docs/matching.md for the levels)', () => {
+  const H = hashOf('stored original');
+  const C = hashOf('stored crop variant');
+  type StoredHash = { value: string; quality: number; role?: 'original' | 'variant' | 'poster' | 'keyframe'; variant?: string };
+  /** An image entry with these stored hashes, written straight into the entries store. */
+  const store = async (id: string, hashes: StoredHash[], change: Partial<FeedEntry> = {}) => {
+    const e: FeedEntry = { ...entry(id), media: [{ type: 'image', hashes: hashes.map((h) => ({ alg: 'pdq' as const, ...h })) }], ...change };
+    await db.put('entries', { feedUrl: sub.url, id, entry: e });
+  };
+  const level = (matchStrictness: MatchStrictness): Settings => ({ ...settings, matchStrictness });
+  const at = (hex: string, k: number, quality = 100, level_: MatchStrictness = 'standard', probes: Probe[] = []) =>
+    matchHashes(query(hex, k), quality, level(level_), ['en'], probes);
+  const ids = async (p: ReturnType<typeof at>) => (await p).map((m) => m.entryId);
+
+  it('standard: distance 31 matches, 32 does not', async () => {
+    await store('e', [{ value: H, quality: 90 }]);
+    expect(await ids(at(H, 31))).toEqual(['e']);
+    expect((await at(H, 31))[0]?.distance).toBe(31);
+    expect(await ids(at(H, 32))).toEqual([]);
+  });
+
+  it('a stored hash of quality 49 is never matched; 50 is', async () => {
+    await store('q49', [{ value: H, quality: 49 }]);
+    await store('q50', [{ value: C, quality: 50 }]);
+    expect(await ids(at(H, 0))).toEqual([]);
+    expect(await ids(at(C, 0))).toEqual(['q50']);
+  });
+
+  it('a video frame of quality 49 is never matched; 50 is', async () => {
+    const frames = (value: string, quality: number): Partial<FeedEntry> => ({ media: [{ type: 'video', hashes: [], frames: { alg: 'pdq', items: [{ t: 0, value, quality }] } }] });
+    await db.put('entries', { feedUrl: sub.url, id: 'f49', entry: { ...entry('f49'), ...frames(H, 49) } });
+    await db.put('entries', { feedUrl: sub.url, id: 'f50', entry: { ...entry('f50'), ...frames(C, 50) } });
+    expect(await ids(at(H, 0))).toEqual([]);
+    expect(await ids(at(C, 0))).toEqual(['f50']);
+  });
+
+  it('a picture of quality 49 is never matched, even exactly; 50 is', async () => {
+    await store('e', [{ value: H, quality: 90 }]);
+    expect(await ids(at(H, 0, 49))).toEqual([]);
+    expect(await ids(at(H, 0, 50))).toEqual(['e']);
+  });
+
+  it('withdrawn entries and entries rated accurate are not indexed and never matched', async () => {
+    await store('w', [{ value: H, quality: 90 }], { status: 'withdrawn' });
+    await store('ok', [{ value: C, quality: 90 }], { verdict: { label: 'accurate', textualRating: { en: 'Accurate' } } });
+    expect(await ids(at(H, 0))).toEqual([]);
+    expect(await ids(at(C, 0))).toEqual([]);
+    const saved = (await storedIndex())!;
+    expect(saved.entryKeys, 'neither is in the index').toEqual([]);
+  });
+
+  it('strict: distance 24 matches, 25 does not; the publisher’s variants are not compared', async () => {
+    await store('e', [{ value: H, quality: 90 }, { value: C, quality: 90, role: 'variant', variant: 'crop:0.9' }]);
+    expect(await ids(at(H, 24, 100, 'strict'))).toEqual(['e']);
+    expect(await ids(at(H, 25, 100, 'strict'))).toEqual([]);
+    expect(await ids(at(C, 0, 100, 'strict')), 'the whole image against a stored crop: not in strict').toEqual([]);
+    const standard = await at(C, 0, 100, 'standard');
+    expect(standard.map((m) => [m.entryId, m.variant])).toEqual([['e', 'crop:0.9']]);
+  });
+
+  it('every level compares the mirrors and quarter turns with the original', async () => {
+    await store('e', [{ value: H, quality: 90 }]);
+    const turned = [flipped(H, 256), flipped(H, 256), hashFromHex(H), ...Array.from({ length: 5 }, () => flipped(H, 256))];
+    for (const l of ['strict', 'standard', 'loose'] as const) {
+      const found = await matchHashes(turned, 100, level(l), ['en']);
+      expect(found.map((m) => [m.entryId, m.variant]), l).toEqual([['e', 'rotate180']]);
+    }
+  });
+
+  it('loose: one pair within 31 is enough; one pair at 32–40 is not; two different pairs within 40 are', async () => {
+    await store('e', [{ value: H, quality: 90 }, { value: C, quality: 90, role: 'variant', variant: 'crop:0.9' }]);
+    expect(await ids(at(H, 31, 100, 'loose'))).toEqual(['e']);
+    expect(await ids(at(H, 35, 100, 'loose')), 'a single pair at 35').toEqual([]);
+    // The picture found inside a frame meets the stored crop at 35 too: two pairs agree.
+    const picture = (k: number): Probe => ({ probe: 'picture', hashes: query(C, k), quality: 90 });
+    expect(await ids(at(H, 35, 100, 'loose', [picture(35)]))).toEqual(['e']);
+    expect(await ids(at(H, 40, 100, 'loose', [picture(40)])), 'both at 40').toEqual(['e']);
+    expect(await ids(at(H, 41, 100, 'loose', [picture(35)])), 'one of them at 41: not a candidate').toEqual([]);
+    expect(await ids(at(H, 35, 100, 'standard', [picture(35)])), 'standard has no second stage').toEqual([]);
+  });
+
+  it('a probe below quality 50 takes no part, even when the others do', async () => {
+    await store('e', [{ value: H, quality: 90 }, { value: C, quality: 90, role: 'variant', variant: 'crop:0.9' }]);
+    const picture: Probe = { probe: 'picture', hashes: query(C, 0), quality: 49 };
+    expect(await ids(at(hashOf('unrelated'), 0, 100, 'standard', [picture]))).toEqual([]);
+    expect(await ids(at(hashOf('unrelated'), 0, 100, 'standard', [{ ...picture, quality: 50 }]))).toEqual(['e']);
+  });
+});

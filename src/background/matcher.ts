@@ -106,7 +106,8 @@ function damage(record: IndexRecord, index: GroupedIndex, generation: number): s
 async function load(settings: Settings): Promise<Loaded & { current: boolean }> {
   const db = await openDatabase();
   const tx = db.transaction('matchIndex');
-  let [stored, generation] = await Promise.all([storedIndex(tx.store), listGeneration(tx.store)]);
+  const [found, generation] = await Promise.all([storedIndex(tx.store), listGeneration(tx.store)]);
+  let stored = found;
   if (stored && stored.buffer instanceof ArrayBuffer && stored.buffer.byteLength >= 4 && new Uint32Array(stored.buffer, 0, 1)[0] === INDEX_MAGIC) {
     stored = undefined; // the single index of the previous version: rebuilt as the grouped one, nothing is wrong
   }

@@ -8,14 +8,14 @@
  */
 import { IS_TEST_BUILD } from '../shared/build';
 import { PROTOCOL_VERSION } from '../shared/messages';
-import { send } from '../shared/messaging';
 import { hashToHex } from '../core/hash256';
 import { isXPageUrl, mediaKey, postOf, type FoundMedia } from '../shared/x';
 import { useCatalogue } from '../shared/i18n';
 import { mountNotice, type MountedNotice } from './notice/mount';
 import { startReporting } from './report';
+import { ContentScriptContext } from './context';
 import { Scanner } from './scanner';
-import { followTheme } from './theme';
+import { HOST_ATTR, followTheme } from './theme';
 import { watchVideo } from './video';
 
 const COMPACT_BELOW_PX = 260;
@@ -24,38 +24,52 @@ function record(data: object): void {
   if (IS_TEST_BUILD) document.documentElement.dataset['alreadyDebunkedE2e'] = JSON.stringify(data);
 }
 
-async function start(): Promise<void> {
+/**
+ * Runs the content script for the life of `ctx`: everything it starts (observers, timers, listeners,
+ * video sampling, messages) belongs to the context and stops when the extension goes away, and what
+ * it put into the page is removed then.
+ */
+export async function start(ctx: ContentScriptContext): Promise<void> {
   if (!isXPageUrl(location.href)) return;
   let hello;
   try {
-    hello = await send('cs/hello', { protocol: PROTOCOL_VERSION, page: location.href });
+    hello = await ctx.send('cs/hello', { protocol: PROTOCOL_VERSION, page: location.href });
   } catch (e) {
+    if (ctx.isInvalid) return;
     console.warn('[already-debunked] background not reachable:', e);
     record({ ready: false, error: String(e) });
     return;
   }
   record({ ready: true, ...hello, messages: undefined });
   useCatalogue(hello.locale, hello.messages);
-  if (!hello.enabled) return;
+  if (!hello.enabled || ctx.isInvalid) return;
+  ctx.onInvalidated(() => {
+    for (const host of document.querySelectorAll(`[${HOST_ATTR}]`)) host.remove();
+    record({ ready: false, invalidated: true });
+  });
 
-  const reporting = startReporting();
+  const reporting = startReporting(ctx);
   const notices = new WeakMap<HTMLElement, MountedNotice>();
   const revealed = new Set<string>(); // media the reader chose to see: the choice sticks
   const dismissed = new Set<string>(); // "this post uses it correctly"
   const watching = new WeakSet<HTMLVideoElement>();
   const scanner = new Scanner(document, {
-    check: async (urls) => (await send('cs/match-media', { urls })).results,
+    check: async (urls) => (await ctx.send('cs/match-media', { urls })).results,
     visible: (item) => reporting.visible(item),
     unmatched(item: FoundMedia) {
       // The poster did not match: the frames the reader plays still may.
       const video = item.kind === 'video' || item.kind === 'gif' ? item.box.querySelector('video') : null;
       if (!video || watching.has(video)) return;
       watching.add(video);
-      watchVideo(video, async (frame) => {
-        const { matches } = await send('cs/match-hashes', { hashes: frame.hashes.map(hashToHex), quality: frame.quality, probes: frame.probes });
-        if (matches.length && item.box.isConnected) this.show(item, matches);
-        return matches.length > 0;
-      });
+      watchVideo(
+        video,
+        async (frame) => {
+          const { matches } = await ctx.send('cs/match-hashes', { hashes: frame.hashes.map(hashToHex), quality: frame.quality, probes: frame.probes });
+          if (matches.length && item.box.isConnected) this.show(item, matches);
+          return matches.length > 0;
+        },
+        ctx,
+      );
     },
     show(item, matches) {
       const match = matches[0]!;
@@ -74,19 +88,19 @@ async function start(): Promise<void> {
         },
         onCorrectUse: () => {
           dismissed.add(postKey);
-          setTimeout(() => notices.get(item.box)?.unmount(), 1500);
+          ctx.setTimeout(() => notices.get(item.box)?.unmount(), 1500);
         },
         onWrongMatch: reporting.wrongMatch(item, match),
       };
       reporting.noticed(item, match);
       const existing = notices.get(item.box);
       if (existing && existing.host.isConnected) return;
-      if (!existing) void send('cs/notice-shown', {}).catch(() => undefined);
+      if (!existing) void ctx.send('cs/notice-shown', {}).catch(() => undefined);
       notices.set(item.box, mountNotice(item.box, props));
     },
-  });
-  followTheme(document); // before the first host is made: hosts take the followed theme
+  }, ctx);
+  followTheme(document, ctx); // before the first host is made: hosts take the followed theme
   scanner.start();
 }
 
-void start();
+void start(new ContentScriptContext());

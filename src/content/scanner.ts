@@ -9,6 +9,7 @@
  */
 import type { MatchView, MediaResult } from '../shared/messages';
 import { SELECTORS, findMedia, mediaKey, type FoundMedia } from '../shared/x';
+import type { ContentScriptContext } from './context';
 
 export interface ScannerHooks {
   /** Checks a batch of media URLs (the background fetches, hashes and looks them up). */
@@ -44,8 +45,10 @@ export class Scanner {
   constructor(
     private readonly root: Document,
     private readonly hooks: ScannerHooks,
+    /** Owns the observers and the frame callback: when the extension goes away, scanning stops. */
+    private readonly ctx: ContentScriptContext,
   ) {
-    this.mutations = new MutationObserver((records) => {
+    this.mutations = ctx.own(new MutationObserver(ctx.guard((records: MutationRecord[]) => {
       for (const r of records) {
         const nodes = r.type === 'childList' ? [...r.addedNodes] : [r.target];
         for (const n of nodes) {
@@ -58,11 +61,12 @@ export class Scanner {
         }
       }
       if (this.dirty.size) this.schedule();
-    });
-    this.visibility = new IntersectionObserver((entries) => this.onVisibility(entries), { rootMargin: NEAR_VIEWPORT });
+    })));
+    this.visibility = ctx.own(new IntersectionObserver(ctx.guard((entries: IntersectionObserverEntry[]) => this.onVisibility(entries)), { rootMargin: NEAR_VIEWPORT }));
   }
 
   start(): void {
+    if (this.ctx.isInvalid) return;
     this.mutations.observe(this.root.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'poster'] });
     this.scan([this.root]);
   }
@@ -75,7 +79,7 @@ export class Scanner {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    requestAnimationFrame(() => {
+    this.ctx.requestAnimationFrame(() => {
       this.scheduled = false;
       // Drop scopes inside other scopes, then search each once.
       const scopes = [...this.dirty].filter((s) => s.isConnected ?? true);
@@ -154,7 +158,7 @@ export class Scanner {
   }
 
   private async pump(): Promise<void> {
-    if (this.inFlight >= 2 || this.queue.size === 0) return;
+    if (this.inFlight >= 2 || this.queue.size === 0 || this.ctx.isInvalid) return;
     const keys = [...this.queue].slice(0, BATCH);
     for (const k of keys) {
       this.queue.delete(k);
@@ -164,6 +168,7 @@ export class Scanner {
     this.inFlight++;
     try {
       const results = await this.hooks.check(urls);
+      if (this.ctx.isInvalid) return;
       for (const r of results) {
         const key = mediaKey(r.url);
         // A failed check (network, decode) is not cached: it is tried again when seen again.
@@ -178,10 +183,11 @@ export class Scanner {
       }
     } catch (e) {
       for (const k of keys) this.results.delete(k);
+      if (this.ctx.isInvalid) return;
       console.warn('[already-debunked] media check failed:', e);
     } finally {
       this.inFlight--;
-      if (this.queue.size) void this.pump();
+      if (this.queue.size && this.ctx.isValid) void this.pump();
     }
   }
 }

@@ -5,6 +5,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MatchView, MediaResult } from '../../../src/shared/messages';
 import { Scanner } from '../../../src/content/scanner';
 
+vi.mock('webextension-polyfill', () => ({ default: { runtime: { id: 'test-extension' } } }));
+const { ContentScriptContext } = await import('../../../src/content/context');
+
 let io: { cb: IntersectionObserverCallback; targets: Set<Element> };
 class FakeIntersectionObserver {
   targets = new Set<Element>();
@@ -50,7 +53,7 @@ describe('scanner', () => {
         return urls.map((url): MediaResult => ({ url, matches: url.includes('Debunked') ? [MATCH] : [], quality: 90, error: null }));
       },
       show: (item) => shown.push(item.box),
-    });
+    }, new ContentScriptContext({ alive: () => true }));
 
   it('checks an upload seen in two posts once, even when one of them is far from the viewport', async () => {
     document.body.innerHTML = post('Debunked01') + post('Other00001') + post('Debunked01');

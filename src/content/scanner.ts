@@ -10,6 +10,7 @@
 import type { MatchView, MediaResult } from '../shared/messages';
 import { SELECTORS, findMedia, mediaKey, type FoundMedia } from '../shared/x';
 import type { ContentScriptContext } from './context';
+import { HOST_ATTR } from './theme';
 
 export interface ScannerHooks {
   /** Checks a batch of media URLs (the background fetches, hashes and looks them up). */
@@ -50,6 +51,10 @@ export class Scanner {
   ) {
     this.mutations = ctx.own(new MutationObserver(ctx.guard((records: MutationRecord[]) => {
       for (const r of records) {
+        // X dropped one of our hosts (a notice) from a box it kept: look at the box's post again.
+        if (r.type === 'childList' && [...r.removedNodes].some((n) => n.nodeType === Node.ELEMENT_NODE && (n as Element).hasAttribute(HOST_ATTR))) {
+          this.dirty.add(r.target.nodeType === Node.ELEMENT_NODE ? ((r.target as Element).closest(SELECTORS.post) ?? (r.target as Element)) : (r.target as ParentNode));
+        }
         const nodes = r.type === 'childList' ? [...r.addedNodes] : [r.target];
         for (const n of nodes) {
           if (n.nodeType !== Node.ELEMENT_NODE) continue;
@@ -180,6 +185,12 @@ export class Scanner {
           else if (!r.error) this.hooks.unmatched?.(item);
         }
         this.waiting.delete(key);
+      }
+      // A URL the answer left out was not checked: like a failure, tried again when seen again.
+      for (const k of keys) {
+        if (this.results.get(k) !== 'pending') continue;
+        this.results.delete(k);
+        this.waiting.delete(k);
       }
     } catch (e) {
       for (const k of keys) this.results.delete(k);

@@ -45,15 +45,33 @@ describe('scanner', () => {
     release = [];
     hold = false;
   });
+  /** How the background answers a URL: by default, matched when its name says Debunked. */
+  let answer: (url: string) => MediaResult | 'throw' | 'omit';
+  beforeEach(() => {
+    answer = (url) => ({ url, matches: url.includes('Debunked') ? [MATCH] : [], quality: 90, error: null });
+  });
   const scanner = () =>
-    new Scanner(document, {
-      check: async (urls) => {
-        checked.push(urls.map((u) => new URL(u).pathname));
-        if (hold) await new Promise<void>((r) => release.push(r));
-        return urls.map((url): MediaResult => ({ url, matches: url.includes('Debunked') ? [MATCH] : [], quality: 90, error: null }));
+    new Scanner(
+      document,
+      {
+        check: async (urls) => {
+          checked.push(urls.map((u) => new URL(u).pathname));
+          if (hold) await new Promise<void>((r) => release.push(r));
+          const answers = urls.map(answer);
+          if (answers.includes('throw')) throw new Error('background restarted');
+          return answers.filter((a): a is MediaResult => typeof a === 'object');
+        },
+        // Like the content script: a notice host in the box, mounted again if it is gone.
+        show: (item) => {
+          if (item.box.querySelector('[data-already-debunked]')) return;
+          shown.push(item.box);
+          const host = document.createElement('div');
+          host.setAttribute('data-already-debunked', 'notice');
+          item.box.append(host);
+        },
       },
-      show: (item) => shown.push(item.box),
-    }, new ContentScriptContext({ alive: () => true }));
+      new ContentScriptContext({ alive: () => true }),
+    );
 
   it('checks an upload seen in two posts once, even when one of them is far from the viewport', async () => {
     document.body.innerHTML = post('Debunked01') + post('Other00001') + post('Debunked01');
@@ -95,5 +113,80 @@ describe('scanner', () => {
     await flush();
     expect(checked.flat()).toContain('/media/Debunked02');
     expect(shown).toEqual([late]);
+  });
+
+  describe('failed checks are not cached', () => {
+    for (const [how, fail] of [
+      ['the background answers with an error', (url: string): MediaResult => ({ url, matches: [], quality: null, error: 'fetch failed: 503' })],
+      ['the check throws', () => 'throw' as const],
+      ['the answer leaves the URL out', () => 'omit' as const],
+    ] as const) {
+      it(`${how}: the media is checked again when it comes back into view, and then shown`, async () => {
+        document.body.innerHTML = post('Debunked03');
+        scanner().start();
+        const [box] = boxes();
+        answer = fail;
+        visibility([[box!, true]]);
+        await flush();
+        expect(checked).toEqual([['/media/Debunked03']]);
+        expect(shown).toEqual([]);
+        answer = (url) => ({ url, matches: [MATCH], quality: 90, error: null });
+        visibility([[box!, false]]);
+        visibility([[box!, true]]);
+        await flush();
+        expect(checked).toEqual([['/media/Debunked03'], ['/media/Debunked03']]);
+        expect(shown).toEqual([box]);
+      });
+    }
+  });
+
+  describe('the notice comes back when X re-renders, without a second check', () => {
+    const rendered = async () => {
+      document.body.innerHTML = post('Debunked04');
+      scanner().start();
+      visibility([[boxes()[0]!, true]]);
+      await flush();
+      expect(shown).toHaveLength(1);
+      expect(document.querySelectorAll('[data-already-debunked]')).toHaveLength(1);
+    };
+    // The scanner looks again on the animation frame after X's mutations (a microtask away).
+    const frame = async () => {
+      await flush();
+      await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+    };
+
+    it('X replaces the whole post (a new box for the same media)', async () => {
+      await rendered();
+      document.body.innerHTML = post('Debunked04');
+      const [box] = boxes();
+      await frame();
+      visibility([[box!, true]]);
+      await flush();
+      expect(shown).toHaveLength(2);
+      expect(shown[1]).toBe(box);
+      expect(checked).toHaveLength(1);
+    });
+
+    it("X re-renders the box's children (our notice is dropped with them)", async () => {
+      await rendered();
+      const [box] = boxes();
+      box!.replaceChildren(Object.assign(document.createElement('img'), { src: `${MEDIA}/Debunked04?format=jpg&name=small` }));
+      await frame();
+      await flush();
+      expect(shown).toEqual([box, box]);
+      expect(box!.querySelector('[data-already-debunked]')).not.toBeNull();
+      expect(checked).toHaveLength(1);
+    });
+
+    it('X removes only our notice from the box it reconciles', async () => {
+      await rendered();
+      const [box] = boxes();
+      box!.querySelector('[data-already-debunked]')!.remove();
+      await frame();
+      await flush();
+      expect(shown).toEqual([box, box]);
+      expect(box!.querySelector('[data-already-debunked]')).not.toBeNull();
+      expect(checked).toHaveLength(1);
+    });
   });
 });

@@ -25,9 +25,24 @@ export interface ScannerHooks {
 
 const BATCH = 6;
 const NEAR_VIEWPORT = '600px 0px';
+/** Answers kept (most recently used first to stay): a re-rendered, reposted or quoted upload seen
+ * again within this many others is shown at once; an older one is checked again. */
+export const RESULTS_KEPT = 1000;
+
+/** How much the scanner holds (for tests and the scroll bench). */
+export interface ScannerSizes {
+  results: number;
+  waiting: number;
+  waitingItems: number;
+  queue: number;
+  watched: number;
+  near: number;
+}
 
 export class Scanner {
+  /** Answers by media key, least recently used first (bounded: RESULTS_KEPT). */
   private readonly results = new Map<string, MatchView[] | 'pending'>();
+  /** Items near the viewport waiting for their key's answer; dropped when they leave or detach. */
   private readonly waiting = new Map<string, FoundMedia[]>();
   private readonly queue = new Set<string>();
   /** Boxes under observation; pruned when X removes them, so a long scroll does not pin old nodes. */
@@ -39,6 +54,7 @@ export class Scanner {
   private readonly mutations: MutationObserver;
   private readonly visibility: IntersectionObserver;
   private scheduled = false;
+  private pruneDue = false;
   /** Where the page changed since the last scan: only these subtrees are searched again. */
   private readonly dirty = new Set<ParentNode>();
   private inFlight = 0;
@@ -55,6 +71,8 @@ export class Scanner {
         if (r.type === 'childList' && [...r.removedNodes].some((n) => n.nodeType === Node.ELEMENT_NODE && (n as Element).hasAttribute(HOST_ATTR))) {
           this.dirty.add(r.target.nodeType === Node.ELEMENT_NODE ? ((r.target as Element).closest(SELECTORS.post) ?? (r.target as Element)) : (r.target as ParentNode));
         }
+        // Something left the page: forget its boxes on the next frame even if nothing new came.
+        if (r.type === 'childList' && r.removedNodes.length) this.pruneDue = true;
         const nodes = r.type === 'childList' ? [...r.addedNodes] : [r.target];
         for (const n of nodes) {
           if (n.nodeType !== Node.ELEMENT_NODE) continue;
@@ -65,7 +83,7 @@ export class Scanner {
           this.dirty.add(el.closest(SELECTORS.post) ?? (el.matches('img, video') ? el.parentElement : null) ?? el);
         }
       }
-      if (this.dirty.size) this.schedule();
+      if (this.dirty.size || this.pruneDue) this.schedule();
     })));
     this.visibility = ctx.own(new IntersectionObserver(ctx.guard((entries: IntersectionObserverEntry[]) => this.onVisibility(entries)), { rootMargin: NEAR_VIEWPORT }));
   }
@@ -74,6 +92,34 @@ export class Scanner {
     if (this.ctx.isInvalid) return;
     this.mutations.observe(this.root.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'poster'] });
     this.scan([this.root]);
+  }
+
+  sizes(): ScannerSizes {
+    let waitingItems = 0;
+    for (const items of this.waiting.values()) waitingItems += items.length;
+    return { results: this.results.size, waiting: this.waiting.size, waitingItems, queue: this.queue.size, watched: this.watched.size, near: this.near.size };
+  }
+
+  /** The answer for a key, marked as just used. */
+  private answer(key: string): MatchView[] | 'pending' | undefined {
+    const r = this.results.get(key);
+    if (Array.isArray(r)) {
+      this.results.delete(key);
+      this.results.set(key, r);
+    }
+    return r;
+  }
+
+  private remember(key: string, value: MatchView[] | 'pending'): void {
+    this.results.delete(key);
+    this.results.set(key, value);
+    if (this.results.size <= RESULTS_KEPT) return;
+    // Forget the least recently used answer (a check in flight is kept: its answer is on its way).
+    for (const [k, v] of this.results) {
+      if (v === 'pending') continue;
+      this.results.delete(k);
+      break;
+    }
   }
 
   stop(): void {
@@ -95,6 +141,7 @@ export class Scanner {
   }
 
   private scan(scopes: ParentNode[]): void {
+    this.pruneDue = false;
     for (const box of this.watched) {
       if (box.isConnected) continue;
       this.visibility.unobserve(box);
@@ -121,7 +168,7 @@ export class Scanner {
 
   /** X re-rendered a box we already answered: put the notice back if it was removed. */
   private reshow(item: FoundMedia): void {
-    const r = this.results.get(mediaKey(item.url));
+    const r = this.answer(mediaKey(item.url));
     if (Array.isArray(r) && r.length) this.hooks.show(item, r);
   }
 
@@ -136,7 +183,7 @@ export class Scanner {
       }
       this.near.set(key, (this.near.get(key) ?? new Set()).add(e.target));
       this.hooks.visible?.(item);
-      const known = this.results.get(key);
+      const known = this.answer(key);
       if (Array.isArray(known)) {
         if (known.length) this.hooks.show(item, known);
         else this.hooks.unmatched?.(item);
@@ -150,6 +197,10 @@ export class Scanner {
 
   /** A box left the viewport's neighbourhood (or the page). */
   private leave(key: string, box: Element): void {
+    // Its item no longer waits for an answer (it is shown from the cache if it comes back).
+    const rest = this.waiting.get(key)?.filter((x) => x.box !== box && x.box.isConnected);
+    if (rest?.length) this.waiting.set(key, rest);
+    else this.waiting.delete(key);
     const boxes = this.near.get(key);
     boxes?.delete(box);
     if (boxes?.size) return;
@@ -167,7 +218,7 @@ export class Scanner {
     const keys = [...this.queue].slice(0, BATCH);
     for (const k of keys) {
       this.queue.delete(k);
-      this.results.set(k, 'pending');
+      this.remember(k, 'pending');
     }
     const urls = keys.map((k) => this.urlOf(k)).filter((u): u is string => !!u);
     this.inFlight++;
@@ -178,7 +229,7 @@ export class Scanner {
         const key = mediaKey(r.url);
         // A failed check (network, decode) is not cached: it is tried again when seen again.
         if (r.error) this.results.delete(key);
-        else this.results.set(key, r.matches);
+        else this.remember(key, r.matches);
         for (const item of this.waiting.get(key) ?? []) {
           if (!item.box.isConnected) continue;
           if (r.matches.length) this.hooks.show(item, r.matches);

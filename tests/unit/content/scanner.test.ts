@@ -3,7 +3,7 @@
 // is dropped when it leaves the viewport before its turn.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MatchView, MediaResult } from '../../../src/shared/messages';
-import { Scanner } from '../../../src/content/scanner';
+import { RESULTS_KEPT, Scanner } from '../../../src/content/scanner';
 
 vi.mock('webextension-polyfill', () => ({ default: { runtime: { id: 'test-extension' } } }));
 const { ContentScriptContext } = await import('../../../src/content/context');
@@ -187,6 +187,68 @@ describe('scanner', () => {
       expect(shown).toEqual([box, box]);
       expect(box!.querySelector('[data-already-debunked]')).not.toBeNull();
       expect(checked).toHaveLength(1);
+    });
+  });
+
+  describe('holds no more than it needs on a long scroll', () => {
+    // X's timeline is virtualised: cells are created as they come near and removed once scrolled past.
+    const scroll = async (s: Scanner, posts: number, from = 0, perScreen = 10) => {
+      for (let first = from; first < from + posts; first += perScreen) {
+        document.body.innerHTML = Array.from({ length: perScreen }, (_, i) => post(`Scroll${String(first + i).padStart(5, '0')}`)).join('');
+        await flush();
+        await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+        visibility(boxes().map((b) => [b, true]));
+        await flush();
+      }
+      document.body.innerHTML = '';
+      await flush();
+      await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+    };
+
+    it('media that scrolled away before its check is not kept waiting', async () => {
+      hold = true; // the background is slow: most media is gone before its turn
+      const s = scanner();
+      s.start();
+      await scroll(s, 600);
+      expect(checked).toHaveLength(2); // two batches in flight, the rest dropped as it left
+      const sizes = s.sizes();
+      expect(sizes.watched).toBe(0);
+      expect(sizes.queue).toBe(0);
+      expect(sizes.near).toBe(0);
+      expect(sizes.waitingItems).toBeLessThanOrEqual(12); // at most the two batches in flight
+      hold = false;
+      release.splice(0).forEach((r) => r());
+      await flush();
+      await flush();
+      expect(s.sizes().waitingItems).toBe(0);
+    });
+
+    it(`answers are kept for the ${RESULTS_KEPT} most recently seen uploads, not for the page's life`, async () => {
+      const s = scanner();
+      s.start();
+      // One debunked upload reposted every 100 posts stays in the cache: shown again without a check.
+      document.body.innerHTML = post('Debunked05');
+      await flush();
+      visibility([[boxes()[0]!, true]]);
+      await flush();
+      for (let round = 0; round < 15; round++) {
+        await scroll(s, 100, round * 100);
+        document.body.innerHTML = post('Debunked05');
+        await flush();
+        await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+        visibility([[boxes()[0]!, true]]);
+        await flush();
+      }
+      expect(checked.flat().filter((p) => p === '/media/Debunked05')).toHaveLength(1);
+      expect(checked.flat()).toHaveLength(1 + 1500);
+      expect(s.sizes().results).toBe(RESULTS_KEPT);
+      // An upload seen 1,500 uploads ago was forgotten: it is checked again.
+      document.body.innerHTML = post('Scroll00000');
+      await flush();
+      await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+      visibility([[boxes()[0]!, true]]);
+      await flush();
+      expect(checked.at(-1)).toEqual(['/media/Scroll00000']);
     });
   });
 });

@@ -43,16 +43,29 @@ export function isXMediaUrl(raw: string): boolean {
 }
 
 /**
- * X shows this image instead of age-restricted media to unverified viewers (since 2025-08);
- * hashing it would "match" everywhere it appears.
+ * X shows a placeholder instead of age-restricted media to unverified viewers (since 2025-08): its
+ * API's BlurredMediaTombstone, whose picture (`blurred_image_url`) X serves as the square 240x240
+ * variant of an upload — a size X never uses for a post's own photos (small, medium, large, orig,
+ * 360x360, 900x900, 4096x4096). It is recognised by that shape, whatever its id; the one id seen so
+ * far is also refused. Hashing it would "match" everywhere it appears.
  */
-const AGE_RESTRICTED_PLACEHOLDER = '/media/GxJIrSUagAAK-ZP';
+const PLACEHOLDER_VARIANTS: readonly string[] = ['240x240'];
+const KNOWN_PLACEHOLDERS: readonly string[] = ['/media/GxJIrSUagAAK-ZP'];
+
+/** An image URL X uses for a stand-in (the age-restriction placeholder), not for post media. */
+export function isPlaceholderUrl(raw: string): boolean {
+  const u = parse(raw);
+  if (!u) return false;
+  const path = u.pathname.replace(/:[a-z0-9]+$/i, '').replace(/\.(jpg|jpeg|png|webp)$/i, '');
+  if (KNOWN_PLACEHOLDERS.includes(path)) return true;
+  const name = u.searchParams.get('name') ?? /:([a-z0-9]+)$/i.exec(u.pathname)?.[1] ?? null;
+  return path.startsWith('/media/') && name !== null && PLACEHOLDER_VARIANTS.includes(name);
+}
 
 /** Media we hash: photos, video and GIF posters, link-card images. Not avatars, emoji, placeholders. */
 export function isHashableMediaUrl(raw: string): boolean {
-  if (!isXMediaUrl(raw)) return false;
+  if (!isXMediaUrl(raw) || isPlaceholderUrl(raw)) return false;
   const path = new URL(raw).pathname;
-  if (path.startsWith(AGE_RESTRICTED_PLACEHOLDER)) return false;
   return /^\/(media|amplify_video_thumb|ext_tw_video_thumb|tweet_video_thumb|card_img)\//.test(path);
 }
 
@@ -95,6 +108,10 @@ export const SELECTORS = {
   actionBar: 'div[role="group"]',
   /** A post's text (also inside a quoted post's box). */
   postText: '[data-testid="tweetText"]',
+  /** Pictures that stand for something other than the post's media, wherever X puts them: avatars
+   * (a post's, a quoted post's, one inside a card), an X Article's cover, a profile's header and
+   * photo (x-dom.md §2.3, §2.4 g, §1.11). Never fetched as post media, whatever their URL. */
+  standIn: '[data-testid="Tweet-User-Avatar"], [data-testid^="UserAvatar-Container"], [data-testid="article-cover-image"], a[href$="/header_photo"], a[href$="/photo"]',
 } as const;
 
 export type MediaKind = 'photo' | 'video' | 'gif' | 'card';
@@ -122,7 +139,7 @@ export function findMedia(root: ParentNode): FoundMedia[] {
     } catch {
       continue;
     }
-    if (!isHashableMediaUrl(url)) continue;
+    if (!isHashableMediaUrl(url) || el.closest(SELECTORS.standIn)) continue;
     const box = el.closest<HTMLElement>(`${SELECTORS.mediaBox}, ${SELECTORS.cardBox}`);
     if (!box || found.has(box)) continue;
     const video = box.querySelector('video');

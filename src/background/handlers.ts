@@ -16,6 +16,7 @@ import { addFeed, feedStatuses, removeFeed, scheduleNext, setFeedEnabled, syncAl
 import { invalidateMatcher, matchHashes } from './matcher';
 import { hashMediaUrl } from './media';
 import { backUpOutbox, lastStorageEvent } from './health';
+import { lastMarkup, recordMarkup } from './diagnostics';
 import { deleteReports, listReports, requeue } from './outbox';
 import { countNotice, flushReports, mayTransmit, noticesToday, prepareReport, submitReport } from './reports';
 import type { Handlers } from './router';
@@ -41,6 +42,7 @@ async function status(): Promise<StatusView> {
     reports: reports.rows,
     reportsNeedConsent: reports.reportsNeedConsent,
     storage: await lastStorageEvent(),
+    markup: await lastMarkup(),
   };
 }
 
@@ -102,6 +104,11 @@ export const handlers: Handlers = {
 
   async 'cs/notice-shown'() {
     return { today: await countNotice() };
+  },
+
+  async 'cs/markup-report'(report) {
+    await recordMarkup(report);
+    return { recorded: true };
   },
 
   async 'cs/open-options'() {

@@ -14,6 +14,7 @@ import { useCatalogue } from '../shared/i18n';
 import { mountNotice, type MountedNotice } from './notice/mount';
 import { startReporting } from './report';
 import { ContentScriptContext } from './context';
+import { watchMarkup } from './markup';
 import { Scanner } from './scanner';
 import { HOST_ATTR, followTheme } from './theme';
 import { watchVideo } from './video';
@@ -101,6 +102,12 @@ export async function start(ctx: ContentScriptContext): Promise<void> {
   }, ctx);
   followTheme(document, ctx); // before the first host is made: hosts take the followed theme
   scanner.start();
+  // When X changes its markup: quiet for the reader, a diagnostics line in the popup, loud in the
+  // test build's console.
+  watchMarkup(ctx, document, (silent, sample) => {
+    if (IS_TEST_BUILD) console.warn(`[already-debunked] X's markup changed: ${silent.join(', ')} never matched on ${location.pathname}`, sample);
+    void ctx.send('cs/markup-report', { silent, sample }).catch(() => undefined);
+  });
   // Test builds: the scroll bench asks what the scanner holds (store builds drop this).
   if (IS_TEST_BUILD) {
     ctx.addEventListener(document, 'already-debunked:e2e-sizes', () => (document.documentElement.dataset['alreadyDebunkedScanner'] = JSON.stringify(scanner.sizes())));

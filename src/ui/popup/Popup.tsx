@@ -4,6 +4,7 @@ import { t } from '../../shared/i18n';
 import { send } from '../../shared/messaging';
 import { FeedList } from '../components/FeedList';
 import { ConsentNotice, ReportList } from '../components/ReportList';
+import { MarkupNotice } from '../components/MarkupNotice';
 import { StorageNotice } from '../components/StorageNotice';
 import { EnabledToggle } from '../components/Toggle';
 import { useStatus } from '../components/use-status';
@@ -65,6 +66,7 @@ export function Popup() {
               {problem}
             </p>
           )}
+          <MarkupNotice diagnostic={loaded.status.markup} />
           <footer>
             <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
               {t('openSettings')}

@@ -30,7 +30,7 @@ function record(data: object): void {
  * video sampling, messages) belongs to the context and stops when the extension goes away, and what
  * it put into the page is removed then.
  */
-export async function start(ctx: ContentScriptContext): Promise<void> {
+async function start(ctx: ContentScriptContext): Promise<void> {
   if (!isXPageUrl(location.href)) return;
   let hello;
   try {
@@ -108,9 +108,14 @@ export async function start(ctx: ContentScriptContext): Promise<void> {
     if (IS_TEST_BUILD) console.warn(`[already-debunked] X's markup changed: ${silent.join(', ')} never matched on ${location.pathname}`, sample);
     void ctx.send('cs/markup-report', { silent, sample }).catch(() => undefined);
   });
-  // Test builds: the scroll bench asks what the scanner holds (store builds drop this).
+  // Test builds: the scroll bench and the end-to-end tests ask what the scanner holds and where the
+  // check of a media URL (data-already-debunked-e2e-ask on <html>) stands; store builds drop this.
   if (IS_TEST_BUILD) {
-    ctx.addEventListener(document, 'already-debunked:e2e-sizes', () => (document.documentElement.dataset['alreadyDebunkedScanner'] = JSON.stringify(scanner.sizes())));
+    ctx.addEventListener(document, 'already-debunked:e2e-sizes', () => {
+      const html = document.documentElement;
+      const ask = html.getAttribute('data-already-debunked-e2e-ask');
+      html.dataset['alreadyDebunkedScanner'] = JSON.stringify({ ...scanner.sizes(), asked: ask ? scanner.stateOf(new URL(ask, location.href).href) : null });
+    });
   }
 }
 

@@ -42,8 +42,20 @@ vi.stubGlobal('OffscreenCanvas', FakeOffscreenCanvas);
 let clock = 0;
 vi.spyOn(performance, 'now').mockImplementation(() => clock);
 
-const { start } = await import('../../../src/content/index');
-const { ContentScriptContext } = await import('../../../src/content/context');
+// The entry script runs on import with a context of its own: this test gives it a scripted one
+// (whether the extension is still there, and the background's answers).
+const contextOptions: { alive?: () => boolean; send?: unknown } = {};
+vi.mock('../../../src/content/context', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../src/content/context')>();
+  return {
+    ...real,
+    ContentScriptContext: class extends real.ContentScriptContext {
+      constructor() {
+        super(contextOptions as ConstructorParameters<typeof real.ContentScriptContext>[0]);
+      }
+    },
+  };
+});
 
 const MEDIA = 'http://127.0.0.1:9';
 const photo = (key: string) => `<article data-testid="tweet"><div data-testid="tweetPhoto"><img src="${MEDIA}/media/${key}?format=jpg&amp;name=small"></div></article>`;
@@ -67,19 +79,17 @@ describe('content script lifetime', () => {
     document.body.innerHTML = photo('Debunked01') + video('Video00001');
     let alive = true;
     const sent: MessageType[] = [];
-    const ctx = new ContentScriptContext({
-      alive: () => alive,
-      send: (async (type: MessageType, payload: { urls?: string[] }) => {
-        sent.push(type);
-        if (type === 'cs/hello') return { enabled: true, version: '0', protocol: 1, displayMode: 'banner', locale: 'en', messages: null };
-        if (type === 'cs/match-media') return { results: payload.urls!.map((url): MediaResult => ({ url, matches: url.includes('Debunked') ? [MATCH] : [], quality: 90, error: null })) };
-        if (type === 'cs/match-hashes') return { matches: [] };
-        return {};
-      }) as never,
-    });
-    await start(ctx);
+    contextOptions.alive = () => alive;
+    contextOptions.send = async (type: MessageType, payload: { urls?: string[] }) => {
+      sent.push(type);
+      if (type === 'cs/hello') return { enabled: true, version: '0', protocol: 1, displayMode: 'banner', locale: 'en', messages: null };
+      if (type === 'cs/match-media') return { results: payload.urls!.map((url): MediaResult => ({ url, matches: url.includes('Debunked') ? [MATCH] : [], quality: 90, error: null })) };
+      if (type === 'cs/match-hashes') return { matches: [] };
+      return {};
+    };
+    await import('../../../src/content/index'); // the content script starts (happy-dom's page is on localhost: an X page in test builds)
     const [photoBox, videoBox] = [...document.querySelectorAll<HTMLElement>('[data-testid="tweetPhoto"]')];
-    expect(observed).toEqual([photoBox, videoBox]);
+    await vi.waitFor(() => expect(observed).toEqual([photoBox, videoBox]));
 
     // Alive: the media is checked, the photo gets its notice, the video's frames are sampled.
     visible([photoBox!, videoBox!]);

@@ -37,6 +37,9 @@ export interface ScannerSizes {
   queue: number;
   watched: number;
   near: number;
+  /** Batches being checked, and media near the viewport queued or being checked. */
+  inFlight: number;
+  unanswered: number;
 }
 
 export class Scanner {
@@ -97,7 +100,18 @@ export class Scanner {
   sizes(): ScannerSizes {
     let waitingItems = 0;
     for (const items of this.waiting.values()) waitingItems += items.length;
-    return { results: this.results.size, waiting: this.waiting.size, waitingItems, queue: this.queue.size, watched: this.watched.size, near: this.near.size };
+    // Near media still to be answered (a failed check counts as answered: it is tried when seen again).
+    const unanswered = [...this.near.keys()].filter((k) => this.queue.has(k) || this.results.get(k) === 'pending').length;
+    return { results: this.results.size, waiting: this.waiting.size, waitingItems, queue: this.queue.size, watched: this.watched.size, near: this.near.size, inFlight: this.inFlight, unanswered };
+  }
+
+  /** Where the check of this media stands (for the end-to-end tests). */
+  stateOf(url: string): 'unseen' | 'queued' | 'pending' | 'matched' | 'unmatched' {
+    const key = mediaKey(url);
+    const r = this.results.get(key);
+    if (Array.isArray(r)) return r.length ? 'matched' : 'unmatched';
+    if (r === 'pending') return 'pending';
+    return this.queue.has(key) ? 'queued' : 'unseen';
   }
 
   /** The answer for a key, marked as just used. */

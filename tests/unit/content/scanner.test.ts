@@ -251,4 +251,23 @@ describe('scanner', () => {
       expect(checked.at(-1)).toEqual(['/media/Scroll00000']);
     });
   });
+
+  it('says where a check stands and when nothing near the viewport is left to answer (what the e2e tests wait for)', async () => {
+    document.body.innerHTML = post('Debunked06') + post('Other00006');
+    hold = true;
+    const s = scanner();
+    s.start();
+    const [a, b] = boxes();
+    expect(s.stateOf(`${MEDIA}/Debunked06?format=jpg&name=small`)).toBe('unseen');
+    visibility([[a!, true], [b!, true]]);
+    await flush();
+    expect(s.stateOf(`${MEDIA}/Debunked06?format=jpg&name=large`)).toBe('pending');
+    expect(s.sizes()).toMatchObject({ near: 2, unanswered: 2, inFlight: 1 });
+    release.splice(0).forEach((r) => r());
+    await flush();
+    await flush();
+    expect(s.stateOf(`${MEDIA}/Debunked06`)).toBe('matched');
+    expect(s.stateOf(`${MEDIA}/Other00006`)).toBe('unmatched');
+    expect(s.sizes()).toMatchObject({ near: 2, unanswered: 0, inFlight: 0, queue: 0 });
+  });
 });

@@ -41,6 +41,8 @@ export interface FetchOptions {
   allowUrl: (url: string) => boolean;
   /** 'error': a redirect fails the request without following it. Default 'follow'. */
   redirect?: 'follow' | 'error';
+  /** The clocks' scale (default: 10× faster in test builds, for the feed fault tests; 1 = as written). */
+  timeScale?: number;
 }
 
 export type FetchResult = { status: 304; etag: string | null } | { status: 200; bytes: Uint8Array; etag: string | null; contentType: string };
@@ -53,8 +55,9 @@ export async function fetchLimited(url: string, opts: FetchOptions): Promise<Fet
     why ??= reason;
     controller.abort();
   };
-  const total = setTimeout(() => abort(`timed out fetching ${url}`), (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) * TIME_SCALE);
-  const idleMs = (opts.idleMs ?? DEFAULT_IDLE_MS) * TIME_SCALE;
+  const scale = opts.timeScale ?? TIME_SCALE;
+  const total = setTimeout(() => abort(`timed out fetching ${url}`), (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) * scale);
+  const idleMs = (opts.idleMs ?? DEFAULT_IDLE_MS) * scale;
   let idle = setTimeout(() => abort(`no answer from ${url}`), idleMs);
   const alive = () => {
     clearTimeout(idle);

@@ -18,6 +18,8 @@ import { hashMediaUrl } from './media';
 import { backUpOutbox, lastStorageEvent } from './health';
 import { lastMarkup, recordMarkup } from './diagnostics';
 import { deleteReports, listReports, requeue } from './outbox';
+import { directoryView } from './directory';
+import { clearHistory, getHistory, recordNotice } from './history';
 import { countNotice, flushReports, mayTransmit, noticesToday, prepareReport, submitReport } from './reports';
 import type { Handlers } from './router';
 import { loadSettings, saveSettings, updateSettings } from './settings-store';
@@ -102,13 +104,24 @@ export const handlers: Handlers = {
 
   'cs/submit-report': (req) => submitReport(req),
 
-  async 'cs/notice-shown'() {
+  async 'cs/notice-shown'(shown) {
+    await recordNotice(shown);
     return { today: await countNotice() };
   },
 
   async 'cs/markup-report'(report) {
     await recordMarkup(report);
     return { recorded: true };
+  },
+
+  'ui/get-directory': () => directoryView(),
+
+  async 'ui/get-history'() {
+    return { items: await getHistory() };
+  },
+
+  async 'ui/clear-history'() {
+    return { items: await clearHistory() };
   },
 
   async 'cs/open-options'() {

@@ -72,20 +72,20 @@ describe('content script context', () => {
 
   it('sends nothing once invalid, and a send failing with "Extension context invalidated" invalidates it', async () => {
     const ctx = make();
-    await ctx.send('cs/notice-shown', {});
-    expect(sent).toEqual(['cs/notice-shown']);
+    await ctx.send('cs/open-options', {});
+    expect(sent).toEqual(['cs/open-options']);
     failWith = new Error('Extension context invalidated.');
-    await expect(ctx.send('cs/notice-shown', {})).rejects.toBeInstanceOf(ContextInvalidatedError);
+    await expect(ctx.send('cs/open-options', {})).rejects.toBeInstanceOf(ContextInvalidatedError);
     expect(ctx.isValid).toBe(false);
     failWith = null;
-    await expect(ctx.send('cs/notice-shown', {})).rejects.toBeInstanceOf(ContextInvalidatedError);
-    expect(sent).toEqual(['cs/notice-shown']);
+    await expect(ctx.send('cs/open-options', {})).rejects.toBeInstanceOf(ContextInvalidatedError);
+    expect(sent).toEqual(['cs/open-options']);
   });
 
   it('passes other send errors through and stays valid', async () => {
     const ctx = make();
     failWith = new Error('rate-limited: slow down');
-    await expect(ctx.send('cs/notice-shown', {})).rejects.toThrow('rate-limited');
+    await expect(ctx.send('cs/open-options', {})).rejects.toThrow('rate-limited');
     expect(ctx.isValid).toBe(true);
   });
 

@@ -16,6 +16,7 @@ import { addFeed, feedStatuses, removeFeed, scheduleNext, setFeedEnabled, syncAl
 import { invalidateMatcher, matchHashes } from './matcher';
 import { hashMediaUrl } from './media';
 import { backUpOutbox, lastStorageEvent } from './health';
+import { lastMarkup, recordMarkup } from './diagnostics';
 import { deleteReports, listReports, requeue } from './outbox';
 import { directoryView } from './directory';
 import { clearHistory, getHistory, recordNotice } from './history';
@@ -43,6 +44,7 @@ async function status(): Promise<StatusView> {
     reports: reports.rows,
     reportsNeedConsent: reports.reportsNeedConsent,
     storage: await lastStorageEvent(),
+    markup: await lastMarkup(),
   };
 }
 
@@ -105,6 +107,11 @@ export const handlers: Handlers = {
   async 'cs/notice-shown'(shown) {
     await recordNotice(shown);
     return { today: await countNotice() };
+  },
+
+  async 'cs/markup-report'(report) {
+    await recordMarkup(report);
+    return { recorded: true };
   },
 
   'ui/get-directory': () => directoryView(),

@@ -14,7 +14,7 @@ import type { Hash256 } from '../core/hash256';
 import { probeFromHex, probeToHex, queryProbes, type Probe } from '../core/match';
 import { isXMediaUrl, mediaKey, preferredVariant } from '../shared/x';
 import { openDatabase, type MediaCacheRecord } from './db';
-import { fetchLimited } from './net';
+import { fetchLimited, unscaledClock } from './net';
 
 /** The browser scales the image down to this (long side) before hashing: PDQ works on 64x64. */
 export const DECODE_MAX_SIDE = 512;
@@ -105,7 +105,9 @@ export async function hashMediaUrl(url: string): Promise<MediaHashes> {
 }
 
 async function fetchAndHash(url: string, key: string): Promise<MediaHashes> {
-  const res = await fetchLimited(preferredVariant(url), { maxBytes: MAX_MEDIA_BYTES, allowUrl: isXMediaUrl });
+  // Real clocks even in test builds: only the feed fault tests need fast ones, and the end-to-end
+  // tests on a loaded machine must not see a 1.5 s idle timeout fail a local image.
+  const res = await fetchLimited(preferredVariant(url), { maxBytes: MAX_MEDIA_BYTES, allowUrl: isXMediaUrl, clock: unscaledClock });
   if (res.status !== 200) throw new MediaError('unexpected 304');
   const px = await decodeImage(res.bytes, res.contentType);
   const result = await hashPixels(px);

@@ -44,7 +44,8 @@ const runtimeClock = (scale: number): NetClock => ({
 /** Timers of the runtime, 10× faster in test builds (fetchLimited's default). */
 export const realClock: NetClock = runtimeClock(TIME_SCALE);
 /** Timers of the runtime as written (postJson's default: a report's timeout is the same in every build). */
-const unscaledClock: NetClock = runtimeClock(1);
+/** Real time, unscaled even in test builds (media fetches: the feed fault tests need the fast one, local images under load do not). */
+export const unscaledClock: NetClock = runtimeClock(1);
 
 export interface FetchOptions {
   maxBytes: number;

@@ -8,14 +8,15 @@
  */
 import { IS_TEST_BUILD } from '../shared/build';
 import { PROTOCOL_VERSION } from '../shared/messages';
-import { send } from '../shared/messaging';
 import { hashToHex } from '../core/hash256';
 import { isXPageUrl, mediaKey, postOf, postUrl, type FoundMedia } from '../shared/x';
 import { useCatalogue } from '../shared/i18n';
 import { mountNotice, type MountedNotice } from './notice/mount';
 import { startReporting } from './report';
+import { ContentScriptContext } from './context';
+import { watchMarkup } from './markup';
 import { Scanner } from './scanner';
-import { followTheme } from './theme';
+import { HOST_ATTR, followTheme } from './theme';
 import { watchVideo } from './video';
 
 /** Media smaller than this (either side) get the notice's label, which opens the details panel. */
@@ -30,38 +31,52 @@ function record(data: object): void {
   if (IS_TEST_BUILD) document.documentElement.dataset['alreadyDebunkedE2e'] = JSON.stringify(data);
 }
 
-async function start(): Promise<void> {
+/**
+ * Runs the content script for the life of `ctx`: everything it starts (observers, timers, listeners,
+ * video sampling, messages) belongs to the context and stops when the extension goes away, and what
+ * it put into the page is removed then.
+ */
+async function start(ctx: ContentScriptContext): Promise<void> {
   if (!isXPageUrl(location.href)) return;
   let hello;
   try {
-    hello = await send('cs/hello', { protocol: PROTOCOL_VERSION, page: location.href });
+    hello = await ctx.send('cs/hello', { protocol: PROTOCOL_VERSION, page: location.href });
   } catch (e) {
+    if (ctx.isInvalid) return;
     console.warn('[already-debunked] background not reachable:', e);
     record({ ready: false, error: String(e) });
     return;
   }
   record({ ready: true, ...hello, messages: undefined });
   useCatalogue(hello.locale, hello.messages);
-  if (!hello.enabled) return;
+  if (!hello.enabled || ctx.isInvalid) return;
+  ctx.onInvalidated(() => {
+    for (const host of document.querySelectorAll(`[${HOST_ATTR}]`)) host.remove();
+    record({ ready: false, invalidated: true });
+  });
 
-  const reporting = startReporting();
+  const reporting = startReporting(ctx);
   const notices = new WeakMap<HTMLElement, MountedNotice>();
   const revealed = new Set<string>(); // media the reader chose to see: the choice sticks
   const dismissed = new Set<string>(); // "this post uses it correctly"
   const watching = new WeakSet<HTMLVideoElement>();
   const scanner = new Scanner(document, {
-    check: async (urls) => (await send('cs/match-media', { urls })).results,
+    check: async (urls) => (await ctx.send('cs/match-media', { urls })).results,
     visible: (item) => reporting.visible(item),
     unmatched(item: FoundMedia) {
       // The poster did not match: the frames the reader plays still may.
       const video = item.kind === 'video' || item.kind === 'gif' ? item.box.querySelector('video') : null;
       if (!video || watching.has(video)) return;
       watching.add(video);
-      watchVideo(video, async (frame) => {
-        const { matches } = await send('cs/match-hashes', { hashes: frame.hashes.map(hashToHex), quality: frame.quality, probes: frame.probes });
-        if (matches.length && item.box.isConnected) this.show(item, matches);
-        return matches.length > 0;
-      });
+      watchVideo(
+        video,
+        async (frame) => {
+          const { matches } = await ctx.send('cs/match-hashes', { hashes: frame.hashes.map(hashToHex), quality: frame.quality, probes: frame.probes });
+          if (matches.length && item.box.isConnected) this.show(item, matches);
+          return matches.length > 0;
+        },
+        ctx,
+      );
     },
     show(item, matches) {
       const match = matches[0]!;
@@ -80,7 +95,7 @@ async function start(): Promise<void> {
         },
         onCorrectUse: () => {
           dismissed.add(postKey);
-          setTimeout(() => notices.get(item.box)?.unmount(), 1500);
+          ctx.setTimeout(() => notices.get(item.box)?.unmount(), 1500);
         },
         onWrongMatch: reporting.wrongMatch(item, match),
       };
@@ -98,13 +113,28 @@ async function start(): Promise<void> {
           headline: match.headline ?? match.claim,
           factCheckUrl: match.factCheckUrl,
         };
-        void send('cs/notice-shown', shown).catch(() => undefined);
+        void ctx.send('cs/notice-shown', shown).catch(() => undefined);
       }
       notices.set(item.box, mountNotice(item.box, props));
     },
-  });
-  followTheme(document); // before the first host is made: hosts take the followed theme
+  }, ctx);
+  followTheme(document, ctx); // before the first host is made: hosts take the followed theme
   scanner.start();
+  // When X changes its markup: quiet for the reader, a diagnostics line in the popup, loud in the
+  // test build's console.
+  watchMarkup(ctx, document, (silent, sample) => {
+    if (IS_TEST_BUILD) console.warn(`[already-debunked] X's markup changed: ${silent.join(', ')} never matched on ${location.pathname}`, sample);
+    void ctx.send('cs/markup-report', { silent, sample }).catch(() => undefined);
+  });
+  // Test builds: the scroll bench and the end-to-end tests ask what the scanner holds and where the
+  // check of a media URL (data-already-debunked-e2e-ask on <html>) stands; store builds drop this.
+  if (IS_TEST_BUILD) {
+    ctx.addEventListener(document, 'already-debunked:e2e-sizes', () => {
+      const html = document.documentElement;
+      const ask = html.getAttribute('data-already-debunked-e2e-ask');
+      html.dataset['alreadyDebunkedScanner'] = JSON.stringify({ ...scanner.sizes(), asked: ask ? scanner.stateOf(new URL(ask, location.href).href) : null });
+    });
+  }
 }
 
-void start();
+void start(new ContentScriptContext());

@@ -9,6 +9,8 @@
  */
 import type { MatchView, MediaResult } from '../shared/messages';
 import { SELECTORS, findMedia, mediaKey, type FoundMedia } from '../shared/x';
+import type { ContentScriptContext } from './context';
+import { HOST_ATTR } from './theme';
 
 export interface ScannerHooks {
   /** Checks a batch of media URLs (the background fetches, hashes and looks them up). */
@@ -23,9 +25,27 @@ export interface ScannerHooks {
 
 const BATCH = 6;
 const NEAR_VIEWPORT = '600px 0px';
+/** Answers kept (most recently used first to stay): a re-rendered, reposted or quoted upload seen
+ * again within this many others is shown at once; an older one is checked again. */
+export const RESULTS_KEPT = 1000;
+
+/** How much the scanner holds (for tests and the scroll bench). */
+export interface ScannerSizes {
+  results: number;
+  waiting: number;
+  waitingItems: number;
+  queue: number;
+  watched: number;
+  near: number;
+  /** Batches being checked, and media near the viewport queued or being checked. */
+  inFlight: number;
+  unanswered: number;
+}
 
 export class Scanner {
+  /** Answers by media key, least recently used first (bounded: RESULTS_KEPT). */
   private readonly results = new Map<string, MatchView[] | 'pending'>();
+  /** Items near the viewport waiting for their key's answer; dropped when they leave or detach. */
   private readonly waiting = new Map<string, FoundMedia[]>();
   private readonly queue = new Set<string>();
   /** Boxes under observation; pruned when X removes them, so a long scroll does not pin old nodes. */
@@ -37,6 +57,7 @@ export class Scanner {
   private readonly mutations: MutationObserver;
   private readonly visibility: IntersectionObserver;
   private scheduled = false;
+  private pruneDue = false;
   /** Where the page changed since the last scan: only these subtrees are searched again. */
   private readonly dirty = new Set<ParentNode>();
   private inFlight = 0;
@@ -44,9 +65,17 @@ export class Scanner {
   constructor(
     private readonly root: Document,
     private readonly hooks: ScannerHooks,
+    /** Owns the observers and the frame callback: when the extension goes away, scanning stops. */
+    private readonly ctx: ContentScriptContext,
   ) {
-    this.mutations = new MutationObserver((records) => {
+    this.mutations = ctx.own(new MutationObserver(ctx.guard((records: MutationRecord[]) => {
       for (const r of records) {
+        // X dropped one of our hosts (a notice) from a box it kept: look at the box's post again.
+        if (r.type === 'childList' && [...r.removedNodes].some((n) => n.nodeType === Node.ELEMENT_NODE && (n as Element).hasAttribute(HOST_ATTR))) {
+          this.dirty.add(r.target.nodeType === Node.ELEMENT_NODE ? ((r.target as Element).closest(SELECTORS.post) ?? (r.target as Element)) : (r.target as ParentNode));
+        }
+        // Something left the page: forget its boxes on the next frame even if nothing new came.
+        if (r.type === 'childList' && r.removedNodes.length) this.pruneDue = true;
         const nodes = r.type === 'childList' ? [...r.addedNodes] : [r.target];
         for (const n of nodes) {
           if (n.nodeType !== Node.ELEMENT_NODE) continue;
@@ -57,14 +86,54 @@ export class Scanner {
           this.dirty.add(el.closest(SELECTORS.post) ?? (el.matches('img, video') ? el.parentElement : null) ?? el);
         }
       }
-      if (this.dirty.size) this.schedule();
-    });
-    this.visibility = new IntersectionObserver((entries) => this.onVisibility(entries), { rootMargin: NEAR_VIEWPORT });
+      if (this.dirty.size || this.pruneDue) this.schedule();
+    })));
+    this.visibility = ctx.own(new IntersectionObserver(ctx.guard((entries: IntersectionObserverEntry[]) => this.onVisibility(entries)), { rootMargin: NEAR_VIEWPORT }));
   }
 
   start(): void {
+    if (this.ctx.isInvalid) return;
     this.mutations.observe(this.root.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'poster'] });
     this.scan([this.root]);
+  }
+
+  sizes(): ScannerSizes {
+    let waitingItems = 0;
+    for (const items of this.waiting.values()) waitingItems += items.length;
+    // Near media still to be answered (a failed check counts as answered: it is tried when seen again).
+    const unanswered = [...this.near.keys()].filter((k) => this.queue.has(k) || this.results.get(k) === 'pending').length;
+    return { results: this.results.size, waiting: this.waiting.size, waitingItems, queue: this.queue.size, watched: this.watched.size, near: this.near.size, inFlight: this.inFlight, unanswered };
+  }
+
+  /** Where the check of this media stands (for the end-to-end tests). */
+  stateOf(url: string): 'unseen' | 'queued' | 'pending' | 'matched' | 'unmatched' {
+    const key = mediaKey(url);
+    const r = this.results.get(key);
+    if (Array.isArray(r)) return r.length ? 'matched' : 'unmatched';
+    if (r === 'pending') return 'pending';
+    return this.queue.has(key) ? 'queued' : 'unseen';
+  }
+
+  /** The answer for a key, marked as just used. */
+  private answer(key: string): MatchView[] | 'pending' | undefined {
+    const r = this.results.get(key);
+    if (Array.isArray(r)) {
+      this.results.delete(key);
+      this.results.set(key, r);
+    }
+    return r;
+  }
+
+  private remember(key: string, value: MatchView[] | 'pending'): void {
+    this.results.delete(key);
+    this.results.set(key, value);
+    if (this.results.size <= RESULTS_KEPT) return;
+    // Forget the least recently used answer (a check in flight is kept: its answer is on its way).
+    for (const [k, v] of this.results) {
+      if (v === 'pending') continue;
+      this.results.delete(k);
+      break;
+    }
   }
 
   stop(): void {
@@ -75,7 +144,7 @@ export class Scanner {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    requestAnimationFrame(() => {
+    this.ctx.requestAnimationFrame(() => {
       this.scheduled = false;
       // Drop scopes inside other scopes, then search each once.
       const scopes = [...this.dirty].filter((s) => s.isConnected ?? true);
@@ -86,6 +155,7 @@ export class Scanner {
   }
 
   private scan(scopes: ParentNode[]): void {
+    this.pruneDue = false;
     for (const box of this.watched) {
       if (box.isConnected) continue;
       this.visibility.unobserve(box);
@@ -112,7 +182,7 @@ export class Scanner {
 
   /** X re-rendered a box we already answered: put the notice back if it was removed. */
   private reshow(item: FoundMedia): void {
-    const r = this.results.get(mediaKey(item.url));
+    const r = this.answer(mediaKey(item.url));
     if (Array.isArray(r) && r.length) this.hooks.show(item, r);
   }
 
@@ -127,7 +197,7 @@ export class Scanner {
       }
       this.near.set(key, (this.near.get(key) ?? new Set()).add(e.target));
       this.hooks.visible?.(item);
-      const known = this.results.get(key);
+      const known = this.answer(key);
       if (Array.isArray(known)) {
         if (known.length) this.hooks.show(item, known);
         else this.hooks.unmatched?.(item);
@@ -141,6 +211,10 @@ export class Scanner {
 
   /** A box left the viewport's neighbourhood (or the page). */
   private leave(key: string, box: Element): void {
+    // Its item no longer waits for an answer (it is shown from the cache if it comes back).
+    const rest = this.waiting.get(key)?.filter((x) => x.box !== box && x.box.isConnected);
+    if (rest?.length) this.waiting.set(key, rest);
+    else this.waiting.delete(key);
     const boxes = this.near.get(key);
     boxes?.delete(box);
     if (boxes?.size) return;
@@ -154,21 +228,22 @@ export class Scanner {
   }
 
   private async pump(): Promise<void> {
-    if (this.inFlight >= 2 || this.queue.size === 0) return;
+    if (this.inFlight >= 2 || this.queue.size === 0 || this.ctx.isInvalid) return;
     const keys = [...this.queue].slice(0, BATCH);
     for (const k of keys) {
       this.queue.delete(k);
-      this.results.set(k, 'pending');
+      this.remember(k, 'pending');
     }
     const urls = keys.map((k) => this.urlOf(k)).filter((u): u is string => !!u);
     this.inFlight++;
     try {
       const results = await this.hooks.check(urls);
+      if (this.ctx.isInvalid) return;
       for (const r of results) {
         const key = mediaKey(r.url);
         // A failed check (network, decode) is not cached: it is tried again when seen again.
         if (r.error) this.results.delete(key);
-        else this.results.set(key, r.matches);
+        else this.remember(key, r.matches);
         for (const item of this.waiting.get(key) ?? []) {
           if (!item.box.isConnected) continue;
           if (r.matches.length) this.hooks.show(item, r.matches);
@@ -176,12 +251,19 @@ export class Scanner {
         }
         this.waiting.delete(key);
       }
+      // A URL the answer left out was not checked: like a failure, tried again when seen again.
+      for (const k of keys) {
+        if (this.results.get(k) !== 'pending') continue;
+        this.results.delete(k);
+        this.waiting.delete(k);
+      }
     } catch (e) {
       for (const k of keys) this.results.delete(k);
+      if (this.ctx.isInvalid) return;
       console.warn('[already-debunked] media check failed:', e);
     } finally {
       this.inFlight--;
-      if (this.queue.size) void this.pump();
+      if (this.queue.size && this.ctx.isValid) void this.pump();
     }
   }
 }

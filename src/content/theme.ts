@@ -5,6 +5,8 @@
  * reader changes the display setting. We read the computed colour's luminance rather than exact
  * values, and put the result on each of our shadow hosts (`data-theme`), whose CSS does the rest.
  */
+import type { ContentScriptContext } from './context';
+
 export type Theme = 'light' | 'dim' | 'dark';
 
 /** Marks every element we put into X's page (its value says which kind). */
@@ -31,7 +33,7 @@ export function currentTheme(doc: Document = document): Theme {
  * Keeps `data-theme` on all our hosts in step with the page: watches the body's style and class and
  * the theme-color meta tag, which are what X changes on a theme switch. Returns a stop function.
  */
-export function followTheme(doc: Document = document): () => void {
+export function followTheme(doc: Document = document, ctx?: ContentScriptContext): () => void {
   followed = pageTheme(doc);
   const apply = () => {
     const next = pageTheme(doc);
@@ -39,11 +41,13 @@ export function followTheme(doc: Document = document): () => void {
     followed = next;
     for (const host of doc.querySelectorAll<HTMLElement>(`[${HOST_ATTR}]`)) host.dataset['theme'] = next;
   };
-  const observer = new MutationObserver(apply);
+  const observer = new MutationObserver(ctx ? ctx.guard(apply) : apply);
   observer.observe(doc.body, { attributes: true, attributeFilter: ['style', 'class'] });
   observer.observe(doc.head, { subtree: true, attributes: true, attributeFilter: ['content'], childList: true });
-  return () => {
+  const stop = () => {
     observer.disconnect();
     followed = null;
   };
+  ctx?.onInvalidated(stop);
+  return stop;
 }

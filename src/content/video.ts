@@ -10,6 +10,7 @@
  * inside a player's frame is also hashed without its bars and chrome.
  */
 import { probeToHex, queryProbes, type ProbeHex } from '../core/match';
+import type { ContentScriptContext } from './context';
 
 export interface FrameHashes {
   /** The 8 dihedral hashes of the whole frame. */
@@ -25,19 +26,25 @@ const FRAME_MAX_SIDE = 256;
 
 /**
  * Watches one <video>. `onFrame` returns true when the frame matched (sampling then stops for
- * good). Returns a function that stops watching.
+ * good). Returns a function that stops watching. The content script's context owns the listeners:
+ * when the extension goes away, sampling stops (`now` is the clock, injected by tests).
  */
-export function watchVideo(video: HTMLVideoElement, onFrame: (f: FrameHashes) => Promise<boolean>): () => void {
+export function watchVideo(
+  video: HTMLVideoElement,
+  onFrame: (f: FrameHashes) => Promise<boolean>,
+  lifetime: ContentScriptContext,
+  now: () => number = () => performance.now(),
+): () => void {
   let last = -Infinity;
   let busy = false;
   let done = false;
   let canvas: OffscreenCanvas | null = null;
 
   const sample = async () => {
-    if (done || busy || video.paused || video.readyState < 2 || !video.videoWidth) return;
-    const now = performance.now();
-    if (now - last < SAMPLE_EVERY_MS) return;
-    last = now;
+    if (done || busy || lifetime.isInvalid || video.paused || video.readyState < 2 || !video.videoWidth) return;
+    const t = now();
+    if (t - last < SAMPLE_EVERY_MS) return;
+    last = t;
     const scale = Math.min(1, FRAME_MAX_SIDE / Math.max(video.videoWidth, video.videoHeight));
     const w = Math.max(1, Math.round(video.videoWidth * scale));
     const h = Math.max(1, Math.round(video.videoHeight * scale));
@@ -57,18 +64,19 @@ export function watchVideo(video: HTMLVideoElement, onFrame: (f: FrameHashes) =>
     busy = true;
     try {
       const [full, ...probes] = queryProbes({ data: data.data, width: w, height: h, channels: 4 });
+      if (lifetime.isInvalid) return;
       if (await onFrame({ hashes: full!.hashes, quality: full!.quality, probes: probes.map(probeToHex), t: video.currentTime })) stop();
     } finally {
       busy = false;
     }
   };
   const onTime = () => void sample();
-  video.addEventListener('timeupdate', onTime);
-  video.addEventListener('playing', onTime);
+  const listening = new AbortController();
+  lifetime.addEventListener(video, 'timeupdate', onTime, { signal: listening.signal });
+  lifetime.addEventListener(video, 'playing', onTime, { signal: listening.signal });
   function stop() {
     done = true;
-    video.removeEventListener('timeupdate', onTime);
-    video.removeEventListener('playing', onTime);
+    listening.abort();
   }
   return stop;
 }

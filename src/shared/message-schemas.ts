@@ -7,11 +7,13 @@ import { MEDIA_TYPES, REPORT_KINDS, REPORT_LIMITS, choicesSchema, draftSchema } 
 import { BUILD } from './build';
 import { LOCALES } from './locales';
 import { DISPLAY_MODES, MATCH_STRICTNESS } from './settings';
+import { MARKUP_CHECKS } from './x';
 import { VERDICT_LABELS, type MessageType, type ProtocolError, type RequestOf } from './messages';
 
 const url = v.pipe(v.string(), v.maxLength(4096));
 const hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 const quality = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100));
+const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1e9));
 const reportIds = v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(10_000));
 const reportOptions = { testHosts: BUILD.testHosts };
 
@@ -90,6 +92,15 @@ export const requestSchemas = {
   'ui/get-history': v.strictObject({}),
   /** Popup: forget the local history of notices. */
   'ui/clear-history': v.strictObject({}),
+  /**
+   * X's markup no longer matches what src/shared/x.ts expects on this page: the selectors that
+   * never matched though they should have, and the counts that show it (src/shared/x.ts
+   * silentSelectors). Kept for the popup's diagnostics; nothing leaves the browser.
+   */
+  'cs/markup-report': v.strictObject({
+    silent: v.pipe(v.array(v.picklist(MARKUP_CHECKS)), v.minLength(1), v.maxLength(MARKUP_CHECKS.length)),
+    sample: v.strictObject({ posts: count, media: count, mediaInPosts: count, boxed: count, cardsInPosts: count, cardsBoxed: count, actionBars: count, texts: count }),
+  }),
   /** The dialog's "Settings" link (a content script cannot open the options page itself). */
   'cs/open-options': v.strictObject({}),
   /** Options: change some settings; the result is validated whole and saved at once, or not at all. */

@@ -16,6 +16,7 @@ import type { Catalogue } from './i18n';
 import type { Locale } from './locales';
 import type { requestSchemas } from './message-schemas';
 import type { Settings } from './settings';
+import type { MarkupCheck, MarkupSample } from './x';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -101,6 +102,17 @@ export interface StatusView {
   reportsNeedConsent: boolean;
   /** The last problem with the extension's storage and its repair (shown for a week), or null. */
   storage: StorageEvent | null;
+  /** The last sign that X changed its markup (shown for a week), or null. */
+  markup: MarkupDiagnostic | null;
+}
+
+/** X's markup did not match src/shared/x.ts on a page: which selectors stayed silent, and the counts. */
+export interface MarkupDiagnostic {
+  at: string;
+  /** The extension's version that saw it (an update may fix it). */
+  version: string;
+  silent: MarkupCheck[];
+  sample: MarkupSample;
 }
 
 /**
@@ -181,6 +193,7 @@ export interface ResponseMap {
   'ui/get-history': { items: HistoryItem[] };
   'ui/clear-history': { items: HistoryItem[] };
   'cs/open-options': { opened: boolean };
+  'cs/markup-report': { recorded: boolean };
   'ui/update-settings': StatusView;
   'ui/import-settings': StatusView;
   'ui/clear-caches': StatusView;

@@ -47,10 +47,12 @@ export type ToContentValidators = { [T in ToContentType]: (payload: unknown) => 
  * In a content script: answers `bg/…` messages from this extension's background only (a message
  * from a tab, i.e. another content script, or from another extension is refused), after checking
  * the payload's shape with the given validators (hand-written: the schema library stays out of the
- * content bundle).
+ * content bundle). Listens until `signal` aborts (the content script's lifetime).
  */
-export function listenToBackground(handlers: ToContentHandlers, validators: ToContentValidators): void {
-  browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
+export function listenToBackground(handlers: ToContentHandlers, validators: ToContentValidators, signal?: AbortSignal): void {
+  if (signal?.aborted) return;
+  const listener = (raw: unknown, sender: Runtime.MessageSender) => {
+    if (signal?.aborted) return undefined;
     const m = raw as Partial<ToContentEnvelope> | null;
     if (typeof m !== 'object' || m === null || typeof m.type !== 'string' || !m.type.startsWith('bg/')) return undefined;
     const fail = (code: ProtocolError['code'], message: string) => Promise.resolve({ ok: false, error: { code, message } });
@@ -62,5 +64,18 @@ export function listenToBackground(handlers: ToContentHandlers, validators: ToCo
       (value) => ({ ok: true, value }),
       (e: unknown) => ({ ok: false, error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } }),
     );
-  });
+  };
+  browser.runtime.onMessage.addListener(listener);
+  // Stop listening with the content script's lifetime (the API may already be gone then).
+  signal?.addEventListener(
+    'abort',
+    () => {
+      try {
+        browser.runtime.onMessage.removeListener(listener);
+      } catch {
+        /* the extension is gone: so is the listener */
+      }
+    },
+    { once: true },
+  );
 }

@@ -42,16 +42,29 @@ export function isXMediaUrl(raw: string): boolean {
 }
 
 /**
- * X shows this image instead of age-restricted media to unverified viewers (since 2025-08);
- * hashing it would "match" everywhere it appears.
+ * X shows a placeholder instead of age-restricted media to unverified viewers (since 2025-08): its
+ * API's BlurredMediaTombstone, whose picture (`blurred_image_url`) X serves as the square 240x240
+ * variant of an upload — a size X never uses for a post's own photos (small, medium, large, orig,
+ * 360x360, 900x900, 4096x4096). It is recognised by that shape, whatever its id; the one id seen so
+ * far is also refused. Hashing it would "match" everywhere it appears.
  */
-const AGE_RESTRICTED_PLACEHOLDER = '/media/GxJIrSUagAAK-ZP';
+const PLACEHOLDER_VARIANTS: readonly string[] = ['240x240'];
+const KNOWN_PLACEHOLDERS: readonly string[] = ['/media/GxJIrSUagAAK-ZP'];
+
+/** An image URL X uses for a stand-in (the age-restriction placeholder), not for post media. */
+export function isPlaceholderUrl(raw: string): boolean {
+  const u = parse(raw);
+  if (!u) return false;
+  const path = u.pathname.replace(/:[a-z0-9]+$/i, '').replace(/\.(jpg|jpeg|png|webp)$/i, '');
+  if (KNOWN_PLACEHOLDERS.includes(path)) return true;
+  const name = u.searchParams.get('name') ?? /:([a-z0-9]+)$/i.exec(u.pathname)?.[1] ?? null;
+  return path.startsWith('/media/') && name !== null && PLACEHOLDER_VARIANTS.includes(name);
+}
 
 /** Media we hash: photos, video and GIF posters, link-card images. Not avatars, emoji, placeholders. */
 export function isHashableMediaUrl(raw: string): boolean {
-  if (!isXMediaUrl(raw)) return false;
+  if (!isXMediaUrl(raw) || isPlaceholderUrl(raw)) return false;
   const path = new URL(raw).pathname;
-  if (path.startsWith(AGE_RESTRICTED_PLACEHOLDER)) return false;
   return /^\/(media|amplify_video_thumb|ext_tw_video_thumb|tweet_video_thumb|card_img)\//.test(path);
 }
 
@@ -94,6 +107,10 @@ export const SELECTORS = {
   actionBar: 'div[role="group"]',
   /** A post's text (also inside a quoted post's box). */
   postText: '[data-testid="tweetText"]',
+  /** Pictures that stand for something other than the post's media, wherever X puts them: avatars
+   * (a post's, a quoted post's, one inside a card), an X Article's cover, a profile's header and
+   * photo (x-dom.md §2.3, §2.4 g, §1.11). Never fetched as post media, whatever their URL. */
+  standIn: '[data-testid="Tweet-User-Avatar"], [data-testid^="UserAvatar-Container"], [data-testid="article-cover-image"], a[href$="/header_photo"], a[href$="/photo"]',
 } as const;
 
 export type MediaKind = 'photo' | 'video' | 'gif' | 'card';
@@ -121,7 +138,7 @@ export function findMedia(root: ParentNode): FoundMedia[] {
     } catch {
       continue;
     }
-    if (!isHashableMediaUrl(url)) continue;
+    if (!isHashableMediaUrl(url) || el.closest(SELECTORS.standIn)) continue;
     const box = el.closest<HTMLElement>(`${SELECTORS.mediaBox}, ${SELECTORS.cardBox}`);
     if (!box || found.has(box)) continue;
     const video = box.querySelector('video');
@@ -250,4 +267,93 @@ function postOfPost(post: Element): { author: string; id: string } | null {
   const analytics = post.querySelector('a[href$="/analytics"]');
   const href = permalink?.getAttribute('href') ?? analytics?.getAttribute('href')?.replace(/\/analytics$/, '');
   return href ? parseStatusPath(href) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markup health: when X changes its markup, the selectors above silently stop matching. The content
+// script samples the page now and then; evidence that does not depend on our selectors (X media on
+// the page) tells when one of them should have matched and never did (the way refined-github's
+// selector observer warns), for the popup's diagnostics and the test build's console.
+
+/** The selectors whose silence over a page's life means X changed its markup. */
+export const MARKUP_CHECKS = ['post', 'mediaBox', 'cardBox', 'actionBar', 'postText'] as const;
+export type MarkupCheck = (typeof MARKUP_CHECKS)[number];
+
+/** What one look at the page found: what our selectors recognise, and the evidence for them. */
+export interface MarkupSample {
+  /** Posts (SELECTORS.post). */
+  posts: number;
+  /** Pictures and posters on X's media hosts that are post media by their URL (not stand-ins). */
+  media: number;
+  /** Of those, photos and posters inside a post, and how many of them are in a media box we recognise. */
+  mediaInPosts: number;
+  boxed: number;
+  /** Link-card pictures inside a post, and how many of them are in a card box we recognise. */
+  cardsInPosts: number;
+  cardsBoxed: number;
+  /** Posts with an action bar, and with a text element. */
+  actionBars: number;
+  texts: number;
+}
+
+export function emptyMarkupSample(): MarkupSample {
+  return { posts: 0, media: 0, mediaInPosts: 0, boxed: 0, cardsInPosts: 0, cardsBoxed: 0, actionBars: 0, texts: 0 };
+}
+
+/** Looks at the page under `root` once. */
+export function sampleMarkup(root: ParentNode): MarkupSample {
+  const s = emptyMarkupSample();
+  const posts = root.querySelectorAll(SELECTORS.post);
+  s.posts = posts.length;
+  for (const post of posts) {
+    if (post.querySelector(SELECTORS.actionBar)) s.actionBars++;
+    if (post.querySelector(SELECTORS.postText)) s.texts++;
+  }
+  for (const el of root.querySelectorAll('img[src], video[poster]')) {
+    const raw = el.getAttribute(el.tagName === 'VIDEO' ? 'poster' : 'src') ?? '';
+    let url: string;
+    try {
+      url = new URL(raw, el.ownerDocument.baseURI).href;
+    } catch {
+      continue;
+    }
+    // A profile's media grid shows uploads outside posts, as X means it to.
+    if (!isHashableMediaUrl(url) || el.closest(SELECTORS.standIn) || el.closest('li[role="listitem"]')) continue;
+    s.media++;
+    if (!el.closest(SELECTORS.post)) continue;
+    if (new URL(url).pathname.startsWith('/card_img/')) {
+      s.cardsInPosts++;
+      if (el.closest(SELECTORS.cardBox)) s.cardsBoxed++;
+    } else {
+      s.mediaInPosts++;
+      if (el.closest(SELECTORS.mediaBox)) s.boxed++;
+    }
+  }
+  return s;
+}
+
+/** Adds a sample to the page's running totals. */
+export function addMarkupSample(total: MarkupSample, s: MarkupSample): MarkupSample {
+  const out = emptyMarkupSample();
+  for (const k of Object.keys(out) as (keyof MarkupSample)[]) out[k] = total[k] + s[k];
+  return out;
+}
+
+/** Enough evidence for a verdict (a page with a few media items, or a few posts). */
+const EVIDENCE = 3;
+
+/**
+ * The selectors that, on the evidence of a page's samples so far, should have matched and never
+ * did: X media on the page but no post; media inside posts but no media box; posts but never an
+ * action bar; many posts but never a post text. (An ad's video card puts its poster in a card box;
+ * it counts with the photos, so a page of nothing but three such ads would be a false alarm.)
+ */
+export function silentSelectors(total: MarkupSample): MarkupCheck[] {
+  const silent: MarkupCheck[] = [];
+  if (total.media >= EVIDENCE && total.posts === 0) silent.push('post');
+  if (total.mediaInPosts >= EVIDENCE && total.boxed === 0) silent.push('mediaBox');
+  if (total.cardsInPosts >= EVIDENCE && total.cardsBoxed === 0) silent.push('cardBox');
+  if (total.posts >= EVIDENCE && total.actionBars === 0) silent.push('actionBar');
+  if (total.posts >= 3 * EVIDENCE && total.texts === 0) silent.push('postText');
+  return silent;
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { generatedMedia } from './helpers/media.mjs';
 import { DEMO_ENTRY_COUNT } from './helpers/feed-server.mjs';
 import { chromiumSession } from './helpers/session.mjs';
-import { feedStatus, protocolProbe, readHandshake } from './helpers/checks.mjs';
+import { checkedAs, feedStatus, noticeText, protocolProbe, readHandshake, scannerIdle, scrollChecked } from './helpers/checks.mjs';
 
 const skip = missingPrerequisite('Chromium', chromiumPath(), 'test-chrome');
 
@@ -151,8 +151,8 @@ describe('Chromium', { skip: skip ?? false }, () => {
     const page = await ext.context.newPage();
     await page.setViewportSize({ width: 1280, height: 6000 }); // every post near the viewport
     await page.goto(server.url('home'));
-    await page.waitForFunction(() => document.querySelectorAll('[data-already-debunked="notice"]').length >= 7, null, { timeout: 20_000 });
-    await page.waitForTimeout(1000); // and nothing more comes
+    await page.waitForFunction(() => document.querySelectorAll('[data-already-debunked="notice"]').length >= 7, null, { timeout: 60_000 });
+    await scannerIdle(page); // every media item near the viewport answered: nothing more comes
     const notices = await page.evaluate(() =>
       [...document.querySelectorAll('[data-already-debunked="notice"]')].map((host) => ({
         post: host.closest('article').querySelector('a[href*="/status/"]').getAttribute('href'),
@@ -203,7 +203,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
     const page = await ext.context.newPage();
     await page.goto(server.url('home'));
     const host = page.locator('article:has(a[href="/newsdesk_fx/status/1861000000000000001"]) [data-already-debunked="notice"]');
-    await host.waitFor({ timeout: 15_000 });
+    await host.waitFor({ timeout: 60_000 });
     assert.equal(await host.evaluate((h) => !!h.shadowRoot.querySelector('.veil.blurred')), false);
     assert.equal(await host.evaluate((h) => !!h.shadowRoot.querySelector('.card')), true);
     await options.locator('[data-testid="display-blur"]').check(); // back to the default
@@ -216,7 +216,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await page.setViewportSize({ width: 1280, height: 2400 });
     await page.goto(server.url('home-dark'));
     const dark = page.locator('[data-already-debunked="notice"]').first();
-    await dark.waitFor({ timeout: 15_000 });
+    await dark.waitFor({ timeout: 60_000 });
     assert.equal(await dark.getAttribute('data-theme'), 'dark');
 
     // X's virtualised timeline drops a cell and later builds a new one for the same post.
@@ -241,7 +241,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
     assert.equal(fetches(), before, 'the re-created post was answered from the cache, not fetched again');
 
     await page.goto(server.url('home-rtl'));
-    await page.locator('[data-already-debunked="notice"]').first().waitFor({ timeout: 15_000 });
+    await page.locator('[data-already-debunked="notice"]').first().waitFor({ timeout: 60_000 });
     assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
     await page.close();
   });
@@ -258,7 +258,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
     const page = await ext.context.newPage();
     await page.setViewportSize({ width: 1280, height: 1400 });
     await page.goto(server.url('home'));
-    await page.waitForSelector('[data-already-debunked="notice"]', { timeout: 15_000 });
+    await page.waitForSelector('[data-already-debunked="notice"]', { timeout: 60_000 });
     // A new post arrives at the top of the timeline: a playable clip of the debunked footage, with
     // an unrelated poster (built like X's video markup; test page only).
     await page.evaluate((posterOrigin) => {
@@ -282,12 +282,11 @@ describe('Chromium', { skip: skip ?? false }, () => {
       list.prepend(cell);
     }, server.mediaOrigin);
     const clipPost = page.locator('article:has(a[href="/clipposter/status/1861000000000000099"])');
-    await page.waitForTimeout(1500); // the poster is checked: no match
+    assert.equal(await checkedAs(page, `${server.mediaOrigin}/ext_tw_video_thumb/1/pu/img/UnrelatedPoster.jpg`), 'unmatched', 'the poster is checked: no match');
     assert.equal(await clipPost.locator('[data-already-debunked="notice"]').count(), 0);
     await clipPost.locator('video').evaluate((v) => v.play());
-    await clipPost.locator('[data-already-debunked="notice"]').waitFor({ timeout: 15_000 });
-    const text = await clipPost.locator('[data-already-debunked="notice"]').evaluate((h) => h.shadowRoot.textContent);
-    assert.match(text, /Vladivostok/);
+    await clipPost.locator('[data-already-debunked="notice"]').waitFor({ timeout: 60_000 });
+    assert.match(await noticeText(clipPost.locator('[data-already-debunked="notice"]'), /Vladivostok/), /Vladivostok/);
     await page.close();
   });
 
@@ -295,14 +294,11 @@ describe('Chromium', { skip: skip ?? false }, () => {
     const page = await ext.context.newPage();
     await page.setViewportSize({ width: 1280, height: 900 });
     const before = server.requests.length;
-    await page.goto(server.url('big', 'n=500'));
+    // Not the 'load' of 500 posts' media: the posts, then every step's media checked.
+    await page.goto(server.url('big', 'n=500'), { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('article[data-testid="tweet"]');
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    for (let y = 0; y < height; y += 700) {
-      await page.evaluate((top) => window.scrollTo(0, top), y);
-      await page.waitForTimeout(60);
-    }
-    await page.waitForTimeout(1500);
+    await readHandshake(page);
+    await scrollChecked(page, 700);
     const posts = await page.evaluate(() =>
       [...document.querySelectorAll('[data-already-debunked="notice"]')].map((h) => h.closest('article').querySelector('[data-testid="tweetText"]').textContent),
     );
@@ -321,7 +317,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
     const page = await ext.context.newPage();
     await page.setViewportSize({ width: 1280, height: 3000 });
     await page.goto(server.url('home'));
-    await page.waitForSelector('[data-already-debunked="notice"]', { timeout: 15_000 });
+    await page.waitForSelector('[data-already-debunked="notice"]', { timeout: 60_000 });
     // What X does on a click: pushState, then React swaps the primary column (test page only).
     await page.evaluate(async () => {
       const target = '/newsdesk_fx/status/1861000000000000001';
@@ -330,8 +326,8 @@ describe('Chromium', { skip: skip ?? false }, () => {
       const next = new DOMParser().parseFromString(html, 'text/html').querySelector('[data-testid="primaryColumn"]');
       document.querySelector('[data-testid="primaryColumn"]').replaceWith(document.adoptNode(next));
     });
-    await page.waitForFunction(() => document.querySelectorAll('article [data-already-debunked="notice"]').length >= 2, null, { timeout: 15_000 });
-    await page.waitForTimeout(1000);
+    await page.waitForFunction(() => document.querySelectorAll('article [data-already-debunked="notice"]').length >= 2, null, { timeout: 60_000 });
+    await scannerIdle(page);
     const posts = await page.evaluate(() => [...document.querySelectorAll('[data-already-debunked="notice"]')].map((h) => h.closest('article').getAttribute('tabindex') + ' ' + h.closest('article').querySelector('[data-testid="tweetText"]').textContent));
     assert.deepEqual(posts.sort(), ['-1 Kim arrives in Moscow today for talks with Putin. Historic scenes.', '0 Same flood photos again?']);
     assert.equal(new URL(page.url()).pathname, '/newsdesk_fx/status/1861000000000000001');
@@ -343,8 +339,8 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${server.pageOrigin}/replier_two/status/1861000000000000202/photo/1`);
     const host = page.locator('[role="dialog"] [data-testid="swipe-to-dismiss"] > [data-already-debunked="notice"]');
-    await host.waitFor({ timeout: 15_000 });
-    assert.match(await host.evaluate((h) => h.shadowRoot.textContent), /2014 floods/);
+    // Its text, once rendered (not the stylesheet, which the shadow root holds first).
+    assert.match(await noticeText(host, /2014 floods/), /2014 floods/);
     await page.close();
   });
 
@@ -353,7 +349,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await page.setViewportSize({ width: 1280, height: 6000 });
     await page.goto(server.url('home'));
     const post = page.locator('article:has(a[href="/sensitive_fx/status/1861000000000000010/analytics"])');
-    await post.locator('[data-already-debunked="notice"]').waitFor({ state: 'attached', timeout: 20_000 });
+    await post.locator('[data-already-debunked="notice"]').waitFor({ state: 'attached', timeout: 60_000 });
     const centre = async () =>
       post.locator('[data-testid="tweetPhoto"]').evaluate((box) => {
         const r = box.getBoundingClientRect();
@@ -368,7 +364,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
       article.querySelector('[style*="blur"]').style.filter = 'none';
     });
     assert.equal(await centre(), 'notice', 'our notice (blurred veil and banner) is now over the media');
-    assert.match(await post.locator('[data-already-debunked="notice"]').evaluate((h) => h.shadowRoot.textContent), /2014 floods/);
+    assert.match(await noticeText(post.locator('[data-already-debunked="notice"]'), /2014 floods/), /2014 floods/);
     await page.close();
   });
 
@@ -378,7 +374,7 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await page.setViewportSize({ width: 1280, height: 2400 });
     await page.goto(server.url('home'));
     const host = page.locator('article:has(a[href="/newsdesk_fx/status/1861000000000000001"]) [data-already-debunked="notice"]');
-    await host.waitFor({ timeout: 15_000 });
+    await host.waitFor({ timeout: 60_000 });
     const look = () => host.evaluate((h) => ({ theme: h.dataset.theme, card: getComputedStyle(h.shadowRoot.querySelector('.card')).backgroundColor }));
     const light = await look();
     assert.equal(light.theme, 'light');
@@ -410,8 +406,8 @@ describe('Chromium', { skip: skip ?? false }, () => {
       const page = await ext.context.newPage();
       await page.setViewportSize({ width: 1280, height: 4000 });
       await page.goto(`${server.pageOrigin}${route}`);
-      await page.waitForFunction((n) => document.querySelectorAll('[data-already-debunked="notice"]').length >= n, expected.length, { timeout: 20_000 });
-      await page.waitForTimeout(800); // and nothing more comes
+      await page.waitForFunction((n) => document.querySelectorAll('[data-already-debunked="notice"]').length >= n, expected.length, { timeout: 60_000 });
+      await scannerIdle(page); // every media item near the viewport answered: nothing more comes
       const posts = await page.evaluate(() =>
         [...document.querySelectorAll('[data-already-debunked="notice"]')].map((h) =>
           h.closest('[role="dialog"]') ? 'dialog' : h.closest('article').querySelector('a[href*="/status/"]').getAttribute('href'),

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { firefoxPath, launchFirefox, missingPrerequisite } from './helpers/browsers.mjs';
-import { feedStatus, poll, protocolProbe, readHandshake } from './helpers/checks.mjs';
+import { feedStatus, poll, protocolProbe, readHandshake, scannerIdle } from './helpers/checks.mjs';
 import { DEMO_ENTRY_COUNT, startFeedServer } from './helpers/feed-server.mjs';
 import { startFixtureServer } from './helpers/server.mjs';
 
@@ -79,8 +79,8 @@ describe('Firefox', { skip: skip ?? false }, () => {
     const page = await ff.browser.newPage();
     await page.setViewport({ width: 1280, height: 6000 });
     await page.goto(server.url('home'));
-    await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 7, undefined, 20_000);
-    await new Promise((r) => setTimeout(r, 1500)); // every visible item checked
+    await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 7, undefined, 60_000);
+    await scannerIdle(page); // every media item near the viewport answered: nothing more comes
     const notices = await page.evaluate(() =>
       [...document.querySelectorAll('[data-already-debunked="notice"]')].map((h) => ({
         post: h.closest('article').querySelector('a[href*="/status/"]').getAttribute('href'),
@@ -105,8 +105,8 @@ describe('Firefox', { skip: skip ?? false }, () => {
     await page.setViewport({ width: 1280, height: 4000 });
     await page.goto(server.url('hostile'));
     await readHandshake(page);
-    await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 1, undefined, 20_000);
-    await new Promise((r) => setTimeout(r, 1000));
+    await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 1, undefined, 60_000);
+    await scannerIdle(page);
     const seen = await page.evaluate(async () => {
       const n = document.querySelector('[data-already-debunked="notice"]');
       let sent = 'no messaging API in the page';

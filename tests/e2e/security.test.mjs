@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chromiumPath, missingPrerequisite } from './helpers/browsers.mjs';
 import { contentScriptWorld } from './helpers/cdp.mjs';
-import { feedStatus, readHandshake } from './helpers/checks.mjs';
+import { feedStatus, readHandshake, scrollChecked } from './helpers/checks.mjs';
 import { FEED_PORT } from './helpers/feed-server.mjs';
 import { chromiumSession } from './helpers/session.mjs';
 
@@ -54,15 +54,13 @@ describe('Chromium: privacy and security', { skip: skip ?? false }, () => {
 
     const page = await ext.context.newPage();
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(server.url('big', 'n=500'));
+    // Not the 'load' of 500 posts' media: the posts, then every step's media checked.
+    await page.goto(server.url('big', 'n=500'), { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('article[data-testid="tweet"]');
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    for (let y = 0; y < height; y += 700) {
-      await page.evaluate((top) => window.scrollTo(0, top), y);
+    await readHandshake(page);
+    await scrollChecked(page, 700, async () => {
       for (const u of await collect(page)) onScreen.add(mediaKey(new URL(u, server.pageOrigin).href));
-      await page.waitForTimeout(60);
-    }
-    await page.waitForTimeout(1500);
+    });
     // A video: the viewer of the seed clip.
     await page.goto(`${server.pageOrigin}/newsdesk_fx/status/1861000000000000001/video/1`);
     await page.waitForSelector('[role="dialog"] [data-already-debunked="notice"]', { timeout: 15_000 });

@@ -6,6 +6,7 @@
 import type { MatchView } from '../../shared/messages';
 import { listenToBackground } from '../../shared/messaging';
 import { actionBarOf, mediaItemAt, mediaItemBySrc, postElementOf, reportSubject, type FoundMedia } from '../../shared/x';
+import type { ContentScriptContext } from '../context';
 import { currentTheme } from '../theme';
 import { addControl, removeControl } from './control';
 import { openReport } from './open';
@@ -19,7 +20,7 @@ export interface Reporting {
   wrongMatch(item: FoundMedia, match: MatchView): (opener: HTMLElement) => void;
 }
 
-export function startReporting(doc: Document = document): Reporting {
+export function startReporting(ctx: ContentScriptContext, doc: Document = document): Reporting {
   /** Media boxes with a notice, and its match (a right-click there reports the match). */
   const matched = new WeakMap<Element, MatchView>();
   const noticedPosts = new WeakSet<Element>();
@@ -28,18 +29,18 @@ export function startReporting(doc: Document = document): Reporting {
   const tip = (el: Element, media: FoundMedia[] | null, opener: HTMLElement | null) => {
     const subject = reportSubject(el);
     if (!subject) return false;
-    void openReport('tip', subject, media ?? subject.media, null, opener, currentTheme(doc));
+    void openReport(ctx, 'tip', subject, media ?? subject.media, null, opener, currentTheme(doc));
     return true;
   };
   const wrong = (item: FoundMedia, match: MatchView, opener: HTMLElement | null) => {
     const subject = reportSubject(item.box);
     if (!subject) return false;
-    void openReport('wrong-match', subject, [item], match, opener, currentTheme(doc));
+    void openReport(ctx, 'wrong-match', subject, [item], match, opener, currentTheme(doc));
     return true;
   };
 
   // Where the reader right-clicked: the context menu click arrives later, from the background.
-  doc.addEventListener('contextmenu', (e) => (rightClicked = e.composedPath()[0] instanceof Element ? (e.composedPath()[0] as Element) : null), true);
+  ctx.addEventListener(doc, 'contextmenu', (e) => (rightClicked = e.composedPath()[0] instanceof Element ? (e.composedPath()[0] as Element) : null), { capture: true });
   listenToBackground(
     {
       async 'bg/open-report'({ srcUrl }) {
@@ -50,6 +51,7 @@ export function startReporting(doc: Document = document): Reporting {
       },
     },
     { 'bg/open-report': (p): p is { srcUrl: string | null } => typeof p === 'object' && p !== null && (typeof (p as { srcUrl?: unknown }).srcUrl === 'string' || (p as { srcUrl?: unknown }).srcUrl === null) },
+    ctx.signal,
   );
 
   return {

@@ -5,12 +5,13 @@
  */
 import { REPORT_LIMITS, type ReportKind } from '../../core/report';
 import type { MatchView } from '../../shared/messages';
-import { send } from '../../shared/messaging';
+import { ContextInvalidatedError, type ContentScriptContext } from '../context';
 import type { FoundMedia, ReportSubject } from '../../shared/x';
 import { openDialog } from './mount';
 import type { Theme } from '../theme';
 
 export async function openReport(
+  ctx: ContentScriptContext,
   kind: ReportKind,
   subject: ReportSubject,
   media: FoundMedia[],
@@ -19,20 +20,21 @@ export async function openReport(
   theme: Theme,
 ): Promise<void> {
   const common = {
-    onOpenSettings: () => void send('cs/open-options', {}).catch(() => undefined),
+    onOpenSettings: () => void ctx.send('cs/open-options', {}).catch(() => undefined),
     onSubmit: async () => {
       throw new Error('not ready');
     },
   };
   let prepared;
   try {
-    prepared = await send('cs/prepare-report', {
+    prepared = await ctx.send('cs/prepare-report', {
       kind,
       post: { author: subject.author, postId: subject.id, text: subject.text?.slice(0, REPORT_LIMITS.maxPostText) ?? null, lang: subject.lang },
       media: media.slice(0, REPORT_LIMITS.maxMedia).map((m) => ({ type: m.kind, url: m.url, quoted: m.quoted })),
       match: match ? { feedUrl: match.feedUrl, entryId: match.entryId, distance: match.distance, variant: match.variant } : null,
     });
   } catch (e) {
+    if (e instanceof ContextInvalidatedError) return; // the extension is gone: nothing to open
     openDialog({ ...common, prepared: null, problem: e instanceof Error ? e.message : String(e) }, opener, theme);
     return;
   }
@@ -42,7 +44,7 @@ export async function openReport(
       ...common,
       prepared,
       problem: null,
-      onSubmit: (choices) => send('cs/submit-report', { draft, choices }),
+      onSubmit: (choices) => ctx.send('cs/submit-report', { draft, choices }),
     },
     opener,
     theme,

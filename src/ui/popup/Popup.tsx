@@ -6,6 +6,7 @@ import { send } from '../../shared/messaging';
 import { FeedList } from '../components/FeedList';
 import { HistoryList } from '../components/HistoryList';
 import { ConsentNotice, ReportList } from '../components/ReportList';
+import { MarkupNotice } from '../components/MarkupNotice';
 import { StorageNotice } from '../components/StorageNotice';
 import { EnabledToggle } from '../components/Toggle';
 import { useStatus } from '../components/use-status';
@@ -81,6 +82,7 @@ export function Popup() {
               {problem}
             </p>
           )}
+          <MarkupNotice diagnostic={loaded.status.markup} />
           <footer>
             <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
               {t('openSettings')}

@@ -2,7 +2,7 @@
 // test build is subscribed to, optionally the reference report receiver, the test build of the
 // extension, and one of its pages to talk to the background from.
 import { launchChromium } from './browsers.mjs';
-import { feedStatus } from './checks.mjs';
+import { feedStatus, scannerIdle } from './checks.mjs';
 import { DEMO_ENTRY_COUNT, startFeedServer } from './feed-server.mjs';
 import { startReportServer } from './report-server.mjs';
 import { startFixtureServer } from './server.mjs';
@@ -37,8 +37,8 @@ export async function noticedPosts(context, url, { atLeast = 1 } = {}) {
   const page = await context.newPage();
   await page.setViewportSize({ width: 1280, height: 6000 }); // every post near the viewport
   await page.goto(url);
-  await page.waitForFunction((n) => document.querySelectorAll('[data-already-debunked="notice"]').length >= n, atLeast, { timeout: 20_000 }).catch(() => {});
-  await page.waitForTimeout(1000); // and nothing more comes
+  await page.waitForFunction((n) => document.querySelectorAll('[data-already-debunked="notice"]').length >= n, atLeast, { timeout: 60_000 }).catch(() => {});
+  await scannerIdle(page); // every media item near the viewport answered: nothing more comes
   const posts = await page.evaluate(() => [...document.querySelectorAll('[data-already-debunked="notice"]')].map((h) => h.closest('article').querySelector('a[href*="/status/"]').getAttribute('href')));
   await page.close();
   return posts.sort();

@@ -29,6 +29,7 @@ function handlers(): Handlers {
     'cs/submit-report': vi.fn(notUsed),
     'cs/notice-shown': vi.fn(notUsed),
     'cs/open-options': vi.fn(notUsed),
+    'cs/markup-report': vi.fn(notUsed),
     'ui/update-settings': vi.fn(notUsed),
     'ui/import-settings': vi.fn(notUsed),
     'ui/clear-caches': vi.fn(notUsed),

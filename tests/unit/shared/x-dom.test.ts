@@ -11,6 +11,7 @@ import {
   findMedia,
   isCanonicalPostUrl,
   isHashableMediaUrl,
+  isPlaceholderUrl,
   mediaItemAt,
   mediaItemBySrc,
   mediaKey,
@@ -113,6 +114,44 @@ describe('media URLs', () => {
     for (const u of ['https://pbs.twimg.com/profile_images/1/x_normal.jpg', 'https://abs-0.twimg.com/emoji/v2/svg/1f600.svg', 'https://pbs.twimg.com/media/GxJIrSUagAAK-ZP?format=jpg', 'https://example.org/media/A1']) {
       expect(isHashableMediaUrl(u), u).toBe(false);
     }
+  });
+
+  it('refuses the age-restriction placeholder by its shape (the 240x240 tombstone variant), whatever its id', () => {
+    // The URL X's API gives as a BlurredMediaTombstone's blurred_image_url, as other tools record it.
+    for (const u of [
+      'https://pbs.twimg.com/media/GxJIrSUagAAK-ZP?format=jpg&name=240x240',
+      'https://pbs.twimg.com/media/GzNewPlaceholder?format=jpg&name=240x240',
+      'https://pbs.twimg.com/media/GzNewPlaceholder.jpg:240x240',
+      'https://pbs.twimg.com/media/GxJIrSUagAAK-ZP.jpg:large',
+    ]) {
+      expect(isPlaceholderUrl(u), u).toBe(true);
+      expect(isHashableMediaUrl(u), u).toBe(false);
+    }
+    // A post's own photos at the sizes X shows them are media.
+    for (const name of ['small', 'medium', 'large', 'orig', '360x360', '900x900', '4096x4096']) {
+      const u = `https://pbs.twimg.com/media/GzNewPlaceholder?format=jpg&name=${name}`;
+      expect(isPlaceholderUrl(u), u).toBe(false);
+      expect(isHashableMediaUrl(u), u).toBe(true);
+    }
+  });
+});
+
+describe('stand-ins for post media (tests/fixtures/x/stand-ins.html)', () => {
+  const doc = load('stand-ins.html');
+  it('finds no media in an age-restricted photo box (only a localised text tells it apart), in the timeline or the viewer', () => {
+    const restricted = [...doc.querySelectorAll(SELECTORS.post)].filter((p) => p.querySelector('a[href^="/adult_fx/"]'));
+    expect(restricted).toHaveLength(3);
+    expect(doc.querySelectorAll('[data-testid="tweetPhoto"], [data-testid="swipe-to-dismiss"]')).toHaveLength(3);
+    for (const box of doc.querySelectorAll('[data-testid="tweetPhoto"], [data-testid="swipe-to-dismiss"]')) {
+      expect(findMedia(box.parentElement!), box.outerHTML.slice(0, 200)).toEqual([]);
+      expect(mediaItemAt(box.querySelector('img')!)).toBeNull();
+    }
+  });
+  it("never takes an article's cover or an avatar for post media, whatever their URL; a card's own picture is media", () => {
+    const found = findMedia(doc).map((m) => new URL(m.url).pathname);
+    expect(found).toEqual(['/card_img/1861000000000000704/CardWithAvatar']);
+    expect(doc.querySelector('[data-testid="article-cover-image"] img')!.getAttribute('src')).toMatch(/\/media\/GfxArticleCov1\?format=jpg&name=medium$/);
+    expect(doc.querySelector('[data-testid^="UserAvatar-Container"] img[src*="/media/"]')).not.toBeNull();
   });
 });
 

@@ -9,10 +9,9 @@
  */
 import { BUILD } from './build';
 
-/** Where the X web app runs (content script matches in manifest.json say the same). */
-export const X_PAGE_HOSTS: readonly string[] = ['x.com', 'twitter.com', 'mobile.x.com', 'mobile.twitter.com'];
-/** Where X serves media: images on pbs, video files on video. */
-export const X_MEDIA_HOSTS: readonly string[] = ['pbs.twimg.com', 'video.twimg.com'];
+import { X_MEDIA_HOSTS, X_PAGE_HOSTS } from './x-hosts';
+
+export { X_MEDIA_HOSTS, X_PAGE_HOSTS };
 
 function parse(raw: string): URL | null {
   try {

@@ -11,24 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  LIMITS,
-  PAYLOAD_TYPES,
-  buildDelta,
-  buildIndex,
-  buildSnapshot,
-  fromBase64,
-  fromReview,
-  openEnvelope,
-  parseEntry,
-  parseIndex,
-  parseSnapshot,
-  publicKeyFromSecret,
-  signFile,
-  type BuiltFile,
-  type FeedEntry,
-  type FeedMeta,
-} from '../../core/feed';
+import { fromBase64, fromReview, nextFeed, parseEntry, readPreviousFeed, type FeedEntry, type FeedMeta } from '../../core/feed';
 import type { Command } from '../command';
 import { imageHashes } from '../image-hashes';
 import { videoKeyframes } from '../keyframes';
@@ -120,38 +103,19 @@ export const buildCommand: Command = {
       ids.add(e.id);
     }
 
-    // The previous sequence, if any.
-    let seq = 1;
-    let epoch = 1;
-    let previous: FeedEntry[] = [];
-    const deltas: { fromSeq: number; toSeq: number; file: BuiltFile }[] = [];
-    const publicKey = publicKeyFromSecret(secretKey);
-    if (values.base) {
-      const index = parseIndex(openEnvelope(fs.readFileSync(path.join(values.base, 'index.json')), [publicKey], PAYLOAD_TYPES.index, LIMITS.maxIndexBytes).payload, opts);
-      const snap = parseSnapshot(openEnvelope(fs.readFileSync(path.join(values.base, index.snapshot.path)), [publicKey], PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload, opts);
-      seq = index.seq + 1;
-      epoch = index.epoch;
-      previous = snap.entries;
-      for (const d of index.deltas) deltas.push({ fromSeq: d.fromSeq, toSeq: d.toSeq, file: { path: d.path, bytes: fs.readFileSync(path.join(values.base, d.path)) } });
-      // A record that changed gets a new rev (publishers need not count revisions by hand).
-      const old = new Map(previous.map((e) => [e.id, e]));
-      for (const e of entries) {
-        const before = old.get(e.id);
-        if (before && JSON.stringify({ ...before, rev: 0 }) !== JSON.stringify({ ...e, rev: 0 })) e.rev = Math.max(e.rev, before.rev + 1);
-        else if (before) e.rev = before.rev;
-      }
-    }
-    const now = new Date();
-    const days = Number(values['valid-days']);
-    const snapshot = signFile(`snapshots/${seq}.json`, buildSnapshot(doc.feed, entries, seq, epoch, now, days), 'snapshot', secretKey);
-    if (values.base) deltas.push({ fromSeq: seq - 1, toSeq: seq, file: signFile(`deltas/${seq - 1}-${seq}.json`, buildDelta(doc.feed.id, previous, entries, seq - 1, epoch, now, days), 'delta', secretKey) });
-    const keep = deltas.slice(-LIMITS.maxDeltas);
-    const index = signFile('index.json', buildIndex(doc.feed, { seq, epoch, file: snapshot }, keep, now, Math.min(days, 2)), 'index', secretKey);
-    for (const f of [snapshot, ...keep.map((d) => d.file), index]) {
+    // The previous sequence, if any: the new one follows it, with a delta (core/feed/publish.ts).
+    const readBase = (rel: string) => {
+      const p = path.join(values.base!, rel);
+      return fs.existsSync(p) ? fs.readFileSync(p) : null;
+    };
+    const previous = values.base ? readPreviousFeed(readBase, secretKey, opts) : null;
+    if (values.base && !previous) throw new Error(`${values.base} holds no index.json`);
+    const next = nextFeed(doc.feed, entries, previous, secretKey, new Date(), Number(values['valid-days']));
+    for (const f of next.files) {
       fs.mkdirSync(path.join(values.out, path.dirname(f.path)), { recursive: true });
       fs.writeFileSync(path.join(values.out, f.path), f.bytes);
     }
-    io.out(`wrote ${values.out}: seq ${seq}, ${entries.length} entries${values.base ? `, delta ${seq - 1}→${seq}` : ''}`);
+    io.out(`wrote ${values.out}: seq ${next.seq}, ${entries.length} entries${next.delta ? `, delta ${next.seq - 1}→${next.seq}` : ''}`);
     return 0;
   },
 };

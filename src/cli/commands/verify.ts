@@ -2,9 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
-import { FeedError, LIMITS, PAYLOAD_TYPES, openEnvelope, parseDelta, parseIndex, parseSnapshot, publicKeyFromBase64 } from '../../core/feed';
+import { publicKeyFromBase64, verifyFeed } from '../../core/feed';
 import type { Command } from '../command';
 
 const HELP = `usage: already-debunked verify --pub KEY FEED [--allow-loopback]
@@ -25,16 +23,12 @@ export const verifyCommand: Command = {
     const indexPath = fs.statSync(target).isDirectory() ? path.join(target, 'index.json') : target;
     const dir = path.dirname(indexPath);
     const opts = { testHosts: values['allow-loopback'] ? ['127.0.0.1', 'localhost'] : [] };
+    const read = (rel: string) => {
+      const p = rel === 'index.json' ? indexPath : path.join(dir, rel);
+      return fs.existsSync(p) ? fs.readFileSync(p) : null;
+    };
     try {
-      const index = parseIndex(openEnvelope(fs.readFileSync(indexPath), keys, PAYLOAD_TYPES.index, LIMITS.maxIndexBytes).payload, opts);
-      const read = (ref: { path: string; sha256: string; bytes: number }) => {
-        const bytes = fs.readFileSync(path.join(dir, ref.path));
-        if (bytes.length !== ref.bytes || bytesToHex(sha256(bytes)) !== ref.sha256) throw new FeedError('checksum', 'size or SHA-256 differs from the index', ref.path);
-        return bytes;
-      };
-      const snap = parseSnapshot(openEnvelope(read(index.snapshot), keys, PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload, opts);
-      for (const d of index.deltas) parseDelta(openEnvelope(read(d), keys, PAYLOAD_TYPES.delta, LIMITS.maxDeltaBytes).payload, opts);
-      const hashes = snap.entries.reduce((n, e) => n + e.media.reduce((m, x) => m + x.hashes.length + (x.frames?.items.length ?? 0), 0), 0);
+      const { index, snapshot: snap, hashes } = verifyFeed(read, keys, opts);
       io.out(`OK ${index.feedId}: epoch ${index.epoch}, seq ${index.seq}, ${snap.entries.length} entries, ${hashes} hashes, ${index.deltas.length} deltas, expires ${index.expiresAt}`);
       return 0;
     } catch (e) {

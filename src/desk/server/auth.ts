@@ -11,7 +11,8 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { ROLE_RANK, type DeskRole, type SessionInfo } from '../../shared/desk-api';
 import type { Db, Queryable } from './db';
 
-export const SESSION_COOKIE = '__Host-desk-session';
+/** Sent as `__Host-desk-session` (the prefix binds it to this host, Secure, Path=/). */
+export const SESSION_COOKIE = 'desk-session';
 export const SESSION_HOURS = 12;
 /** Algorithm.Argon2id (a const enum the module cannot export under verbatimModuleSyntax). */
 const ARGON2ID = 2 as Algorithm;

@@ -224,12 +224,12 @@ export async function createDesk(opts: DeskOptions): Promise<Desk> {
       if (r.status === 429) return json(c, 429, { error: 'too many failed logins: wait and try again' }, { 'retry-after': String(r.retryAfter ?? 900) });
       return json(c, 401, { error: 'wrong user name or password' });
     }
-    setCookie(c, SESSION_COOKIE, r.token, { path: '/', httpOnly: true, secure: true, sameSite: 'Strict', maxAge: SESSION_HOURS * 3600, prefix: 'host' as never });
+    setCookie(c, SESSION_COOKIE, r.token, { path: '/', httpOnly: true, secure: true, sameSite: 'Strict', maxAge: SESSION_HOURS * 3600, prefix: 'host' });
     return json(c, 200, publicInfo(r.session));
   });
 
   const session: MiddlewareHandler<Env> = async (c, next) => {
-    const s = await auth.session(getCookie(c, SESSION_COOKIE));
+    const s = await auth.session(getCookie(c, SESSION_COOKIE, 'host'));
     if (!s) return json(c, 401, { error: 'log in first' });
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const token = c.req.header(DESK_CSRF_HEADER) ?? '';
@@ -250,8 +250,8 @@ export async function createDesk(opts: DeskOptions): Promise<Desk> {
     return json(c, 200, publicInfo(who(c)));
   });
   app.post('/api/logout', session, async (c) => {
-    await auth.logout(getCookie(c, SESSION_COOKIE)!);
-    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true, prefix: 'host' as never });
+    await auth.logout(getCookie(c, SESSION_COOKIE, 'host')!);
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true, prefix: 'host' });
     return json(c, 200, { status: 'logged out' });
   });
   app.post('/api/password', session, async (c) => {

@@ -34,8 +34,16 @@ export function App() {
   return <Desk session={session} onLogout={() => (setSession(null), setS(null))} />;
 }
 
+/** Focus on mount (the autofocus attribute works only once per document). */
+function useFocus<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return ref;
+}
+
 function Login({ onDone }: { onDone: () => void }) {
   const [error, setError] = useState('');
+  const first = useFocus<HTMLInputElement>();
   const submit = async (e: Event) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget as HTMLFormElement);
@@ -51,7 +59,7 @@ function Login({ onDone }: { onDone: () => void }) {
       <h1>Already Debunked desk</h1>
       <form onSubmit={submit}>
         <label for="username">User name</label>
-        <input id="username" name="username" autoComplete="username" required autoFocus />
+        <input id="username" name="username" autoComplete="username" required ref={first} />
         <label for="password">Password</label>
         <input id="password" name="password" type="password" autoComplete="current-password" required />
         <button class="primary" type="submit">Log in</button>
@@ -63,6 +71,7 @@ function Login({ onDone }: { onDone: () => void }) {
 
 function ChangePassword({ onDone, first }: { onDone: () => void; first?: boolean }) {
   const [error, setError] = useState('');
+  const focus = useFocus<HTMLInputElement>();
   const submit = async (e: Event) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget as HTMLFormElement);
@@ -79,7 +88,7 @@ function ChangePassword({ onDone, first }: { onDone: () => void; first?: boolean
       {first && <p>This was a one-time password. Choose your own (at least 12 characters).</p>}
       <form onSubmit={submit}>
         <label for="current">Current password</label>
-        <input id="current" name="current" type="password" autoComplete="current-password" required autoFocus />
+        <input id="current" name="current" type="password" autoComplete="current-password" required ref={focus} />
         <label for="next">New password</label>
         <input id="next" name="next" type="password" autoComplete="new-password" minLength={12} required />
         <button class="primary" type="submit">Save password</button>

@@ -68,6 +68,8 @@ export interface ClusterSummary {
   firstAt: string;
   lastAt: string;
   hasThumb: boolean;
+  /** The reported media's address (the first one reported, for a picture cluster). */
+  mediaUrl: string | null;
   coverage: Coverage | null;
 }
 

@@ -315,6 +315,7 @@ export async function createDesk(opts: DeskOptions): Promise<Desk> {
       firstAt: iso(r.first_at),
       lastAt: iso(r.last_at),
       hasThumb: !!r.thumb_url,
+      mediaUrl: r.thumb_url,
       coverage: found,
     };
   }

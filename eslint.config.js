@@ -11,8 +11,12 @@ import tseslint from 'typescript-eslint';
 const runtimes = ['background', 'content', 'ui', 'cli', 'desk/server', 'desk/app'];
 /** Node runtimes the CLI composes. */
 const cliMayImport = ['desk/server'];
-const others = (self) =>
-  runtimes.filter((r) => r !== self && !(self === 'cli' && cliMayImport.includes(r))).map((r) => `**/${r}/**`);
+/** The desk's two runtimes are siblings: `../app/…` from desk/server names no "desk/" to match. */
+const siblings = { 'desk/server': ['../app', '../app/**'], 'desk/app': ['../server', '../server/**'] };
+const others = (self) => [
+  ...runtimes.filter((r) => r !== self && !(self === 'cli' && cliMayImport.includes(r))).map((r) => `**/${r}/**`),
+  ...(siblings[self] ?? []),
+];
 
 const noImportsFrom = (groups, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],

@@ -44,9 +44,19 @@ describe('lint rules hold the architecture', () => {
     ['src/ui/zz-probe.ts', '../background/router'],
     ['src/shared/zz-probe.ts', '../background/router'],
     ['src/cli/zz-probe.ts', '../shared/settings'],
+    ['src/desk/server/zz-probe.ts', '../app/App'],
+    ['src/desk/server/zz-probe.ts', '../../background/router'],
+    ['src/desk/app/zz-probe.ts', '../server/server'],
+    ['src/desk/app/zz-probe.ts', '../../ui/components/FeedList'],
+    ['src/background/zz-probe.ts', '../desk/server/server'],
   ])('%s may not import %s', async (file, target) => {
     const found = await ruleIds(file, `import * as m from '${target}';\nexport const x = m;\n`);
     expect(found.some((m) => m.startsWith('no-restricted-imports'))).toBe(true);
+  }, 60_000);
+
+  it('the CLI may import the desk server (the node composition root); the desk imports core and shared', async () => {
+    expect(await ruleIds('src/cli/zz-probe.ts', "import { startDesk } from '../desk/server/start';\nexport const x = startDesk;\n")).toEqual([]);
+    expect(await ruleIds('src/desk/server/zz-probe.ts', "import { ROLE_RANK } from '../../shared/desk-api';\nimport { hashToHex } from '../../core/hash256';\nexport const x = [ROLE_RANK, hashToHex];\n")).toEqual([]);
   }, 60_000);
 
   it('runtimes may import core and shared', async () => {

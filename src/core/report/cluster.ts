@@ -47,22 +47,26 @@ export class PictureClusterer {
   private readonly rule: MatchRule;
   private readonly rebuildEvery: number;
   private index: PdqIndex = PdqIndex.build(new Uint32Array(0), new Uint32Array(0));
-  /** Members not yet in the index: their lanes and cluster numbers. */
-  private pendingLanes: number[] = [];
-  private pendingIds: number[] = [];
-  /** Every member, for rebuilds. */
-  private allLanes: number[] = [];
-  private allIds: number[] = [];
+  /** Members not yet in the index (the first `pending` rows of these): lanes and cluster numbers. */
+  private readonly pendingLanes: Uint32Array;
+  private readonly pendingIds: Uint32Array;
+  private pending = 0;
+  /** Every member, for rebuilds (grown by doubling). */
+  private allLanes = new Uint32Array(8 * 1024);
+  private allIds = new Uint32Array(1024);
+  private count = 0;
   private nextCluster: number;
 
   constructor(opts: PictureClustererOptions & { firstCluster?: number } = {}) {
     this.rule = opts.rule ?? matchRule('standard');
-    this.rebuildEvery = opts.rebuildEvery ?? 2048;
+    this.rebuildEvery = opts.rebuildEvery ?? 4096;
     this.nextCluster = opts.firstCluster ?? 1;
+    this.pendingLanes = new Uint32Array(8 * this.rebuildEvery);
+    this.pendingIds = new Uint32Array(this.rebuildEvery);
   }
 
   get size(): number {
-    return this.allIds.length;
+    return this.count;
   }
 
   /** Whether a hash of this quality is compared by picture. */
@@ -81,7 +85,7 @@ export class PictureClusterer {
     const lanes = hashToWords32(typeof hash === 'string' ? hashFromHex(hash) : hash);
     const max = this.rule.acceptDistance;
     const found = [...this.index.query(lanes, max)];
-    if (this.pendingIds.length) found.push(...linearScan(Uint32Array.from(this.pendingLanes), Uint32Array.from(this.pendingIds), lanes, max));
+    if (this.pending) found.push(...linearScan(this.pendingLanes.subarray(0, 8 * this.pending), this.pendingIds.subarray(0, this.pending), lanes, max));
     let best: { cluster: number; distance: number } | null = null;
     for (const m of found) {
       if (!best || m.distance < best.distance || (m.distance === best.distance && m.id < best.cluster)) best = { cluster: m.id, distance: m.distance };
@@ -108,18 +112,23 @@ export class PictureClusterer {
   }
 
   private push(lanes: Uint32Array, cluster: number): void {
-    for (const w of lanes) {
-      this.pendingLanes.push(w);
-      this.allLanes.push(w);
+    this.pendingLanes.set(lanes, 8 * this.pending);
+    this.pendingIds[this.pending++] = cluster;
+    if (this.count === this.allIds.length) {
+      const ids = new Uint32Array(this.allIds.length * 2);
+      ids.set(this.allIds);
+      const all = new Uint32Array(this.allLanes.length * 2);
+      all.set(this.allLanes);
+      this.allIds = ids;
+      this.allLanes = all;
     }
-    this.pendingIds.push(cluster);
-    this.allIds.push(cluster);
-    if (this.pendingIds.length >= this.rebuildEvery) this.rebuild();
+    this.allLanes.set(lanes, 8 * this.count);
+    this.allIds[this.count++] = cluster;
+    if (this.pending >= this.rebuildEvery) this.rebuild();
   }
 
   private rebuild(): void {
-    this.index = PdqIndex.build(Uint32Array.from(this.allLanes), Uint32Array.from(this.allIds));
-    this.pendingLanes = [];
-    this.pendingIds = [];
+    this.index = PdqIndex.build(this.allLanes.slice(0, 8 * this.count), this.allIds.slice(0, this.count));
+    this.pending = 0;
   }
 }

@@ -52,8 +52,7 @@ export async function startDesk(o: StartOptions): Promise<StartedDesk> {
   const secretKey = loadKey(o.keyFile ?? path.join(o.dataDir, 'feed-key.secret'));
   const db = await openDb({ dataDir: path.join(o.dataDir, 'db'), databaseUrl: o.databaseUrl });
   try {
-    // The port may be 0 (any free one): listen first, then the URLs are known.
-    let started: { desk: Awaited<ReturnType<typeof createDesk>>; running: RunningDesk } | null = null;
+    // The port may be 0 (any free one): listen first (answering 503 until ready), then the URLs are known.
     const holder: { app: Awaited<ReturnType<typeof createDesk>>['app'] | null } = { app: null };
     const shell = new Hono();
     shell.all('*', (c) => (holder.app ? holder.app.fetch(c.req.raw, c.env) : c.text('starting', 503)));
@@ -73,10 +72,9 @@ export async function startDesk(o: StartOptions): Promise<StartedDesk> {
     if (!fs.existsSync(path.join(feed.dir, 'index.json'))) publishFeed(feed, [], (o.now ?? (() => new Date()))());
     const desk = await createDesk({ db, feed, appDir: o.appDir, testHosts: o.testHosts ?? [], limits: o.limits, log: o.log, now: o.now });
     holder.app = desk.app;
-    started = { desk, running };
     const adminPassword = await ensureFirstAdmin(db);
     return {
-      ...started.running,
+      ...running,
       db,
       publicKey: publicKeyToBase64(publicKeyFromSecret(secretKey)),
       adminPassword,

@@ -10,3 +10,4 @@ export * from './state';
 export * from './build';
 export * from './claimreview';
 export * from './publish';
+export * from './accept';

@@ -4,7 +4,7 @@
  * (node's fetch sends none), redirects refused, a time limit, a size limit, images only. A few
  * recent ones are kept in memory.
  */
-import { X_MEDIA_HOSTS } from '../../shared/x-hosts';
+import { X_MEDIA_HOSTS } from '../../core/url';
 
 export const THUMB_LIMITS = { maxBytes: 5 * 1024 * 1024, timeoutMs: 10_000, cached: 64 } as const;
 

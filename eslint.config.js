@@ -1,22 +1,21 @@
 // Lint rules that hold the architecture (see README "Design"):
 // - src/core is pure: no DOM, no extension APIs, no storage or network globals, no imports from
 //   the rest of src or from browser-only libraries;
-// - the runtimes (background, content, ui, desk/server, desk/app) and the CLI import core and
-//   shared, never each other; the CLI (the node composition root) may import desk/server;
+// - the runtimes (background, content, ui, harvest, desk/server, desk/app) import core and shared,
+//   never each other;
+// - the CLI is the node composition root: it may import the node runtimes (harvest, desk/server),
+//   never the extension's;
 // - shared imports only itself (and may read core's types);
 // - no HTML injection sinks anywhere in src;
 // - promises are awaited or explicitly voided.
 import tseslint from 'typescript-eslint';
 
-const runtimes = ['background', 'content', 'ui', 'cli', 'desk/server', 'desk/app'];
+const runtimes = ['background', 'content', 'ui', 'cli', 'harvest', 'desk/server', 'desk/app'];
 /** Node runtimes the CLI composes. */
-const cliMayImport = ['desk/server'];
+const nodeRuntimes = ['harvest', 'desk/server'];
 /** The desk's two runtimes are siblings: `../app/…` from desk/server names no "desk/" to match. */
 const siblings = { 'desk/server': ['../app', '../app/**'], 'desk/app': ['../server', '../server/**'] };
-const others = (self) => [
-  ...runtimes.filter((r) => r !== self && !(self === 'cli' && cliMayImport.includes(r))).map((r) => `**/${r}/**`),
-  ...(siblings[self] ?? []),
-];
+const others = (self) => [...runtimes.filter((r) => r !== self).map((r) => `**/${r}/**`), ...(siblings[self] ?? [])];
 
 const noImportsFrom = (groups, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
@@ -79,9 +78,13 @@ export default tseslint.config(
   {
     files: ['src/cli/**'],
     rules: noImportsFrom(
-      [...others('cli'), '**/shared/**', 'webextension-polyfill'],
-      'The CLI shares only src/core with the extension.',
+      [...others('cli').filter((g) => !nodeRuntimes.some((n) => g === `**/${n}/**`)), '**/shared/**', 'webextension-polyfill'],
+      'The CLI composes core and the node runtimes (harvest); it shares nothing else with the extension.',
     ),
+  },
+  {
+    files: ['src/harvest/**'],
+    rules: noImportsFrom([...others('harvest'), 'webextension-polyfill', 'idb', 'preact', 'preact/*'], 'src/harvest is a node runtime: it imports core and shared only.'),
   },
   {
     files: ['**/*.js', '**/*.mjs'],

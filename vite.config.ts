@@ -85,10 +85,36 @@ export function transformManifest(source: Manifest, f: Pick<Flavour, 'target' | 
  * Test builds, unless told otherwise, subscribe to the local demo feed the e2e tests serve.
  */
 const TEST_DEFAULT_FEEDS = 'tests/fixtures/feeds/test-default-feeds.json';
+
+/**
+ * The directory of known feeds a build ships (directory.json, signed: `already-debunked directory`)
+ * and the keys it is checked with: AD_DIRECTORY (a file) and AD_DIRECTORY_KEYS (a JSON array of
+ * base64 Ed25519 public keys). None by default; test builds ship the test directory.
+ */
+const TEST_DIRECTORY = 'tests/fixtures/feeds/test-directory.json';
+const TEST_DIRECTORY_KEY = 'tests/fixtures/feeds/test-directory-key.json';
+function directoryOf(f: Flavour): { file: string | null; keys: string[] } {
+  const file = process.env.AD_DIRECTORY ?? (f.test ? path.join(ROOT, TEST_DIRECTORY) : null);
+  const keysJson = process.env.AD_DIRECTORY_KEYS ?? (f.test ? JSON.stringify([JSON.parse(fs.readFileSync(path.join(ROOT, TEST_DIRECTORY_KEY), 'utf8')).publicKey]) : '[]');
+  let keys: unknown;
+  try {
+    keys = JSON.parse(keysJson);
+  } catch {
+    keys = null;
+  }
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(k))) {
+    throw new Error('AD_DIRECTORY_KEYS: expected a JSON array of base64 Ed25519 public keys');
+  }
+  if (file && !fs.existsSync(file)) throw new Error(`AD_DIRECTORY: ${file} does not exist`);
+  if (file && !keys.length) throw new Error('AD_DIRECTORY is set but AD_DIRECTORY_KEYS is empty: nothing could verify it');
+  return { file, keys: keys as string[] };
+}
+
 function buildInfo(f: Flavour): BuildInfo {
   const json = process.env.AD_DEFAULT_FEEDS ?? (f.test ? fs.readFileSync(path.join(ROOT, TEST_DEFAULT_FEEDS), 'utf8') : '');
   const testHosts = f.test ? TEST_HOSTS : [];
-  return { target: f.target, test: f.test, version: pkg.version, defaultFeeds: parseDefaultFeeds(json, testHosts), testHosts };
+  const directory = directoryOf(f);
+  return { target: f.target, test: f.test, version: pkg.version, defaultFeeds: parseDefaultFeeds(json, testHosts), testHosts, directoryKeys: directory.file ? directory.keys : [] };
 }
 
 function defines(info: BuildInfo): Record<string, string> {
@@ -192,6 +218,8 @@ function extensionParts(f: Flavour, info: BuildInfo): Plugin {
       fs.writeFileSync(path.join(f.outDir, 'manifest.json'), JSON.stringify(transformManifest(source, f, info.version), null, 2));
       fs.cpSync(path.join(ROOT, 'src/_locales'), path.join(f.outDir, '_locales'), { recursive: true });
       await writePrivacyPage(f.outDir);
+      const directory = directoryOf(f);
+      if (directory.file) fs.copyFileSync(directory.file, path.join(f.outDir, 'directory.json'));
       await exportIcons();
       fs.cpSync(path.join(ROOT, 'assets/icons'), path.join(f.outDir, 'icons'), { recursive: true });
       if (process.env.AD_PACKAGE && !f.test) {
@@ -204,7 +232,7 @@ function extensionParts(f: Flavour, info: BuildInfo): Plugin {
   };
 }
 
-const testBuildInfo: BuildInfo = { target: 'chrome', test: true, version: pkg.version, defaultFeeds: [], testHosts: TEST_HOSTS };
+const testBuildInfo: BuildInfo = { target: 'chrome', test: true, version: pkg.version, defaultFeeds: [], testHosts: TEST_HOSTS, directoryKeys: [] };
 
 export default defineConfig(({ command, mode }): UserConfig => {
   if (command === 'serve') {
@@ -235,6 +263,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
         input: {
           popup: path.join(ROOT, 'src/ui/popup/index.html'),
           options: path.join(ROOT, 'src/ui/options/index.html'),
+          welcome: path.join(ROOT, 'src/ui/welcome/index.html'),
         },
       },
     },

@@ -17,6 +17,8 @@ import { invalidateMatcher, matchHashes } from './matcher';
 import { hashMediaUrl } from './media';
 import { backUpOutbox, lastStorageEvent } from './health';
 import { deleteReports, listReports, requeue } from './outbox';
+import { directoryView } from './directory';
+import { clearHistory, getHistory, recordNotice } from './history';
 import { countNotice, flushReports, mayTransmit, noticesToday, prepareReport, submitReport } from './reports';
 import type { Handlers } from './router';
 import { loadSettings, saveSettings, updateSettings } from './settings-store';
@@ -100,8 +102,19 @@ export const handlers: Handlers = {
 
   'cs/submit-report': (req) => submitReport(req),
 
-  async 'cs/notice-shown'() {
+  async 'cs/notice-shown'(shown) {
+    await recordNotice(shown);
     return { today: await countNotice() };
+  },
+
+  'ui/get-directory': () => directoryView(),
+
+  async 'ui/get-history'() {
+    return { items: await getHistory() };
+  },
+
+  async 'ui/clear-history'() {
+    return { items: await clearHistory() };
   },
 
   async 'cs/open-options'() {

@@ -44,7 +44,9 @@ async function setUpTexts(): Promise<void> {
   await applyLanguage((await loadSettings()).language);
 }
 
-browser.runtime.onInstalled.addListener(() => {
+browser.runtime.onInstalled.addListener((details) => {
+  // A new reader: the first-run page says what the extension does and offers feeds (not on updates).
+  if (details.reason === 'install') browser.tabs.create({ url: browser.runtime.getURL('welcome/index.html') }).catch(logFailure('first-run page'));
   ensureSettings()
     .then(setUpTexts)
     .then(() => Promise.all([syncAll({ force: true }), flushReports()]))

@@ -1,16 +1,16 @@
 /**
  * Lookups: media hashes → the feed entries they match, as the notice shows them.
  *
- * The match index (src/core/index) covers every PDQ hash (images, posters, keyframes, and the
+ * The match index (src/core/index, grouped by what the rule lets each probe meet) covers every PDQ hash (images, posters, keyframes, and the
  * publisher's re-share variants, each row with its kind) of every active entry of every enabled
  * feed. It is rebuilt from the stored entries only when a sync or a subscription change
  * invalidated it, then persisted in IndexedDB, so a service worker that wakes up cold loads a
  * ready index (one ArrayBuffer) instead of re-reading the feeds. A lookup pairs the picture's
  * probes with the rows under the match rule (src/core/match, docs/matching.md).
  */
-import { hashToWords32, hashFromHex, type Hash256 } from '../core/hash256';
-import { PdqIndex } from '../core/index';
-import { decide, findPairs, matchRule, type Probe, type StoredRows } from '../core/match';
+import type { Hash256 } from '../core/hash256';
+import { GroupedIndex, INDEX_MAGIC } from '../core/index';
+import { MatchRowsBuilder, decide, findPairs, groupedRows, matchRule, type Probe, type StoredRows } from '../core/match';
 import { DIHEDRAL_NAMES, PDQ_MIN_QUALITY } from '../core/pdq';
 import type { FeedEntry } from '../core/feed';
 import type { MatchView } from '../shared/messages';
@@ -20,8 +20,9 @@ import { recordStorageEvent } from './health';
 import { testPoint } from './test-points';
 
 interface Loaded {
-  index: PdqIndex;
+  index: GroupedIndex;
   record: IndexRecord;
+  rows: StoredRows;
 }
 
 let loaded: Promise<Loaded> | null = null;
@@ -34,40 +35,23 @@ export function invalidateMatcher(): void {
 async function build(settings: Settings): Promise<IndexRecord> {
   const db = await openDatabase();
   const enabled = new Set(settings.subscriptions.filter((s) => s.enabled).map((s) => s.url));
-  const hashes: number[] = [];
-  const rowEntry: number[] = [];
-  const rowMedia: number[] = [];
-  const rowKind: number[] = [];
-  const kinds: string[] = ['original'];
+  // Rows go into growing typed arrays as the cursor reads (src/core/match/rows.ts), then into the
+  // grouped index (src/core/index/grouped.ts): no per-row objects, no number arrays.
+  const rows = new MatchRowsBuilder();
   const entryKeys: [string, string][] = [];
-  const lanes = new Uint32Array(8);
-  const add = (hex: string, entry: number, media: number, kind = 'original') => {
-    hashToWords32(hashFromHex(hex), lanes);
-    hashes.push(...lanes);
-    rowEntry.push(entry);
-    rowMedia.push(media);
-    let k = kinds.indexOf(kind);
-    if (k < 0) k = kinds.push(kind) - 1;
-    rowKind.push(k);
-  };
   for (let c = await db.transaction('entries').store.openCursor(); c; c = await c.continue()) {
     const { feedUrl, entry } = c.value;
     if (!enabled.has(feedUrl) || entry.status !== 'active' || entry.verdict.label === 'accurate') continue;
-    const ordinal = entryKeys.push([feedUrl, entry.id]) - 1;
-    entry.media.forEach((m, mi) => {
-      // A variant without a name (another tool's) is matched as the image itself, as before.
-      for (const h of m.hashes) if (h.quality >= PDQ_MIN_QUALITY) add(h.value, ordinal, mi, h.role === 'variant' && h.variant ? h.variant : 'original');
-      for (const f of m.frames?.items ?? []) if (f.quality >= PDQ_MIN_QUALITY) add(f.value, ordinal, mi);
-    });
+    rows.addEntry(entry, entryKeys.push([feedUrl, entry.id]) - 1);
   }
-  const index = PdqIndex.build(Uint32Array.from(hashes), Uint32Array.from(rowEntry, (_, i) => i));
+  const built = rows.build();
   const record: IndexRecord = {
     key: 'current',
-    buffer: index.serialize(),
-    rowEntry: Uint32Array.from(rowEntry),
-    rowMedia: Uint16Array.from(rowMedia),
-    rowKind: Uint8Array.from(rowKind),
-    kinds,
+    buffer: built.index.serialize(),
+    rowEntry: built.rowEntry,
+    rowMedia: built.rowMedia,
+    rowKind: built.rowKind,
+    kinds: built.kinds,
     entryKeys,
     builtFrom: Object.fromEntries([...enabled].map((u) => [u, ''])),
     builtAt: new Date().toISOString(),
@@ -84,7 +68,7 @@ async function build(settings: Settings): Promise<IndexRecord> {
 }
 
 /** Why a stored index record cannot be used as it is (damaged, or from another version), or null. */
-function damage(record: IndexRecord, index: PdqIndex): string | null {
+function damage(record: IndexRecord, index: GroupedIndex): string | null {
   const { rowEntry, rowMedia, rowKind, kinds, entryKeys } = record;
   if (!(rowEntry instanceof Uint32Array) || !(rowMedia instanceof Uint16Array) || !(rowKind instanceof Uint8Array) || !Array.isArray(kinds) || !Array.isArray(entryKeys)) {
     return 'its tables are missing';
@@ -98,11 +82,14 @@ function damage(record: IndexRecord, index: PdqIndex): string | null {
 async function load(settings: Settings): Promise<Loaded> {
   const db = await openDatabase();
   let record = await db.get('matchIndex', 'current');
-  let index: PdqIndex | null = null;
+  let index: GroupedIndex | null = null;
+  if (record && record.buffer instanceof ArrayBuffer && record.buffer.byteLength >= 4 && new Uint32Array(record.buffer, 0, 1)[0] === INDEX_MAGIC) {
+    record = undefined; // the single index of the previous version: rebuilt as the grouped one, nothing is wrong
+  }
   if (record) {
     let problem: string | null;
     try {
-      index = PdqIndex.deserialize(record.buffer);
+      index = GroupedIndex.deserialize(record.buffer);
       problem = damage(record, index);
     } catch (e) {
       problem = e instanceof Error ? e.message : String(e);
@@ -115,9 +102,9 @@ async function load(settings: Settings): Promise<Loaded> {
   }
   if (!record || !index) {
     record = await build(settings);
-    index = PdqIndex.deserialize(record.buffer);
+    index = GroupedIndex.deserialize(record.buffer);
   }
-  return { index, record };
+  return { index, record, rows: groupedRows(index, record.kinds, record.rowKind, record.rowEntry) };
 }
 
 function getLoaded(settings: Settings): Promise<Loaded> {
@@ -175,9 +162,8 @@ export async function matchHashes(hashes: Hash256[], quality: number, settings: 
   if (!settings.enabled) return [];
   const all: Probe[] = [{ probe: 'full', hashes, quality }, ...probes];
   if (all.every((p) => p.quality < PDQ_MIN_QUALITY)) return [];
-  const { index, record } = await getLoaded(settings);
-  const kindOf = (row: number) => record.kinds[record.rowKind[row]!] ?? 'original';
-  const rows: StoredRows = { query: (h, d) => index.query(h, d), entryOf: (row) => record.rowEntry[row]!, kindOf };
+  const { record, rows } = await getLoaded(settings);
+  const kindOf = rows.kindOf;
   const rule = matchRule(settings.matchStrictness);
   const best = decide(findPairs(all, rows, rule), rule);
   if (!best.size) return [];

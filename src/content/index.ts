@@ -10,7 +10,7 @@ import { IS_TEST_BUILD } from '../shared/build';
 import { PROTOCOL_VERSION } from '../shared/messages';
 import { send } from '../shared/messaging';
 import { hashToHex } from '../core/hash256';
-import { isXPageUrl, mediaKey, postOf, type FoundMedia } from '../shared/x';
+import { isXPageUrl, mediaKey, postOf, postUrl, type FoundMedia } from '../shared/x';
 import { useCatalogue } from '../shared/i18n';
 import { mountNotice, type MountedNotice } from './notice/mount';
 import { startReporting } from './report';
@@ -18,7 +18,13 @@ import { Scanner } from './scanner';
 import { followTheme } from './theme';
 import { watchVideo } from './video';
 
-const COMPACT_BELOW_PX = 260;
+/** Media smaller than this (either side) get the notice's label, which opens the details panel. */
+const COMPACT_BELOW = { width: 260, height: 180 };
+
+function isSmall(box: HTMLElement): boolean {
+  const r = box.getBoundingClientRect();
+  return r.width < COMPACT_BELOW.width || r.height < COMPACT_BELOW.height;
+}
 
 function record(data: object): void {
   if (IS_TEST_BUILD) document.documentElement.dataset['alreadyDebunkedE2e'] = JSON.stringify(data);
@@ -65,7 +71,7 @@ async function start(): Promise<void> {
       const props = {
         match,
         mode: hello.displayMode,
-        compact: item.box.getBoundingClientRect().width < COMPACT_BELOW_PX,
+        compact: isSmall(item.box),
         revealed: revealed.has(mediaKey(item.url)),
         onReveal: (on: boolean) => {
           if (on) revealed.add(mediaKey(item.url));
@@ -81,7 +87,19 @@ async function start(): Promise<void> {
       reporting.noticed(item, match);
       const existing = notices.get(item.box);
       if (existing && existing.host.isConnected) return;
-      if (!existing) void send('cs/notice-shown', {}).catch(() => undefined);
+      if (!existing) {
+        const shown = {
+          post: post ? postUrl(post.author, post.id) : null,
+          media: item.url,
+          feedUrl: match.feedUrl,
+          feedName: match.feedName,
+          entryId: match.entryId,
+          label: match.label,
+          headline: match.headline ?? match.claim,
+          factCheckUrl: match.factCheckUrl,
+        };
+        void send('cs/notice-shown', shown).catch(() => undefined);
+      }
       notices.set(item.box, mountNotice(item.box, props));
     },
   });

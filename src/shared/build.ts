@@ -13,6 +13,8 @@ export interface BuildInfo {
   /** Loopback hosts treated as X and as feed/media hosts: empty in store builds, so the store
    * bundles do not even contain them. */
   testHosts: string[];
+  /** Keys that sign the directory of known feeds the build ships (directory.json); empty: none. */
+  directoryKeys: string[];
 }
 
 declare const __AD_BUILD__: BuildInfo;

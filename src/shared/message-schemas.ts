@@ -7,7 +7,7 @@ import { MEDIA_TYPES, REPORT_KINDS, REPORT_LIMITS, choicesSchema, draftSchema } 
 import { BUILD } from './build';
 import { LOCALES } from './locales';
 import { DISPLAY_MODES, MATCH_STRICTNESS } from './settings';
-import type { MessageType, ProtocolError, RequestOf } from './messages';
+import { VERDICT_LABELS, type MessageType, type ProtocolError, type RequestOf } from './messages';
 
 const url = v.pipe(v.string(), v.maxLength(4096));
 const hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
@@ -70,8 +70,26 @@ export const requestSchemas = {
   }),
   /** The reader pressed Send: the draft as prepared and shown, and what the reader chose. */
   'cs/submit-report': v.strictObject({ draft: draftSchema(reportOptions), choices: choicesSchema(reportOptions) }),
-  /** A notice was put on a media item (counted for "notices shown today"; nothing else recorded). */
-  'cs/notice-shown': v.strictObject({}),
+  /**
+   * A notice was put on a media item: counted for "notices shown today", and added to the reader's
+   * local history (kept on this device only, clearable; src/shared/history.ts).
+   */
+  'cs/notice-shown': v.strictObject({
+    post: v.nullable(url),
+    media: url,
+    feedUrl: url,
+    feedName: v.pipe(v.string(), v.maxLength(200)),
+    entryId: v.pipe(v.string(), v.maxLength(128)),
+    label: v.picklist(VERDICT_LABELS),
+    headline: v.nullable(v.pipe(v.string(), v.maxLength(500))),
+    factCheckUrl: url,
+  }),
+  /** First-run page and options: the directory of known feeds this build ships, checked. */
+  'ui/get-directory': v.strictObject({}),
+  /** Popup: the local history of notices, newest first. */
+  'ui/get-history': v.strictObject({}),
+  /** Popup: forget the local history of notices. */
+  'ui/clear-history': v.strictObject({}),
   /** The dialog's "Settings" link (a content script cannot open the options page itself). */
   'cs/open-options': v.strictObject({}),
   /** Options: change some settings; the result is validated whole and saved at once, or not at all. */

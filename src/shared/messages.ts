@@ -9,6 +9,7 @@
  * This file holds no run-time dependency on the schema library: content scripts and pages import
  * it (and ./messaging.ts) without bundling the validator; only the background imports the schemas.
  */
+import type { HistoryItem } from './history';
 import type { InferOutput } from 'valibot';
 import type { Recipient, ReportDraft, ReportRow } from '../core/report';
 import type { Catalogue } from './i18n';
@@ -37,7 +38,8 @@ export interface FeedStatus {
 }
 
 /** How fact-checkers rated the media (docs/feed-format.md, verdict labels). */
-export type VerdictLabel = 'false' | 'altered' | 'missing-context' | 'staged' | 'satire' | 'misleading' | 'unproven' | 'accurate';
+export const VERDICT_LABELS = ['false', 'altered', 'missing-context', 'staged', 'satire', 'misleading', 'unproven', 'accurate'] as const;
+export type VerdictLabel = (typeof VERDICT_LABELS)[number];
 
 /**
  * What the notice on a matched media item shows: one feed entry, already localised by the
@@ -62,6 +64,28 @@ export interface MatchView {
   /** Hamming distance of the best matching hash (0–256), and which view of the media matched. */
   distance: number;
   variant: string;
+}
+
+/** A feed of the directory of known feeds (src/core/feed/directory.ts), and whether the reader follows it. */
+export interface DirectoryFeedView {
+  name: string;
+  publisher: string;
+  url: string;
+  publicKey: string;
+  languages: string[];
+  entries: number;
+  updated: string;
+  homepage: string | null;
+  subscribed: boolean;
+}
+
+export interface DirectoryView {
+  /** False: this build ships no directory. */
+  available: boolean;
+  issued: string | null;
+  feeds: DirectoryFeedView[];
+  /** Why the shipped directory was refused (bad signature, expired …), or null. */
+  error: string | null;
 }
 
 export interface StatusView {
@@ -153,6 +177,9 @@ export interface ResponseMap {
   'cs/prepare-report': ReportPrepared;
   'cs/submit-report': ReportOutcome;
   'cs/notice-shown': { today: number };
+  'ui/get-directory': DirectoryView;
+  'ui/get-history': { items: HistoryItem[] };
+  'ui/clear-history': { items: HistoryItem[] };
   'cs/open-options': { opened: boolean };
   'ui/update-settings': StatusView;
   'ui/import-settings': StatusView;

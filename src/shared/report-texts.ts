@@ -1,6 +1,7 @@
-/** How the pages and the dialog name report reasons (message keys, one place). */
+/** How the pages, the dialog and the notice name report reasons and verdicts (message keys, one place). */
 import type { ReportReason } from '../core/report';
 import type { MessageKey } from './i18n';
+import type { VerdictLabel } from './messages';
 
 export const REASON_KEYS: Record<ReportReason, MessageKey> = {
   'recycled-out-of-context': 'reasonRecycled',
@@ -8,4 +9,16 @@ export const REASON_KEYS: Record<ReportReason, MessageKey> = {
   'ai-generated': 'reasonAiGenerated',
   'not-the-same-media': 'reasonNotSameMedia',
   other: 'reasonOther',
+};
+
+/** How the notice, the details panel and the popup's history name a verdict (message keys). */
+export const VERDICT_KEYS: Record<VerdictLabel, MessageKey> = {
+  'missing-context': 'verdictMissingContext',
+  altered: 'verdictAltered',
+  staged: 'verdictStaged',
+  false: 'verdictFalse',
+  misleading: 'verdictMisleading',
+  satire: 'verdictSatire',
+  unproven: 'verdictUnproven',
+  accurate: 'verdictAccurate',
 };

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [name…]`: runs tests/bench/<name>.bench.ts (all by default) through Vite's module
+// `npm run bench [name…] [-- --option value…]`: runs tests/bench/<name>.bench.ts (all by default) through Vite's module
 // runner, each exporting `default async () => markdown`, and writes the combined report with the
 // machine and date to dist/bench/results.md. BENCHMARKS.md is updated from it by hand.
 // Comparisons are made side by side in one run (ratios), since these machines are shared and noisy.
@@ -11,7 +11,14 @@ import { runnerImport } from 'vite';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
-const wanted = process.argv.slice(2);
+// Options after the names (`npm run bench scale -- --images 300000 --json out.json`) reach the
+// benches as BENCH_<NAME> environment variables.
+const wanted = [];
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a.startsWith('--')) process.env[`BENCH_${a.slice(2).toUpperCase().replace(/-/g, '_')}`] = process.argv[++i] ?? '';
+  else wanted.push(a);
+}
 const benches = fs
   .readdirSync(HERE)
   .filter((f) => f.endsWith('.bench.ts'))

@@ -9,6 +9,7 @@ import { ROOT, chromiumPath, distDir, launchChromium } from './helpers/browsers.
 import { feedStatus, readHandshake } from './helpers/checks.mjs';
 import { startFeedServer } from './helpers/feed-server.mjs';
 import { startFixtureServer } from './helpers/server.mjs';
+import { takeScreenshots } from './screenshots.mjs';
 
 const OUT = path.join(ROOT, 'dist', 'demo.png');
 const headed = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && !process.env.CI && !process.argv.includes('--headless');
@@ -32,7 +33,7 @@ try {
   const synced = await feedStatus(status, (f) => f.seq !== null || f.lastError !== null);
   console.log(`feed: ${synced.lastError ?? `${synced.entries} entries, sequence ${synced.seq}`}`);
   await status.close();
-  const page = ext.context.pages()[0] ?? (await ext.context.newPage());
+  const page = await ext.context.newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(server.url('home'));
   await page.waitForSelector('article[data-testid="tweet"]');
@@ -69,6 +70,13 @@ try {
       .png()
       .toFile(OUT);
     console.log(`saved ${path.relative(process.cwd(), OUT)} (no display: ran headless)`);
+    // The reader's views, for the README: notice and panel in each theme, phone, Arabic, popup
+    // history, first-run page (docs/screenshots/).
+    const pageForMessages = await ext.context.newPage();
+    await pageForMessages.goto(ext.extensionUrl('popup/index.html'));
+    const message = (type, payload = {}) => pageForMessages.evaluate(([t, p]) => chrome.runtime.sendMessage({ type: t, payload: p }), [type, payload]);
+    const shots = await takeScreenshots(ext, server, message);
+    console.log(`saved ${shots.length} screenshots in docs/screenshots/`);
   }
 } finally {
   await ext.close().catch(() => {});

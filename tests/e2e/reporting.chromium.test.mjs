@@ -84,7 +84,8 @@ describe('Chromium: reporting, popup and options', { skip: skip ?? false }, () =
     const bar = await page.evaluate(() => [...document.querySelector('a[href="/travelbug/status/1861000000000000004"]').closest('article').querySelector('[role="group"]').children].map((c) => c.getAttribute('data-already-debunked') ?? c.querySelector('[data-testid], a')?.getAttribute('data-testid') ?? 'link'));
     assert.deepEqual(bar.slice(0, 3), ['reply', 'retweet', 'like']);
     assert.equal(bar.at(-1), 'report-control');
-    assert.ok(await page.locator(`${postSel('/newsdesk_fx/status/1861000000000000001')} [data-already-debunked="notice"] button:has-text("Wrong match?")`).count());
+    await page.locator(`${postSel('/newsdesk_fx/status/1861000000000000001')} [data-already-debunked="notice"] button:has-text("Details")`).click();
+    assert.ok(await page.locator('[data-already-debunked="notice-panel"] button:has-text("Wrong match?")').count());
     await page.close();
   });
 
@@ -166,7 +167,9 @@ describe('Chromium: reporting, popup and options', { skip: skip ?? false }, () =
   test('“Wrong match?” on a notice files a false-match report naming the feed entry', async () => {
     const page = await timeline();
     const notice = page.locator(`${postSel('/newsdesk_fx/status/1861000000000000001')} [data-already-debunked="notice"]`);
-    await notice.locator('button:has-text("Wrong match?")').click();
+    await notice.locator('button:has-text("Details")').click();
+    await page.locator('[data-already-debunked="notice-panel"] button:has-text("Wrong match?")').click();
+    assert.equal(await page.locator('[data-already-debunked="notice-panel"]').count(), 0, 'the dialog replaces the panel');
     await page.locator(`${DIALOG} [role="dialog"]`).waitFor();
     assert.equal(await page.locator(`${DIALOG} h2`).textContent(), 'Report a wrong match');
     const report = JSON.parse(await preview(page));

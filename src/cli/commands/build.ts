@@ -24,6 +24,7 @@ import {
   parseIndex,
   parseSnapshot,
   publicKeyFromSecret,
+  signEnvelope,
   signFile,
   type BuiltFile,
   type FeedEntry,
@@ -36,10 +37,12 @@ import { videoKeyframes } from '../keyframes';
 
 const LOOPBACK = ['127.0.0.1', 'localhost'];
 
-const HELP = `usage: already-debunked build --input REVIEWS.json --key SECRET --out DIR [--base PREVIOUS_DIR] [--skip-invalid] [--allow-loopback] [--plain]
+const HELP = `usage: already-debunked build --input REVIEWS.json --key SECRET [--key SECRET2] --out DIR [--base PREVIOUS_DIR] [--skip-invalid] [--allow-loopback] [--plain]
 
 REVIEWS.json: { "feed": { "id", "name": {"en": …}, "publisher": {"name", "url"}, "reportEndpoint"? },
                 "reviews": [ ClaimReview or MediaReview JSON-LD + "media": ["file.jpg", {"file", "type", "role"}] ] }
+--key: the secret key file; give it twice (old, new) while rotating keys: every file then carries
+       both signatures, so readers pinned to either key verify it (docs/publishing.md).
 --base: the previous build's folder; the new sequence follows it, with a delta from it.
 --media-timeout: seconds ffmpeg may take per video (default 600); it is stopped after that.
 Media paths are relative to REVIEWS.json and must stay inside its folder.
@@ -83,7 +86,7 @@ export const buildCommand: Command = {
       args: [...args],
       options: {
         input: { type: 'string' },
-        key: { type: 'string' },
+        key: { type: 'string', multiple: true },
         out: { type: 'string' },
         base: { type: 'string' },
         'skip-invalid': { type: 'boolean', default: false },
@@ -95,15 +98,17 @@ export const buildCommand: Command = {
       },
     });
     if (values.help) return (io.out(HELP), 0);
-    if (!values.input || !values.key || !values.out) return (io.err(HELP), 2);
+    if (!values.input || !values.key?.length || !values.out) return (io.err(HELP), 2);
     // Loopback http URLs (a local test or demo feed) are refused unless asked for, as in store builds.
     const opts = { testHosts: values['allow-loopback'] ? LOOPBACK : [] };
     const days = Number(values['valid-days']);
     if (!(days > 0 && days <= LIMITS.maxValidityDays)) throw new Error(`--valid-days must be more than 0 and at most ${LIMITS.maxValidityDays} (readers refuse longer)`);
     const mediaTimeoutMs = Number(values['media-timeout']) * 1000;
     if (!(mediaTimeoutMs > 0)) throw new Error('--media-timeout must be a number of seconds');
+    if (values.key.length > 8) throw new Error('at most 8 --key');
     // Inputs are read only if they are regular files (a FIFO would hang the tool), within limits.
-    const secretKey = fromBase64(text(await readRegularFile(values.key, 4096)).trim());
+    const secretKeys: Uint8Array[] = [];
+    for (const k of values.key) secretKeys.push(fromBase64(text(await readRegularFile(k, 4096)).trim()));
     const doc = JSON.parse(text(await readRegularFile(values.input, MAX_REVIEWS_BYTES))) as { feed?: FeedMeta; reviews?: unknown[] };
     if (!doc.feed || !Array.isArray(doc.reviews)) throw new Error('REVIEWS.json must be {"feed": {...}, "reviews": [...]}');
     const here = path.dirname(path.resolve(values.input));
@@ -163,14 +168,20 @@ export const buildCommand: Command = {
     let epoch = 1;
     let previous: FeedEntry[] = [];
     const deltas: { fromSeq: number; toSeq: number; file: BuiltFile }[] = [];
-    const publicKey = publicKeyFromSecret(secretKey);
+    const publicKeys = secretKeys.map(publicKeyFromSecret);
     if (values.base) {
-      const index = parseIndex(openEnvelope(await readRegularFile(path.join(values.base, 'index.json'), LIMITS.maxIndexBytes), [publicKey], PAYLOAD_TYPES.index, LIMITS.maxIndexBytes).payload, opts);
-      const snap = parseSnapshot(openEnvelope(await readRegularFile(path.join(values.base, index.snapshot.path), LIMITS.maxSnapshotBytes), [publicKey], PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload, opts);
+      const index = parseIndex(openEnvelope(await readRegularFile(path.join(values.base, 'index.json'), LIMITS.maxIndexBytes), publicKeys, PAYLOAD_TYPES.index, LIMITS.maxIndexBytes).payload, opts);
+      const snap = parseSnapshot(openEnvelope(await readRegularFile(path.join(values.base, index.snapshot.path), LIMITS.maxSnapshotBytes), publicKeys, PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload, opts);
       seq = index.seq + 1;
       epoch = index.epoch;
       previous = snap.entries;
-      for (const d of index.deltas) deltas.push({ fromSeq: d.fromSeq, toSeq: d.toSeq, file: { path: d.path, bytes: await readRegularFile(path.join(values.base!, d.path), LIMITS.maxDeltaBytes) } });
+      // The deltas kept from the previous build, signed again with today's keys (the same bytes
+      // unless the keys changed: Ed25519 is deterministic), so after a key rotation every file
+      // verifies with every current key.
+      for (const d of index.deltas) {
+        const { payload } = openEnvelope(await readRegularFile(path.join(values.base, d.path), LIMITS.maxDeltaBytes), publicKeys, PAYLOAD_TYPES.delta, LIMITS.maxDeltaBytes);
+        deltas.push({ fromSeq: d.fromSeq, toSeq: d.toSeq, file: { path: d.path, bytes: signEnvelope(payload, PAYLOAD_TYPES.delta, secretKeys) } });
+      }
       // A record that changed gets a new rev (publishers need not count revisions by hand).
       const old = new Map(previous.map((e) => [e.id, e]));
       for (const e of entries) {
@@ -180,10 +191,10 @@ export const buildCommand: Command = {
       }
     }
     const now = new Date();
-    const snapshot = signFile(`snapshots/${seq}.json`, buildSnapshot(doc.feed, entries, seq, epoch, now, days), 'snapshot', secretKey);
-    if (values.base) deltas.push({ fromSeq: seq - 1, toSeq: seq, file: signFile(`deltas/${seq - 1}-${seq}.json`, buildDelta(doc.feed.id, previous, entries, seq - 1, epoch, now, days), 'delta', secretKey) });
+    const snapshot = signFile(`snapshots/${seq}.json`, buildSnapshot(doc.feed, entries, seq, epoch, now, days), 'snapshot', secretKeys);
+    if (values.base) deltas.push({ fromSeq: seq - 1, toSeq: seq, file: signFile(`deltas/${seq - 1}-${seq}.json`, buildDelta(doc.feed.id, previous, entries, seq - 1, epoch, now, days), 'delta', secretKeys) });
     const keep = deltas.slice(-LIMITS.maxDeltas);
-    const index = signFile('index.json', buildIndex(doc.feed, { seq, epoch, file: snapshot }, keep, now, Math.min(days, 2)), 'index', secretKey);
+    const index = signFile('index.json', buildIndex(doc.feed, { seq, epoch, file: snapshot }, keep, now, Math.min(days, 2)), 'index', secretKeys);
     for (const f of [snapshot, ...keep.map((d) => d.file), index]) {
       fs.mkdirSync(path.join(values.out, path.dirname(f.path)), { recursive: true });
       fs.writeFileSync(path.join(values.out, f.path), f.bytes);

@@ -3,6 +3,7 @@
  * and lets editors draft, correct, withdraw and publish feed entries from a web app. The server is
  * src/desk/server; this only reads the command line and prints where to go.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,7 +20,9 @@ DATABASE_URL set (postgres://…) the database is that Postgres server instead. 
 readers reach the desk (behind an HTTPS proxy): the feed id and the report endpoint derive from it.
 On the first start it prints the first admin's one-time password.`;
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** The built app: dist/desk-app beside the bundle (dist/cli/main.js), or in the checkout (src/cli/commands). */
+const APP_DIRS = [path.resolve(HERE, '../desk-app'), path.resolve(HERE, '../../../dist/desk-app')];
 
 function whole(value: string | undefined, name: string, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -67,7 +70,7 @@ export const deskCommand: Command = {
         ...(values.publisher ? { publisher: { name: values.publisher, ...(values['publisher-url'] ? { url: values['publisher-url'] } : {}) } } : {}),
         ...(values['public-url'] ? { reportEndpoint: `${values['public-url'].replace(/\/$/, '')}/reports` } : {}),
       },
-      appDir: values['app-dir'] ?? path.join(ROOT, 'dist/desk-app'),
+      appDir: values['app-dir'] ?? APP_DIRS.find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? APP_DIRS[1]!,
       testHosts,
       limits: {
         maxBytes: whole(values['max-bytes'], 'max-bytes', 64 * 1024),

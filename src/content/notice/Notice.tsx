@@ -1,25 +1,24 @@
 /**
- * The notice on a matched media item. It speaks about the media and where it really comes from —
- * most recycled media is authentic, shown out of context — and never calls the post fake. Every
- * text from the feed is rendered as text (Preact escapes it); the one link is the fact-check, and
- * only if it is https.
+ * The notice on a matched media item, and its details panel. It speaks about the media and where it
+ * really comes from — most recycled media is authentic, shown out of context — and never calls the
+ * post fake. Every text from the feed is rendered as text (Preact escapes it); the one link is the
+ * fact-check, and only if it is https.
+ *
+ * On the media: the compact form only (the mark, the verdict, the origin in one line, the
+ * fact-check link, Show anyway, Details), so it fits any box it is laid on; small media get a
+ * label. Everything else (why it matched, which feed, how alike, "uses it correctly", "Wrong
+ * match?") is in the details panel (./panel.ts), which opens beside or over the post, never inside
+ * the picture's bounds.
  */
 import { useState } from 'preact/hooks';
-import type { MatchView, VerdictLabel } from '../../shared/messages';
-import { t, type MessageKey } from '../../shared/i18n';
+import type { MatchView } from '../../shared/messages';
+import { t } from '../../shared/i18n';
+import { VERDICT_KEYS } from '../../shared/report-texts';
+import { originLine } from './origin';
 
 export type NoticeMode = 'blur' | 'banner';
 
-const LABEL_KEYS: Record<VerdictLabel, MessageKey> = {
-  'missing-context': 'verdictMissingContext',
-  altered: 'verdictAltered',
-  staged: 'verdictStaged',
-  false: 'verdictFalse',
-  misleading: 'verdictMisleading',
-  satire: 'verdictSatire',
-  unproven: 'verdictUnproven',
-  accurate: 'verdictAccurate',
-};
+const LABEL_KEYS = VERDICT_KEYS;
 
 /**
  * Text from a feed (or the page) as it is shown: bidi embedding, override and isolate controls
@@ -30,11 +29,28 @@ export function plainText<T extends string | null | undefined>(s: T): T {
   return (s == null ? s : s.replace(/[\u202A-\u202E\u2066-\u2069]/g, '')) as T;
 }
 
+/** The match with every feed text made plain (above). */
+export function plainMatch(raw: MatchView): MatchView {
+  return {
+    ...raw,
+    rating: plainText(raw.rating),
+    headline: plainText(raw.headline),
+    publisherName: plainText(raw.publisherName),
+    feedName: plainText(raw.feedName),
+    entryId: plainText(raw.entryId),
+    originalContext: raw.originalContext && {
+      description: plainText(raw.originalContext.description),
+      date: plainText(raw.originalContext.date),
+      location: plainText(raw.originalContext.location),
+    },
+  };
+}
+
 /**
  * Only the reader's own input acts on the notice: a click or key the page scripted (untrusted
  * event) does nothing, so a hostile page cannot reveal media or dismiss a notice for the reader.
  */
-function byReader<E extends Event>(fn: (e: E) => void): (e: E) => void {
+export function byReader<E extends Event>(fn: (e: E) => void): (e: E) => void {
   return (e) => {
     if (e.isTrusted) fn(e);
   };
@@ -49,18 +65,29 @@ export function safeHttpsUrl(raw: string): string | null {
   }
 }
 
-function formatDate(iso: string | null): string | null {
+export function formatDate(iso: string | null): string | null {
   if (!iso) return null;
   const d = new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso);
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
 }
 
-export interface NoticeProps {
-  match: MatchView;
-  mode: NoticeMode;
-  /** Small media (card thumbnails, grid tiles): a compact badge that opens the full text. */
-  compact: boolean;
+/**
+ * The notice's mark: an "i" in a circle, the sign for "context / information" that X's Community
+ * Notes ("Readers added context") and Meta's fact-check overlays ("Missing context") lead readers
+ * to expect — not a check mark, which reads as "verified, fine". Drawn, so no font changes it.
+ */
+export function Mark() {
+  return (
+    <svg class="mark" viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
+      <circle cx="10" cy="10" r="9" fill="currentColor" />
+      <circle cx="10" cy="5.6" r="1.5" fill="var(--bg-solid)" />
+      <rect x="8.6" y="8.4" width="2.8" height="7" rx="1" fill="var(--bg-solid)" />
+    </svg>
+  );
+}
+
+export interface NoticeActions {
   revealed: boolean;
   onReveal: (revealed: boolean) => void;
   onCorrectUse: () => void;
@@ -68,36 +95,49 @@ export interface NoticeProps {
   onWrongMatch?: (opener: HTMLElement) => void;
 }
 
-export function Notice({ match: raw, mode, compact, revealed, onReveal, onCorrectUse, onWrongMatch }: NoticeProps) {
-  const match = {
-    ...raw,
-    rating: plainText(raw.rating),
-    headline: plainText(raw.headline),
-    publisherName: plainText(raw.publisherName),
-    feedName: plainText(raw.feedName),
-    entryId: plainText(raw.entryId),
-    originalContext: raw.originalContext && {
-      description: plainText(raw.originalContext.description),
-      date: plainText(raw.originalContext.date),
-      location: plainText(raw.originalContext.location),
-    },
-  };
-  const [details, setDetails] = useState(false);
-  const [thanked, setThanked] = useState(false);
-  const [expanded, setExpanded] = useState(!compact);
-  const link = safeHttpsUrl(match.factCheckUrl);
-  const context = match.originalContext;
-  const contextText = [context?.description, [formatDate(context?.date ?? null), context?.location].filter(Boolean).join(', ')]
-    .filter(Boolean)
-    .join(' — ');
-  const similarity = Math.round((100 * (256 - match.distance)) / 256);
-  const blurred = mode === 'blur' && !revealed;
+export interface NoticeProps extends NoticeActions {
+  match: MatchView;
+  mode: NoticeMode;
+  /** Small media (card thumbnails, grid tiles, short boxes): a label that opens the details panel. */
+  compact: boolean;
+  /** Opens the details panel next to the post; `opener` gets focus back when it closes. */
+  onDetails: (opener: HTMLElement) => void;
+  /** The panel is open (the opener says so to screen readers). */
+  detailsOpen?: boolean;
+}
 
-  if (!expanded) {
+function Heading({ match }: { match: MatchView }) {
+  return (
+    <p class="kicker">
+      <Mark />
+      <span>{t('noticeTitle')}</span>
+      <span aria-hidden="true">·</span>
+      <span class={`label label-${match.label}`}>{t(LABEL_KEYS[match.label])}</span>
+    </p>
+  );
+}
+
+function origin(match: MatchView): string | null {
+  return originLine(match.originalContext, formatDate) ?? (match.headline || null);
+}
+
+export function Notice(props: NoticeProps) {
+  const match = plainMatch(props.match);
+  const { mode, compact, revealed, onReveal, onDetails, detailsOpen = false } = props;
+  const link = safeHttpsUrl(match.factCheckUrl);
+  const line = origin(match);
+  const blurred = mode === 'blur' && !revealed;
+  const openDetails = byReader((e: MouseEvent) => {
+    e.stopPropagation();
+    onDetails(e.currentTarget as HTMLElement);
+  });
+
+  if (compact) {
     return (
-      <div class="badge-wrap">
-        <button type="button" class="badge" aria-expanded="false" onClick={byReader((e: MouseEvent) => (e.stopPropagation(), setExpanded(true)))}>
-          {t('noticeTitle')}
+      <div class={blurred ? 'veil blurred compact' : 'veil compact'}>
+        <button type="button" class="badge" aria-haspopup="dialog" aria-expanded={detailsOpen} aria-label={`${t('noticeTitle')}: ${t(LABEL_KEYS[match.label])}. ${t('noticeDetails')}`} onClick={openDetails}>
+          <Mark />
+          <span class="badge-text">{t(LABEL_KEYS[match.label])}</span>
         </button>
       </div>
     );
@@ -106,24 +146,13 @@ export function Notice({ match: raw, mode, compact, revealed, onReveal, onCorrec
   return (
     <div class={blurred ? 'veil blurred' : 'veil'}>
       <section class="card" role="note" aria-label={t('noticeAria')} lang={match.lang} onClick={(e) => e.stopPropagation()}>
-        <p class="kicker">
-          <span class="mark" aria-hidden="true">
-            ✓
-          </span>
-          {t('noticeTitle')} · <span class={`label label-${match.label}`}>{t(LABEL_KEYS[match.label])}</span>
-        </p>
-        {contextText && (
-          <p class="context">
+        <Heading match={match} />
+        {line && (
+          <p class="context" title={line}>
             <span class="muted">{t('noticeOriginalContext')} </span>
-            {contextText}
+            {line}
           </p>
         )}
-        {!contextText && match.headline && <p class="context">{match.headline}</p>}
-        <p class="source">
-          {t('noticeFactCheckBy', match.publisherName, formatDate(match.datePublished) ?? '')}
-          {' · '}
-          <span class="muted">“{match.rating}”</span>
-        </p>
         <div class="actions">
           {link && (
             <a class="primary" href={link} target="_blank" rel="noopener noreferrer">
@@ -135,39 +164,91 @@ export function Notice({ match: raw, mode, compact, revealed, onReveal, onCorrec
               {revealed ? t('noticeHideAgain') : t('noticeShowAnyway')}
             </button>
           )}
-          <button type="button" aria-expanded={details} onClick={byReader(() => setDetails(!details))}>
-            {t('noticeWhy')}
+          <button type="button" class="open-details" aria-haspopup="dialog" aria-expanded={detailsOpen} onClick={openDetails}>
+            {t('noticeDetails')}
           </button>
-          {onWrongMatch && (
-            <button type="button" class="wrong-match" aria-haspopup="dialog" onClick={byReader((e: MouseEvent) => onWrongMatch(e.currentTarget as HTMLElement))}>
-              {t('noticeWrongMatch')}
-            </button>
-          )}
-          {compact && (
-            <button type="button" onClick={byReader(() => setExpanded(false))}>
-              {t('noticeCollapse')}
-            </button>
-          )}
         </div>
-        {details && (
-          <div class="details">
-            <p>{t('noticeWhyText', match.feedName, match.entryId, String(similarity), String(match.distance), match.variant)}</p>
-            {thanked ? (
-              <p role="status">{t('noticeCorrectUseThanks')}</p>
-            ) : (
-              <button
-                type="button"
-                onClick={byReader(() => {
-                  setThanked(true);
-                  onCorrectUse();
-                })}
-              >
-                {t('noticeCorrectUse')}
-              </button>
-            )}
-          </div>
-        )}
       </section>
+    </div>
+  );
+}
+
+export interface DetailsProps extends NoticeActions {
+  match: MatchView;
+  mode: NoticeMode;
+  onClose: () => void;
+}
+
+/** The details panel's content (mounted by ./panel.ts). */
+export function NoticeDetails(props: DetailsProps) {
+  const match = plainMatch(props.match);
+  const { mode, revealed, onReveal, onCorrectUse, onWrongMatch, onClose } = props;
+  const [thanked, setThanked] = useState(false);
+  const link = safeHttpsUrl(match.factCheckUrl);
+  const line = origin(match);
+  const similarity = Math.round((100 * (256 - match.distance)) / 256);
+  return (
+    <div class="panel" role="dialog" aria-modal="false" aria-labelledby="ad-panel-title" lang={match.lang}>
+      <div class="panel-head">
+        <h2 id="ad-panel-title">
+          <Mark />
+          <span>{t('noticeTitle')}</span>
+        </h2>
+        <button type="button" class="close" aria-label={t('noticeCloseDetails')} onClick={byReader(onClose)}>
+          ×
+        </button>
+      </div>
+      <p class={`label label-${match.label}`}>{t(LABEL_KEYS[match.label])}</p>
+      {line && (
+        <p class="context">
+          <span class="muted">{t('noticeOriginalContext')} </span>
+          {line}
+        </p>
+      )}
+      {match.claim && (
+        <p class="claim">
+          <span class="muted">{t('noticeClaim')} </span>“{plainText(match.claim)}”
+        </p>
+      )}
+      <p class="source">
+        {t('noticeFactCheckBy', match.publisherName, formatDate(match.datePublished) ?? '')}
+        {' · '}
+        <span class="muted">“{match.rating}”</span>
+      </p>
+      <div class="actions">
+        {link && (
+          <a class="primary" href={link} target="_blank" rel="noopener noreferrer">
+            {t('noticeReadFactCheck')}
+          </a>
+        )}
+        {mode === 'blur' && (
+          <button type="button" onClick={byReader(() => onReveal(!revealed))}>
+            {revealed ? t('noticeHideAgain') : t('noticeShowAnyway')}
+          </button>
+        )}
+      </div>
+      <h3>{t('noticeWhy')}</h3>
+      <p class="why">{t('noticeWhyText', match.feedName, match.entryId, String(similarity), String(match.distance), match.variant)}</p>
+      <div class="actions">
+        {thanked ? (
+          <p role="status">{t('noticeCorrectUseThanks')}</p>
+        ) : (
+          <button
+            type="button"
+            onClick={byReader(() => {
+              setThanked(true);
+              onCorrectUse();
+            })}
+          >
+            {t('noticeCorrectUse')}
+          </button>
+        )}
+        {onWrongMatch && (
+          <button type="button" class="wrong-match" aria-haspopup="dialog" onClick={byReader((e: MouseEvent) => onWrongMatch(e.currentTarget as HTMLElement))}>
+            {t('noticeWrongMatch')}
+          </button>
+        )}
+      </div>
     </div>
   );
 }

@@ -10,4 +10,6 @@ export * from './state';
 export * from './build';
 export * from './claimreview';
 export * from './publish';
+export * from './binary';
 export * from './accept';
+export * from './directory';

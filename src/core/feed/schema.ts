@@ -266,22 +266,46 @@ export function parseIndex(payload: Uint8Array, opts: ParseOptions = {}): FeedIn
 }
 
 export function parseSnapshot(payload: Uint8Array, opts: ParseOptions = {}): FeedSnapshot {
-  const raw = validate(snapshotSchema(opts.testHosts ?? []), parseJson(payload, 'entries'), 'snapshot');
+  return parseSnapshotValue(parseJson(payload, 'entries'), opts);
+}
+
+/**
+ * A snapshot from its JSON value. `entriesParsed`: the entries were each validated already (the
+ * binary form validates them chunk by chunk with parseEntry); the rest is checked here alike.
+ */
+export function parseSnapshotValue(value: unknown, opts: ParseOptions = {}, entriesParsed = false): FeedSnapshot {
+  const entries = entriesParsed ? ((value as { entries: FeedEntry[] }).entries ?? []) : null;
+  const raw = validate(snapshotSchema(opts.testHosts ?? []), entries ? { ...(value as object), entries: [] } : value, 'snapshot');
   checkTimes(raw, 'snapshot');
-  if (raw.entryCount !== raw.entries.length) throw new FeedError('schema', `says ${raw.entryCount} entries, has ${raw.entries.length}`, 'entryCount');
-  checkUniqueIds(raw.entries, 'entries');
-  return { ...raw, entries: raw.entries.map(keepKnownHashes) };
+  const list = entries ?? raw.entries.map(keepKnownHashes);
+  if (list.length > LIMITS.maxEntries) throw new FeedError('schema', `more than ${LIMITS.maxEntries} entries`, 'entries');
+  if (raw.entryCount !== list.length) throw new FeedError('schema', `says ${raw.entryCount} entries, has ${list.length}`, 'entryCount');
+  checkUniqueIds(list, 'entries');
+  return { ...raw, entries: list };
 }
 
 export function parseDelta(payload: Uint8Array, opts: ParseOptions = {}): FeedDelta {
-  const raw = validate(deltaSchema(opts.testHosts ?? []), parseJson(payload, 'upsert'), 'delta');
+  return parseDeltaValue(parseJson(payload, 'upsert'), opts);
+}
+
+export function parseDeltaValue(value: unknown, opts: ParseOptions = {}, entriesParsed = false): FeedDelta {
+  const upsert = entriesParsed ? ((value as { upsert: FeedEntry[] }).upsert ?? []) : null;
+  const raw = validate(deltaSchema(opts.testHosts ?? []), upsert ? { ...(value as object), upsert: [] } : value, 'delta');
   checkTimes(raw, 'delta');
   if (raw.toSeq !== raw.fromSeq + 1) throw new FeedError('delta-gap', 'a delta goes from one sequence to the next', 'toSeq');
-  checkUniqueIds(raw.upsert, 'upsert');
-  return { ...raw, upsert: raw.upsert.map(keepKnownHashes) };
+  const list = upsert ?? raw.upsert.map(keepKnownHashes);
+  if (list.length > LIMITS.maxEntries) throw new FeedError('schema', `more than ${LIMITS.maxEntries} entries`, 'upsert');
+  checkUniqueIds(list, 'upsert');
+  return { ...raw, upsert: list };
 }
 
 /** Validates one entry (the publisher tool uses this before signing). */
 export function parseEntry(value: unknown, opts: ParseOptions = {}): FeedEntry {
-  return keepKnownHashes(validate(entrySchema(opts.testHosts ?? []), value, 'entry'));
+  return entryParser(opts)(value);
+}
+
+/** A validator for many entries: the schema is made once (making it costs more than using it). */
+export function entryParser(opts: ParseOptions = {}): (value: unknown) => FeedEntry {
+  const schema = entrySchema(opts.testHosts ?? []);
+  return (value) => keepKnownHashes(validate(schema, value, 'entry'));
 }

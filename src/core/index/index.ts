@@ -262,3 +262,5 @@ function allocate(n: number, bits: number) {
   new Uint32Array(buffer, 0, HEADER_WORDS).set([INDEX_MAGIC, INDEX_FORMAT_VERSION, n, bits, HASH_WORDS]);
   return { buffer, views: viewsOf(buffer, n, bits) };
 }
+
+export * from './grouped';

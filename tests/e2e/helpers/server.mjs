@@ -22,11 +22,12 @@ function listen(handler, port = 0) {
 /**
  * X's routes → fixture pages: `/home`, `/<handle>/status/<id>` (and its `/photo/N`, `/video/N`
  * viewers), `/search`, `/i/bookmarks`, `/i/lists/<id>`, `/<name>` for a fixture file of that name
- * (home-dark, …), and any other `/<handle>` → the profile page.
+ * (home-dark, …), and any other `/<handle>` → the profile page. `?layout=mobile` serves X's mobile web
+ * layout of the home timeline and the media viewer (X serves it to a phone's browser on the same URLs).
  */
-function pageFile(pathname) {
-  if (pathname === '/' || pathname === '/home') return 'home.html';
-  if (/^\/[A-Za-z0-9_]{1,20}\/status\/\d+\/photo\/\d$/.test(pathname)) return 'photo-viewer.html';
+function pageFile(pathname, mobile = false) {
+  if (pathname === '/' || pathname === '/home') return mobile ? 'home-mobile.html' : 'home.html';
+  if (/^\/[A-Za-z0-9_]{1,20}\/status\/\d+\/photo\/\d$/.test(pathname)) return mobile ? 'photo-viewer-mobile.html' : 'photo-viewer.html';
   if (/^\/[A-Za-z0-9_]{1,20}\/status\/\d+\/video\/\d$/.test(pathname)) return 'video-viewer.html';
   if (/^\/[A-Za-z0-9_]{1,20}\/status\/\d+$/.test(pathname)) return 'status.html';
   if (pathname === '/search') return 'search.html';
@@ -81,7 +82,7 @@ export async function startFixtureServer({ onRequest } = {}) {
       res.writeHead(200, { 'content-type': asset.type, 'content-length': asset.bytes.length }).end(asset.bytes);
       return;
     }
-    const file = pageFile(url.pathname);
+    const file = pageFile(url.pathname, url.searchParams.get('layout') === 'mobile');
     const full = file && path.join(FIXTURES, file);
     if (!full || !fs.existsSync(full)) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -90,7 +91,8 @@ export async function startFixtureServer({ onRequest } = {}) {
     const html = fs
       .readFileSync(full, 'utf8')
       .replaceAll('https://pbs.twimg.com', mediaOrigin)
-      .replaceAll('https://video.twimg.com', mediaOrigin);
+      .replaceAll('https://video.twimg.com', mediaOrigin)
+      .replaceAll('https://abs-0.twimg.com', mediaOrigin);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
   });
   const pageOrigin = `http://127.0.0.1:${pages.address().port}`;

@@ -34,7 +34,10 @@ function handlers(): Handlers {
     'ui/clear-caches': vi.fn(notUsed),
     'ui/get-reports': vi.fn(notUsed),
     'ui/delete-reports': vi.fn(notUsed),
-    'ui/retry-reports': vi.fn(notUsed),
+    'ui/get-history': vi.fn(),
+  'ui/get-directory': vi.fn(),
+  'ui/clear-history': vi.fn(),
+  'ui/retry-reports': vi.fn(notUsed),
   };
 }
 

@@ -107,7 +107,7 @@ describe('built extensions', () => {
     readDist(flavour);
     const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' });
     const pages = files.filter((f) => f.endsWith('.html'));
-    expect(pages.sort()).toEqual(['options/index.html', 'popup/index.html', 'privacy.html']);
+    expect(pages.sort()).toEqual(['options/index.html', 'popup/index.html', 'privacy.html', 'welcome/index.html']);
     for (const page of pages) {
       const html = fs.readFileSync(path.join(dir, page), 'utf8');
       for (const [tag, attrs, body] of html.matchAll(/<script([^>]*)>([^]*?)<\/script>/g)) {

@@ -1,18 +1,21 @@
 // Lint rules that hold the architecture (see README "Design"):
 // - src/core is pure: no DOM, no extension APIs, no storage or network globals, no imports from
 //   the rest of src or from browser-only libraries;
-// - the runtimes (background, content, ui, harvest) import core and shared, never each other;
-// - the CLI is the node composition root: it may import the node runtimes (harvest), never the
-//   extension's;
+// - the runtimes (background, content, ui, harvest, desk/server, desk/app) import core and shared,
+//   never each other;
+// - the CLI is the node composition root: it may import the node runtimes (harvest, desk/server),
+//   never the extension's;
 // - shared imports only itself (and may read core's types);
 // - no HTML injection sinks anywhere in src;
 // - promises are awaited or explicitly voided.
 import tseslint from 'typescript-eslint';
 
-const runtimes = ['background', 'content', 'ui', 'cli', 'harvest'];
+const runtimes = ['background', 'content', 'ui', 'cli', 'harvest', 'desk/server', 'desk/app'];
 /** Node runtimes the CLI composes. */
-const nodeRuntimes = ['harvest'];
-const others = (self) => runtimes.filter((r) => r !== self).map((r) => `**/${r}/**`);
+const nodeRuntimes = ['harvest', 'desk/server'];
+/** The desk's two runtimes are siblings: `../app/…` from desk/server names no "desk/" to match. */
+const siblings = { 'desk/server': ['../app', '../app/**'], 'desk/app': ['../server', '../server/**'] };
+const others = (self) => [...runtimes.filter((r) => r !== self).map((r) => `**/${r}/**`), ...(siblings[self] ?? [])];
 
 const noImportsFrom = (groups, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],

@@ -6,13 +6,14 @@
 import { buildCommand } from './commands/build';
 import { harvestCommand } from './commands/harvest';
 import { directoryCommand } from './commands/directory';
+import { deskCommand } from './commands/desk';
 import { hashCommand } from './commands/hash';
 import { keygenCommand } from './commands/keygen';
 import { reportServerCommand } from './commands/report-server';
 import { verifyCommand } from './commands/verify';
 import type { Command, Io } from './command';
 
-const COMMANDS: readonly Command[] = [hashCommand, keygenCommand, harvestCommand, buildCommand, verifyCommand, directoryCommand, reportServerCommand];
+const COMMANDS: readonly Command[] = [hashCommand, keygenCommand, harvestCommand, buildCommand, verifyCommand, directoryCommand, reportServerCommand, deskCommand];
 
 function usage(io: Io): void {
   io.out('usage: already-debunked <command> [options]\n\ncommands:');

@@ -48,6 +48,11 @@ describe('lint rules hold the architecture', () => {
     ['src/harvest/zz-probe.ts', '../background/router'],
     ['src/background/zz-probe.ts', '../harvest/run'],
     ['src/ui/zz-probe.ts', '../harvest/fetcher'],
+    ['src/desk/server/zz-probe.ts', '../app/App'],
+    ['src/desk/server/zz-probe.ts', '../../background/router'],
+    ['src/desk/app/zz-probe.ts', '../server/server'],
+    ['src/desk/app/zz-probe.ts', '../../ui/components/FeedList'],
+    ['src/background/zz-probe.ts', '../desk/server/server'],
   ])('%s may not import %s', async (file, target) => {
     const found = await ruleIds(file, `import * as m from '${target}';\nexport const x = m;\n`);
     expect(found.some((m) => m.startsWith('no-restricted-imports'))).toBe(true);
@@ -56,6 +61,7 @@ describe('lint rules hold the architecture', () => {
   it('the CLI, the node composition root, may import the node runtimes (harvest); harvest imports core', async () => {
     expect(await ruleIds('src/cli/zz-probe.ts', "import { harvest } from '../harvest/run';\nimport { hashToHex } from '../core/hash256';\nexport const x = [harvest, hashToHex];\n")).toEqual([]);
     expect(await ruleIds('src/harvest/zz-probe.ts', "import { normalise } from '../core/feed/import';\nexport const x = normalise;\n")).toEqual([]);
+    expect(await ruleIds('src/cli/zz-probe.ts', "import { startDesk } from '../desk/server/start';\nexport const x = startDesk;\n")).toEqual([]);
   }, 60_000);
 
   it('runtimes may import core and shared', async () => {

@@ -10,6 +10,7 @@ export * from './state';
 export * from './floor';
 export * from './build';
 export * from './claimreview';
+export * from './publish';
 export * from './binary';
 export * from './accept';
 export * from './directory';

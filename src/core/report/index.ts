@@ -2,3 +2,4 @@
 export * from './format';
 export * from './delivery';
 export * from './export';
+export * from './cluster';

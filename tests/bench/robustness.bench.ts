@@ -15,11 +15,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { decodeFile, decodeFileForVariants } from '../../src/cli/decode';
+import { decodeFull } from '../../src/cli/decode';
 import { hammingDistance as hamming, type Hash256 } from '../../src/core/hash256';
 import { PdqIndex } from '../../src/core/index';
-import { decide, findPairs, matchRule, publishVariants, queryProbes, type Probe, type Strictness, type StoredRows } from '../../src/core/match';
-import { PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, pdqHash, pdqHashDihedral, type Pixels } from '../../src/core/pdq';
+import { decide, findPairs, matchRule, publishHashes, queryProbes, type Probe, type Strictness, type StoredRows } from '../../src/core/match';
+import { PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, canonicalPixels, pdqHashDihedral, type Pixels } from '../../src/core/pdq';
 import { percentile, QUICK } from './lib/stats';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -38,10 +38,8 @@ async function raw(image: ReturnType<typeof sharp>): Promise<Pixels> {
   const { data, info } = await image.removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as 3 };
 }
-/** As the extension decodes: scaled to ≤ 512 px (smooth filter), colour profiles ignored. */
-const browserDecode = (file: string) => raw(sharp(file, { ignoreIcc: true }).resize(512, 512, { fit: 'inside', withoutEnlargement: true }));
-/** As the CLI decodes for variants (src/cli/decode.ts decodeFileForVariants). */
-const variantDecode = (file: string) => decodeFileForVariants(file);
+/** As the extension decodes: at full size, colour profiles ignored, then core's canonicalPixels. */
+const browserDecode = async (file: string) => canonicalPixels(await raw(sharp(file, { ignoreIcc: true })));
 
 interface Query {
   file: string;
@@ -70,23 +68,22 @@ export default async function run(): Promise<string> {
   const unpublishable = new Set<number>();
   for (const [e, id] of ids.entries()) {
     const file = path.join(CORPUS, 'orig', `${id}.jpg`);
-    const ref = pdqHash(await decodeFile(file));
+    const px = await decodeFull(file);
+    const t = performance.now();
+    const published = publishHashes(px);
+    publishTimes.push(performance.now() - t);
+    const ref = published[0]!;
     reference.push(ref.hash);
     // The CLI refuses an image of quality < 50 (it would match unrelated pictures): nothing stored.
     if (ref.quality < PDQ_MIN_QUALITY) {
       unpublishable.add(e);
       continue;
     }
-    const px = await variantDecode(file);
-    const t = performance.now();
-    const vars = publishVariants(px);
-    publishTimes.push(performance.now() - t);
-    variantsPerImage += vars.length;
-    for (const v of [{ variant: 'original', ...ref }, ...vars]) {
-      if (v.quality < PDQ_MIN_QUALITY) continue;
+    variantsPerImage += published.length - 1;
+    for (const v of published) {
       hashes.push(v.hash);
       rowEntry.push(e);
-      rowKind.push(v.variant);
+      rowKind.push(v.kind);
     }
   }
   const index = PdqIndex.fromHashes(hashes, hashes.map((_, i) => i));

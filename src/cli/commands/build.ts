@@ -30,6 +30,7 @@ import {
   type FeedMeta,
 } from '../../core/feed';
 import type { Command } from '../command';
+import { MAX_SCALE_INSTABILITY } from '../../core/match';
 import { imageHashes } from '../image-hashes';
 import { videoKeyframes } from '../keyframes';
 
@@ -40,7 +41,7 @@ const HELP = `usage: already-debunked build --input REVIEWS.json --key SECRET --
 REVIEWS.json: { "feed": { "id", "name": {"en": …}, "publisher": {"name", "url"}, "reportEndpoint"? },
                 "reviews": [ ClaimReview or MediaReview JSON-LD + "media": ["file.jpg", {"file", "type", "role"}] ] }
 --base: the previous build's folder; the new sequence follows it, with a delta from it.
---plain: store only each image's reference PDQ hash, not the hashes of its re-share variants
+--plain: store only each image's reference PDQ hash and its canonical one, not the hashes of its re-share variants
          (crops, turns, caption cuts; docs/matching.md), about 12 more per image.`;
 
 type MediaRef = string | { file: string; type?: 'image' | 'video' | 'gif'; role?: 'original' | 'variant' | 'poster' | 'keyframe' | 'thumbnail' };
@@ -92,9 +93,12 @@ export const buildCommand: Command = {
           }
           const type = typeof ref === 'string' ? 'image' : (ref.type ?? 'image');
           const role = typeof ref === 'string' ? 'original' : (ref.role ?? 'original');
-          const hashes = await imageHashes(path.resolve(here, file), role, { variants: !values.plain });
+          const { hashes, instability } = await imageHashes(path.resolve(here, file), role, { variants: !values.plain });
           const { quality } = hashes[0]!;
           if (quality < 50) p.push({ path: `media[${m}]`, message: `${file} has PDQ quality ${quality} (< 50): too flat to match safely` });
+          else if (instability > MAX_SCALE_INSTABILITY) {
+            io.err(`  warning: ${file}: scale-sensitive (its hash moves ${instability} bits at thumbnail size): readers who see it small may not be matched; a photo of the scene without fine stripes or texture works better`);
+          }
           items.push({ type, hashes });
         } catch (e) {
           p.push({ path: `media[${m}]`, message: `${file}: ${(e as Error).message}` });

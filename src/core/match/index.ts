@@ -10,6 +10,8 @@ import { pairAllowed, type MatchRule, type PairHit, type StoredKind } from './ru
 import type { Probe } from './variants';
 
 export * from './geometry';
+
+export * from './publish';
 export * from './regions';
 export * from './rule';
 export * from './variants';

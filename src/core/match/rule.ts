@@ -43,14 +43,17 @@ export function matchRule(level: Strictness): MatchRule {
 
 /** May this probe meet this stored hash? */
 export function pairAllowed(probe: ProbeName, dihedral: number, stored: StoredKind, rule: MatchRule): boolean {
-  if (probe === 'full' && stored === 'original') return true; // the reference's comparison, mirrors and turns included
+  // The reference's comparison, mirrors and turns included; `canonical` is the same image hashed
+  // from the canonical pixels (../pdq/canonical.ts), which the query is made from too.
+  const whole = stored === 'original' || stored === 'canonical';
+  if (probe === 'full' && whole) return true;
   if (!rule.variants || dihedral !== 0) return false;
   switch (probe) {
     case 'full':
       return stored.startsWith('crop:');
     case 'picture':
     case 'inner':
-      return stored === 'original' || stored === 'picture' || stored.startsWith('crop:');
+      return whole || stored === 'picture' || stored.startsWith('crop:');
     case 'center':
       return stored.startsWith('rotate:');
     default:

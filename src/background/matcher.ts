@@ -10,8 +10,8 @@
  */
 import { hashToWords32, hashFromHex, type Hash256 } from '../core/hash256';
 import { PdqIndex } from '../core/index';
-import { decide, findPairs, matchRule, type Probe, type StoredRows } from '../core/match';
-import { DIHEDRAL_NAMES, PDQ_MIN_QUALITY } from '../core/pdq';
+import { entryRows, lookupProbes, type Probe, type StoredRows } from '../core/match';
+import { PDQ_MIN_QUALITY } from '../core/pdq';
 import type { FeedEntry } from '../core/feed';
 import type { MatchView } from '../shared/messages';
 import type { Settings } from '../shared/settings';
@@ -54,11 +54,7 @@ async function build(settings: Settings): Promise<IndexRecord> {
     const { feedUrl, entry } = c.value;
     if (!enabled.has(feedUrl) || entry.status !== 'active' || entry.verdict.label === 'accurate') continue;
     const ordinal = entryKeys.push([feedUrl, entry.id]) - 1;
-    entry.media.forEach((m, mi) => {
-      // A variant without a name (another tool's) is matched as the image itself, as before.
-      for (const h of m.hashes) if (h.quality >= PDQ_MIN_QUALITY) add(h.value, ordinal, mi, h.role === 'variant' && h.variant ? h.variant : 'original');
-      for (const f of m.frames?.items ?? []) if (f.quality >= PDQ_MIN_QUALITY) add(f.value, ordinal, mi);
-    });
+    for (const row of entryRows(entry)) add(row.value, ordinal, row.media, row.kind);
   }
   const index = PdqIndex.build(Uint32Array.from(hashes), Uint32Array.from(rowEntry, (_, i) => i));
   const record: IndexRecord = {
@@ -178,26 +174,16 @@ export async function matchHashes(hashes: Hash256[], quality: number, settings: 
   const { index, record } = await getLoaded(settings);
   const kindOf = (row: number) => record.kinds[record.rowKind[row]!] ?? 'original';
   const rows: StoredRows = { query: (h, d) => index.query(h, d), entryOf: (row) => record.rowEntry[row]!, kindOf };
-  const rule = matchRule(settings.matchStrictness);
-  const best = decide(findPairs(all, rows, rule), rule);
-  if (!best.size) return [];
+  const found = lookupProbes(all, rows, settings.matchStrictness);
+  if (!found.length) return [];
   const db = await openDatabase();
   const names = new Map(settings.subscriptions.map((s) => [s.url, s.name]));
   const views: MatchView[] = [];
-  for (const [ordinal, { distance, pair }] of [...best].sort((a, b) => a[1].distance - b[1].distance)) {
+  for (const { entry: ordinal, distance, view } of found) {
     const [feedUrl, id] = record.entryKeys[ordinal]!;
     const stored = await db.get('entries', [feedUrl, id]);
     if (!stored) continue; // removed since the index was built
-    views.push(toMatchView(stored.entry, feedUrl, names.get(feedUrl) ?? feedUrl, distance, viewName(pair, kindOf), languages));
+    views.push(toMatchView(stored.entry, feedUrl, names.get(feedUrl) ?? feedUrl, distance, view, languages));
   }
   return views;
-}
-
-/** Which view matched, for the notice: a dihedral name, or the variant or probe that met. */
-function viewName(pair: string, kindOf: (row: number) => string): string {
-  const [probe, rest] = pair.split('/') as [string, string];
-  const [dihedral, row] = rest.split('|').map(Number) as [number, number];
-  const kind = kindOf(row);
-  if (kind !== 'original') return kind;
-  return probe === 'full' ? (DIHEDRAL_NAMES[dihedral] ?? 'original') : probe;
 }

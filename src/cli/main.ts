@@ -6,11 +6,12 @@
 import { buildCommand } from './commands/build';
 import { hashCommand } from './commands/hash';
 import { keygenCommand } from './commands/keygen';
+import { matchCommand } from './commands/match';
 import { reportServerCommand } from './commands/report-server';
 import { verifyCommand } from './commands/verify';
 import type { Command, Io } from './command';
 
-const COMMANDS: readonly Command[] = [hashCommand, keygenCommand, buildCommand, verifyCommand, reportServerCommand];
+const COMMANDS: readonly Command[] = [hashCommand, keygenCommand, buildCommand, verifyCommand, matchCommand, reportServerCommand];
 
 function usage(io: Io): void {
   io.out('usage: already-debunked <command> [options]\n\ncommands:');

@@ -10,7 +10,7 @@ import { pairAllowed, type MatchRule, type PairHit, type StoredKind } from './ru
 import type { Probe } from './variants';
 
 export * from './geometry';
-
+export * from './lookup';
 export * from './publish';
 export * from './regions';
 export * from './rule';

@@ -31,7 +31,7 @@ export function findPairs(probes: readonly Probe[], rows: StoredRows, rule: Matc
     p.hashes.forEach((h, d) => {
       for (const m of rows.query(h, rule.candidateDistance)) {
         if (!pairAllowed(p.probe, d, rows.kindOf(m.id), rule)) continue;
-        hits.push({ entry: rows.entryOf(m.id), distance: m.distance, pair: `${p.probe}/${d}|${m.id}` });
+        hits.push({ entry: rows.entryOf(m.id), distance: m.distance, pair: `${p.probe}/${d}|${m.id}`, probe: p.probe, stored: rows.kindOf(m.id) });
       }
     });
   }

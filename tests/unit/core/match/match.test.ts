@@ -271,4 +271,18 @@ describe('matchRule and its pairs', () => {
     expect(decide([{ entry: 1, distance: 41, pair: 'a' }, { entry: 1, distance: 45, pair: 'b' }], loose).size).toBe(0);
     expect(decide([{ entry: 1, distance: 36, pair: 'a' }, { entry: 1, distance: 37, pair: 'b' }], matchRule('standard')).size).toBe(0);
   });
+
+  it('loose counts only independent evidence: different probes against different views of the entry', () => {
+    const loose = matchRule('loose');
+    const hit = (probe: string, d: number, row: number, stored: string, distance = 36) => ({ entry: 1, distance, pair: `${probe}/${d}|${row}`, probe, stored });
+    // A symmetric picture: its mirror hashes are the same probe, meeting the original and the canonical hash.
+    expect(decide([hit('full', 0, 1, 'original'), hit('full', 4, 1, 'original'), hit('full', 5, 2, 'canonical')], loose).size).toBe(0);
+    // Two rungs of one crop ladder, met by different probes: one view.
+    expect(decide([hit('full', 0, 3, 'crop:0.9'), hit('picture', 0, 4, 'crop:0.85')], loose).size).toBe(0);
+    // The picture found two ways is one probe.
+    expect(decide([hit('picture', 0, 1, 'original'), hit('inner', 0, 5, 'picture')], loose).size).toBe(0);
+    // Different probes against different views: two pieces of evidence.
+    expect(decide([hit('full', 0, 3, 'crop:0.9'), hit('center', 0, 6, 'rotate:3', 39)], loose).get(1)).toEqual({ distance: 36, pair: 'full/0|3' });
+    expect(decide([hit('full', 0, 1, 'original'), hit('cut-bottom:0.125', 0, 7, 'cut-bottom:0.125')], loose).size).toBe(1);
+  });
 });

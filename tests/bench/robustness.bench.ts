@@ -23,7 +23,9 @@ import { PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, canonicalPixels, pdqHashDihedral, 
 import { percentile, QUICK } from './lib/stats';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CORPUS = path.resolve(ROOT, process.env.BENCH_CORPUS ?? '.bench-corpus');
+const TUNING_CORPUS = path.resolve(ROOT, process.env.BENCH_CORPUS ?? '.bench-corpus');
+/** A second corpus from other Debian packages, never tuned on (tests/bench/make-corpus.sh with SOURCES). */
+const SECOND_CORPUS = path.resolve(ROOT, process.env.BENCH_CORPUS2 ?? '.bench-corpus2');
 const LEVELS: Strictness[] = ['strict', 'standard', 'loose'];
 /** Transforms in report order; the issue's targets. */
 const ORDER = ['q50', 'q30', 'resize50', 'resize25', 'screenshot_png', 'gray', 'brightcontrast', 'caption', 'caption_top', 'crop90', 'crop90_offset', 'crop75',
@@ -47,7 +49,19 @@ interface Query {
   transform: string;
 }
 
+/**
+ * `npm run bench robustness`: the tuning corpus, the second corpus, and the false matches on the
+ * ≥ 5,000 real negatives (./negatives.bench.ts; BENCH_NEGATIVES=0 leaves it out), in one run.
+ */
 export default async function run(): Promise<string> {
+  const parts = [await runOn(TUNING_CORPUS, 'tuning corpus')];
+  if (fs.existsSync(path.join(SECOND_CORPUS, 'scenes.csv'))) parts.push(await runOn(SECOND_CORPUS, 'second corpus, not tuned on'));
+  else parts.push(`## Robustness on a second corpus\n\nNot run: no corpus at ${SECOND_CORPUS} (make it with \`SOURCES=list.txt bash tests/bench/make-corpus.sh ${path.relative(ROOT, SECOND_CORPUS)}\`, see its header).`);
+  if (process.env.BENCH_NEGATIVES !== '0') parts.push(await (await import('./negatives.bench')).default());
+  return parts.join('\n\n');
+}
+
+async function runOn(CORPUS: string, title: string): Promise<string> {
   const manifest = path.join(CORPUS, 'manifest.csv');
   if (!fs.existsSync(path.join(CORPUS, 'scenes.csv'))) {
     const how = `bash tests/bench/make-corpus.sh ${path.relative(ROOT, CORPUS)} 60   (needs: apt-get install -y imagemagick ffmpeg plasma-workspace-wallpapers lomiri-wallpapers-16.04 lomiri-wallpapers-20.04 ukui-wallpapers)`;
@@ -231,9 +245,9 @@ export default async function run(): Promise<string> {
   const plainBytes = hashObject();
   const ourBytes = plainBytes + rowKind.filter((k) => k !== 'original').reduce((n, k) => n + hashObject(k), 0) / (nOrig - unpublishable.size);
   const frameRowsMd = [...frames.entries()].map(([tr, f]) => `| ${tr} | ${f.total} | ${pct(f.plain, f.total)} | **${pct(f.ours, f.total)}** |`);
-  const report = `## Robustness: plain PDQ and our matching
+  const report = `## Robustness: plain PDQ and our matching (${title})
 
-Corpus (\`tests/bench/make-corpus.sh\`): ${nOrig} originals (${kinds.size} of them hard: photos from Debian's data packages, a
+Corpus (\`tests/bench/make-corpus.sh\`): ${nOrig} originals (${ids.filter((id) => id.startsWith('h')).length} of them hard: photos from Debian's data packages, a
 fixed-camera street crowd, same-place pairs, generated handshake-before-flags and press-conference scenes) and ${nVar} re-shares.
 Each original is published as the CLI publishes it: the reference hash plus ${(variantsPerImage / (nOrig - unpublishable.size)).toFixed(1)} variant hashes on average
 (those of quality ≥ 50 kept); the ${unpublishable.size} originals of quality < 50 (flat wallpapers), which the CLI refuses to publish, are

@@ -56,10 +56,13 @@ export function lookupProbes(probes: readonly Probe[], rows: StoredRows, level: 
     .map(([entry, { distance, pair }]) => ({ entry, distance, view: viewName(pair, rows.kindOf) }));
 }
 
-/** The smallest distance over every pair the level compares, matched or not (256 when none can be compared). */
-export function closestDistance(probes: readonly Probe[], rows: StoredRows, level: Strictness): number {
-  const rule = { ...matchRule(level), candidateDistance: 256 };
-  let best = 256;
+/**
+ * The smallest distance over every pair the level compares, matched or not, looked for up to `cap`
+ * bits (a wider search costs more); `cap` + 1 when no pair is that close.
+ */
+export function closestDistance(probes: readonly Probe[], rows: StoredRows, level: Strictness, cap = 256): number {
+  const rule = { ...matchRule(level), candidateDistance: cap };
+  let best = cap + 1;
   for (const h of findPairs(probes, rows, rule)) best = Math.min(best, h.distance);
   return best;
 }

@@ -91,7 +91,7 @@ export default async function run(): Promise<string> {
         rowKind.push(h.kind);
       }
       entries++;
-      if (entries % 200 === 0) console.log(`negatives: ${entries} published`);
+      if (entries % 100 === 0) console.log(`negatives: ${entries} published, ${hashes.length} rows`);
     }
   }
   const index = PdqIndex.fromHashes(hashes, hashes.map((_, r) => r));
@@ -122,7 +122,7 @@ export default async function run(): Promise<string> {
           const d = closestDistance(probes, rows, l, CLOSEST_CAP);
           if (d < closest[l].d) closest[l] = { d, at: t.name };
         }
-        if (queries % 500 === 0) console.log(`negatives: ${queries} looked up`);
+        if (queries % 250 === 0) console.log(`negatives: ${queries} looked up; false matches ${LEVELS.map((l) => `${l} ${falses[l].length}`).join(', ')}; closest ${LEVELS.map((l) => `${l} ${closest[l].d}`).join(', ')}`);
       }
     } catch (e) {
       console.log(`negatives: skipped ${f}: ${(e as Error).message}`);

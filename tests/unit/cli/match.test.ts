@@ -69,7 +69,7 @@ beforeAll(async () => {
   const snap = parseSnapshot(Buffer.from(env.payload, 'base64'));
   const db = await openDatabase();
   for (const entry of snap.entries) await db.put('entries', { feedUrl: FEED_URL, id: entry.id, entry });
-});
+}, 300_000); // decoding and publishing take seconds, minutes on a loaded machine
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function background(file: string, level: Strictness): Promise<string> {
@@ -95,7 +95,7 @@ describe('match: would this feed catch it?', () => {
     const miss = lines[4]!;
     expect(Number(miss[2])).toBeGreaterThan(31); // the closest distance the rule compared
     expect(miss[4]).toBe('-');
-  });
+  }, 120_000);
 
   it("gives the background's own answer on the same pixels, at every level", async () => {
     for (const level of ['strict', 'standard', 'loose'] as const) {
@@ -107,7 +107,7 @@ describe('match: would this feed catch it?', () => {
         expect(id === '-' ? '-' : `${id},${distance},${view}`, `${files[i]} at ${level}`).toBe(await background(files[i]!, level));
       }
     }
-  });
+  }, 300_000);
 
   it('says so for a video, a missing file and a feed it cannot read', async () => {
     const r = await run('match', '--feed', path.join(dir, 'feed'), path.join(dir, 'clip.mp4'), path.join(dir, 'nope.jpg'), path.join(dir, 'a.jpg'));
@@ -119,5 +119,5 @@ describe('match: would this feed catch it?', () => {
     expect(bad.code).toBe(1);
     expect(bad.err.join('\n')).toMatch(/cannot read the feed/);
     expect((await run('match', '--feed', path.join(dir, 'feed'), '--level', 'lax', path.join(dir, 'a.jpg'))).code).toBe(2);
-  });
+  }, 120_000);
 });

@@ -254,7 +254,7 @@ Corpus (\`tests/bench/make-corpus.sh\`): ${nOrig} originals (${ids.filter((id) =
 fixed-camera street crowd, same-place pairs, generated handshake-before-flags and press-conference scenes) and ${nVar} re-shares.
 Each original is published as the CLI publishes it: the reference hash plus ${(variantsPerImage / (nOrig - unpublishable.size)).toFixed(1)} variant hashes on average
 (those of quality ≥ 50 kept); the ${unpublishable.size} originals of quality < 50 (flat wallpapers), which the CLI refuses to publish, are
-left out of the recall figures and kept as false-match probes. Queries are decoded as the browser decodes (≤ 512 px). Rule: \`matchRule(level)\` (src/core/match/rule.ts);
+left out of the recall figures and kept as false-match probes. Queries are decoded as the extension decodes (full size, then \`canonicalPixels\`). Rule: \`matchRule(level)\` (src/core/match/rule.ts);
 "plain" = the reference hash of the query against the originals at ≤ 31, "dihedral" = the extension before this change
 (its 8 dihedral hashes, ≤ 31).
 
@@ -295,7 +295,7 @@ median ${percentile(oursTimes, 50).toFixed(2)} ms, p95 ${percentile(oursTimes, 9
 On the ${onOriginals.n} originals (plain photographs, what most media on X are): ${onOriginals.plain.toFixed(2)} vs ${onOriginals.ours.toFixed(2)} ms, **${(onOriginals.ours / onOriginals.plain).toFixed(2)}×**;
 on the ${onReshares.n} re-shares (most have a frame, a band or a border to find): ${onReshares.plain.toFixed(2)} vs ${onReshares.ours.toFixed(2)} ms, ${(onReshares.ours / onReshares.plain).toFixed(2)}×.
 With decoding counted (sharp to ≤ 512 px here, median ${decodeMedian.toFixed(2)} ms; the browser's createImageBitmap in the extension): ${((decodeMedian + percentile(oursTimes, 50)) / (decodeMedian + percentile(plainTimes, 50))).toFixed(2)}× plain.
-Publisher time for the variants (originals decoded at ≤ 1024 px): median ${percentile(publishTimes, 50).toFixed(0)} ms per image.
+Publisher time for all hashes (publishHashes on the full-size decode): median ${percentile(publishTimes, 50).toFixed(0)} ms per image.
 
 Feed bytes per image (hash objects as JSON; the signed envelope's base64 adds a third): plain ${plainBytes} B, ours ${ourBytes.toFixed(0)} B
 (${((ourBytes - plainBytes) / plainBytes).toFixed(1)}× more; an entry's text fields, typically 600–1000 B, are unchanged).`;

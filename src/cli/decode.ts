@@ -11,6 +11,7 @@
  */
 import sharp from 'sharp';
 import { MAX_PIXELS, canonicalPixels, referenceCliResize, type Pixels } from '../core/pdq';
+import { FileError, readRegularFile } from './files';
 
 /** Refuse decompression bombs before decoding them. */
 const LIMIT_INPUT_PIXELS = MAX_PIXELS;
@@ -37,9 +38,18 @@ export async function decodeCanonical(file: string): Promise<Pixels> {
   return canonicalPixels(await decodeRaw(file));
 }
 
+/** The largest image file read (a FIFO or a device is refused before anything is read). */
+export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
+
 async function decodeRaw(file: string): Promise<Pixels> {
+  let bytes: Uint8Array;
   try {
-    const image = sharp(file, { limitInputPixels: LIMIT_INPUT_PIXELS, pages: 1, failOn: 'error', ignoreIcc: true });
+    bytes = await readRegularFile(file, MAX_IMAGE_FILE_BYTES);
+  } catch (e) {
+    throw new DecodeError(e instanceof FileError ? e.message.replace(`${file}: `, '') : (e as Error).message);
+  }
+  try {
+    const image = sharp(bytes, { limitInputPixels: LIMIT_INPUT_PIXELS, pages: 1, failOn: 'error', ignoreIcc: true });
     const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
     const channels = info.channels === 2 ? 1 : info.channels; // grey + alpha: keep the grey
     const pixels =

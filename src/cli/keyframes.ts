@@ -5,14 +5,14 @@
  * gives one hash, not sixty). The extension matches a video's poster and the frames it sees
  * against these.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { hammingDistance, hashToHex, type Hash256 } from '../core/hash256';
 import { LIMITS } from '../core/feed';
 import { pdqHash } from '../core/pdq';
+import { runBounded, tempFolder } from './child';
 import { decodeFile } from './decode';
+import { openRegularFile } from './files';
 
 export const SCENE_THRESHOLD = 0.3;
 /** A frame this close to the previous kept frame adds nothing. */
@@ -24,23 +24,20 @@ export interface Keyframe {
   quality: number;
 }
 
-function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('error', (e: NodeJS.ErrnoException) =>
-      reject(new Error(e.code === 'ENOENT' ? 'ffmpeg is not installed (apt-get install ffmpeg)' : e.message)),
-    );
-    p.on('close', (code) => (code === 0 ? resolve(err) : reject(new Error(`ffmpeg failed: ${err.trim().split('\n').slice(-2).join(' ')}`))));
-  });
-}
+/** ffmpeg's default time limit per video (a 10-hour video still ends within it: frames are capped). */
+export const FFMPEG_TIMEOUT_MS = 10 * 60_000;
 
-export async function videoKeyframes(file: string): Promise<{ frames: Keyframe[]; durationSec: number | null }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-frames-'));
+export async function videoKeyframes(file: string, opts: { timeoutMs?: number } = {}): Promise<{ frames: Keyframe[]; durationSec: number | null }> {
+  // A FIFO or a device would keep ffmpeg waiting forever: regular files only.
+  await (await openRegularFile(file, Number.MAX_SAFE_INTEGER)).handle.close();
+  const { dir, release } = tempFolder('ad-frames-');
   try {
     const select = `select='eq(n\\,0)+gt(scene\\,${SCENE_THRESHOLD})+gte(t-prev_selected_t\\,1)',showinfo,scale=512:-2`;
-    const log = await run('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-vf', select, '-fps_mode', 'vfr', '-frames:v', String(LIMITS.maxFramesPerMedia * 4), path.join(dir, '%05d.png')]);
+    const log = await runBounded('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-vf', select, '-fps_mode', 'vfr', '-frames:v', String(LIMITS.maxFramesPerMedia * 4), path.join(dir, '%05d.png')], {
+      timeoutMs: opts.timeoutMs ?? FFMPEG_TIMEOUT_MS,
+      maxOutputBytes: 4 << 20,
+      missing: 'ffmpeg is not installed (apt-get install ffmpeg)',
+    });
     const times = [...log.matchAll(/pts_time:\s*([0-9.]+)/g)].map((m) => Number(m[1]));
     const duration = /Duration: (\d+):(\d+):([0-9.]+)/.exec(log);
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.png')).sort();
@@ -56,6 +53,6 @@ export async function videoKeyframes(file: string): Promise<{ frames: Keyframe[]
     if (!frames.length) throw new Error('no frames could be read');
     return { frames, durationSec: duration ? Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3]) : null };
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    release();
   }
 }

@@ -31,6 +31,7 @@ import {
 } from '../../core/feed';
 import type { Command } from '../command';
 import { MAX_SCALE_INSTABILITY } from '../../core/match';
+import { readRegularFile } from '../files';
 import { imageHashes } from '../image-hashes';
 import { videoKeyframes } from '../keyframes';
 
@@ -41,8 +42,37 @@ const HELP = `usage: already-debunked build --input REVIEWS.json --key SECRET --
 REVIEWS.json: { "feed": { "id", "name": {"en": …}, "publisher": {"name", "url"}, "reportEndpoint"? },
                 "reviews": [ ClaimReview or MediaReview JSON-LD + "media": ["file.jpg", {"file", "type", "role"}] ] }
 --base: the previous build's folder; the new sequence follows it, with a delta from it.
+--media-timeout: seconds ffmpeg may take per video (default 600); it is stopped after that.
+Media paths are relative to REVIEWS.json and must stay inside its folder.
 --plain: store only each image's reference PDQ hash and its canonical one, not the hashes of its re-share variants
          (crops, turns, caption cuts; docs/matching.md), about 12 more per image.`;
+
+const MAX_REVIEWS_BYTES = 64 * 1024 * 1024;
+const text = (bytes: Uint8Array) => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+
+/**
+ * Media paths are relative to the folder of REVIEWS.json and must stay inside it (no "..", no
+ * absolute path, no symbolic link out of it). The refusal is the same whether or not such a file
+ * exists, and is decided before anything outside the folder is looked at.
+ */
+function insideFolder(here: string) {
+  const outside = (file: string) => new Error(`${JSON.stringify(file)} is not inside the folder of REVIEWS.json`);
+  const within = (root: string, p: string) => {
+    const rel = path.relative(root, p);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  };
+  let realHere: string | undefined;
+  return async (file: string): Promise<string> => {
+    if (typeof file !== 'string' || path.isAbsolute(file) || file.includes('\0')) throw outside(String(file));
+    const resolved = path.resolve(here, file);
+    if (!within(here, resolved)) throw outside(file);
+    // Lexically inside; a symbolic link on the way may still lead out.
+    realHere ??= await fs.promises.realpath(here);
+    const real = await fs.promises.realpath(resolved).catch(() => resolved);
+    if (real !== resolved && !within(realHere, real)) throw outside(file);
+    return resolved;
+  };
+}
 
 type MediaRef = string | { file: string; type?: 'image' | 'video' | 'gif'; role?: 'original' | 'variant' | 'poster' | 'keyframe' | 'thumbnail' };
 
@@ -62,16 +92,23 @@ export const buildCommand: Command = {
         help: { type: 'boolean', short: 'h' },
         'allow-loopback': { type: 'boolean', default: false },
         plain: { type: 'boolean', default: false },
+        'media-timeout': { type: 'string', default: '600' },
       },
     });
     if (values.help) return (io.out(HELP), 0);
     if (!values.input || !values.key || !values.out) return (io.err(HELP), 2);
     // Loopback http URLs (a local test or demo feed) are refused unless asked for, as in store builds.
     const opts = { testHosts: values['allow-loopback'] ? LOOPBACK : [] };
-    const secretKey = fromBase64(fs.readFileSync(values.key, 'utf8').trim());
-    const doc = JSON.parse(fs.readFileSync(values.input, 'utf8')) as { feed?: FeedMeta; reviews?: unknown[] };
+    const days = Number(values['valid-days']);
+    if (!(days > 0 && days <= LIMITS.maxValidityDays)) throw new Error(`--valid-days must be more than 0 and at most ${LIMITS.maxValidityDays} (readers refuse longer)`);
+    const mediaTimeoutMs = Number(values['media-timeout']) * 1000;
+    if (!(mediaTimeoutMs > 0)) throw new Error('--media-timeout must be a number of seconds');
+    // Inputs are read only if they are regular files (a FIFO would hang the tool), within limits.
+    const secretKey = fromBase64(text(await readRegularFile(values.key, 4096)).trim());
+    const doc = JSON.parse(text(await readRegularFile(values.input, MAX_REVIEWS_BYTES))) as { feed?: FeedMeta; reviews?: unknown[] };
     if (!doc.feed || !Array.isArray(doc.reviews)) throw new Error('REVIEWS.json must be {"feed": {...}, "reviews": [...]}');
-    const here = path.dirname(values.input);
+    const here = path.dirname(path.resolve(values.input));
+    const inside = insideFolder(here);
     const entries: FeedEntry[] = [];
     const problems: string[] = [];
     for (const [i, record] of doc.reviews.entries()) {
@@ -83,8 +120,9 @@ export const buildCommand: Command = {
       for (const [m, ref] of media.entries()) {
         const file = typeof ref === 'string' ? ref : ref.file;
         try {
+          const where = await inside(file);
           if (/\.(mp4|mov|webm|mkv|m4v|avi|ts)$/i.test(file)) {
-            const { frames, durationSec } = await videoKeyframes(path.resolve(here, file));
+            const { frames, durationSec } = await videoKeyframes(where, { timeoutMs: mediaTimeoutMs });
             const usable = frames.filter((f) => f.quality >= 50);
             if (!usable.length) p.push({ path: `media[${m}]`, message: `${file}: no frame of PDQ quality ≥ 50` });
             items.push({ type: 'video', hashes: [], frames: { alg: 'pdq', items: usable }, ...(durationSec ? { durationSec } : {}) });
@@ -93,7 +131,7 @@ export const buildCommand: Command = {
           }
           const type = typeof ref === 'string' ? 'image' : (ref.type ?? 'image');
           const role = typeof ref === 'string' ? 'original' : (ref.role ?? 'original');
-          const { hashes, instability } = await imageHashes(path.resolve(here, file), role, { variants: !values.plain });
+          const { hashes, instability } = await imageHashes(where, role, { variants: !values.plain });
           const { quality } = hashes[0]!;
           if (quality < 50) p.push({ path: `media[${m}]`, message: `${file} has PDQ quality ${quality} (< 50): too flat to match safely` });
           else if (instability > MAX_SCALE_INSTABILITY) {
@@ -131,12 +169,12 @@ export const buildCommand: Command = {
     const deltas: { fromSeq: number; toSeq: number; file: BuiltFile }[] = [];
     const publicKey = publicKeyFromSecret(secretKey);
     if (values.base) {
-      const index = parseIndex(openEnvelope(fs.readFileSync(path.join(values.base, 'index.json')), [publicKey], PAYLOAD_TYPES.index, LIMITS.maxIndexBytes).payload, opts);
-      const snap = parseSnapshot(openEnvelope(fs.readFileSync(path.join(values.base, index.snapshot.path)), [publicKey], PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload, opts);
+      const index = parseIndex(openEnvelope(await readRegularFile(path.join(values.base, 'index.json'), LIMITS.maxIndexBytes), [publicKey], PAYLOAD_TYPES.index, LIMITS.maxIndexBytes).payload, opts);
+      const snap = parseSnapshot(openEnvelope(await readRegularFile(path.join(values.base, index.snapshot.path), LIMITS.maxSnapshotBytes), [publicKey], PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload, opts);
       seq = index.seq + 1;
       epoch = index.epoch;
       previous = snap.entries;
-      for (const d of index.deltas) deltas.push({ fromSeq: d.fromSeq, toSeq: d.toSeq, file: { path: d.path, bytes: fs.readFileSync(path.join(values.base, d.path)) } });
+      for (const d of index.deltas) deltas.push({ fromSeq: d.fromSeq, toSeq: d.toSeq, file: { path: d.path, bytes: await readRegularFile(path.join(values.base!, d.path), LIMITS.maxDeltaBytes) } });
       // A record that changed gets a new rev (publishers need not count revisions by hand).
       const old = new Map(previous.map((e) => [e.id, e]));
       for (const e of entries) {
@@ -146,7 +184,6 @@ export const buildCommand: Command = {
       }
     }
     const now = new Date();
-    const days = Number(values['valid-days']);
     const snapshot = signFile(`snapshots/${seq}.json`, buildSnapshot(doc.feed, entries, seq, epoch, now, days), 'snapshot', secretKey);
     if (values.base) deltas.push({ fromSeq: seq - 1, toSeq: seq, file: signFile(`deltas/${seq - 1}-${seq}.json`, buildDelta(doc.feed.id, previous, entries, seq - 1, epoch, now, days), 'delta', secretKey) });
     const keep = deltas.slice(-LIMITS.maxDeltas);

@@ -71,9 +71,12 @@ function organisation(x: unknown): { name: string; url?: string } | undefined {
   return url ? { name, url } : { name };
 }
 
+/** A date as published, if it is one: ISO 8601 kept as written, any other form Date reads (e.g. "+0100" offsets) as ISO 8601 UTC. */
 function dateOnly(x: unknown): string | undefined {
   const s = str(first(x));
-  return s && !Number.isNaN(Date.parse(s)) ? s : undefined;
+  const t = s ? Date.parse(s) : NaN;
+  if (!s || Number.isNaN(t)) return undefined;
+  return /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(s) ? s : new Date(t).toISOString();
 }
 
 function urlOf(x: unknown): string | undefined {

@@ -16,6 +16,7 @@ import { closestDistance, entryRows, lookupProbes, queryProbes, type StoredRows,
 import { canonicalPixels } from '../../core/pdq';
 import type { Command } from '../command';
 import { decodeFull } from '../decode';
+import { readRegularFile } from '../files';
 
 const HELP = `usage: already-debunked match --feed DIR [--level strict|standard|loose] [--pub KEY] FILE...
 
@@ -30,18 +31,19 @@ const LEVELS: readonly Strictness[] = ['strict', 'standard', 'loose'];
 const VIDEO = /\.(mp4|mov|webm|mkv|m4v|avi|ts)$/i;
 
 /** The feed's active entries, as the extension indexes them (withdrawn and 'accurate' entries are never matched). */
-function loadEntries(dir: string, pub: string | undefined, testHosts: string[]): { entries: FeedEntry[]; verified: boolean } {
+async function loadEntries(dir: string, pub: string | undefined, testHosts: string[]): Promise<{ entries: FeedEntry[]; verified: boolean }> {
   const keys = pub ? [publicKeyFromBase64(fs.existsSync(pub) ? fs.readFileSync(pub, 'utf8') : pub)] : null;
-  const open = (file: string, type: string, max: number): Uint8Array => {
-    const bytes = fs.readFileSync(file);
+  // Regular files only, within the feed format's limits (src/cli/files.ts).
+  const open = async (file: string, type: string, max: number): Promise<Uint8Array> => {
+    const bytes = Buffer.from(await readRegularFile(file, max));
     if (keys) return openEnvelope(bytes, keys, type, max).payload;
     const env = JSON.parse(bytes.toString('utf8')) as { payloadType?: unknown; payload?: unknown };
     if (env.payloadType !== type || typeof env.payload !== 'string') throw new Error(`${file}: not a ${type} envelope`);
     return Buffer.from(env.payload, 'base64');
   };
   const indexFile = path.join(dir, 'index.json');
-  const index = parseIndex(open(indexFile, PAYLOAD_TYPES.index, LIMITS.maxIndexBytes), { testHosts });
-  const snap = parseSnapshot(open(path.join(dir, index.snapshot.path), PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes), { testHosts });
+  const index = parseIndex(await open(indexFile, PAYLOAD_TYPES.index, LIMITS.maxIndexBytes), { testHosts });
+  const snap = parseSnapshot(await open(path.join(dir, index.snapshot.path), PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes), { testHosts });
   return { entries: snap.entries.filter((e) => e.status === 'active' && e.verdict.label !== 'accurate'), verified: Boolean(keys) };
 }
 
@@ -81,7 +83,7 @@ export const matchCommand: Command = {
     if (!values.feed || !positionals.length || !LEVELS.includes(level)) return (io.err(HELP), 2);
     let entries: FeedEntry[];
     try {
-      const loaded = loadEntries(values.feed, values.pub, values['allow-loopback'] ? ['127.0.0.1', 'localhost'] : []);
+      const loaded = await loadEntries(values.feed, values.pub, values['allow-loopback'] ? ['127.0.0.1', 'localhost'] : []);
       entries = loaded.entries;
       if (!loaded.verified) io.err(`note: ${values.feed}: signatures not checked (pass --pub KEY to check them)`);
     } catch (e) {

@@ -87,6 +87,8 @@ export interface MediaCacheRecord {
   quality: number;
   /** The other views hashed for matching (src/core/match queryProbes), hex. */
   probes: ProbeHex[];
+  /** The canonical form's version the hashes were made from (core CANONICAL_VERSION); older records are hashed again. */
+  canon?: number;
   /** When it was hashed (ms), for trimming the oldest first. */
   at: number;
 }

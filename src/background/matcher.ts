@@ -10,8 +10,8 @@
  */
 import type { Hash256 } from '../core/hash256';
 import { GroupedIndex, INDEX_MAGIC } from '../core/index';
-import { MatchRowsBuilder, decide, findPairs, groupedRows, matchRule, type Probe, type StoredRows } from '../core/match';
-import { DIHEDRAL_NAMES, PDQ_MIN_QUALITY } from '../core/pdq';
+import { MatchRowsBuilder, groupedRows, lookupProbes, type Probe, type StoredRows } from '../core/match';
+import { PDQ_MIN_QUALITY } from '../core/pdq';
 import type { FeedEntry } from '../core/feed';
 import type { MatchView } from '../shared/messages';
 import type { Settings } from '../shared/settings';
@@ -197,30 +197,19 @@ export async function matchHashes(hashes: Hash256[], quality: number, settings: 
   const all: Probe[] = [{ probe: 'full', hashes, quality }, ...probes];
   if (all.every((p) => p.quality < PDQ_MIN_QUALITY)) return [];
   const { record, rows } = await getLoaded(settings);
-  const kindOf = rows.kindOf;
-  const rule = matchRule(settings.matchStrictness);
-  const best = decide(findPairs(all, rows, rule), rule);
-  if (!best.size) return [];
+  const found = lookupProbes(all, rows, settings.matchStrictness);
+  if (!found.length) return [];
   const db = await openDatabase();
   const names = new Map(settings.subscriptions.map((s) => [s.url, s.name]));
   const enabled = new Set(settings.subscriptions.filter((s) => s.enabled).map((s) => s.url));
   const views: MatchView[] = [];
-  for (const [ordinal, { distance, pair }] of [...best].sort((a, b) => a[1].distance - b[1].distance)) {
+  for (const { entry: ordinal, distance, view } of found) {
     const [feedUrl, id] = record.entryKeys[ordinal]!;
     // Checked against what is stored now, not what the index was built from: an entry removed or
     // withdrawn since, or a feed disabled since, never produces a notice.
     const stored = await db.get('entries', [feedUrl, id]);
     if (!stored || !matchable(stored.entry) || !enabled.has(feedUrl)) continue;
-    views.push(toMatchView(stored.entry, feedUrl, names.get(feedUrl) ?? feedUrl, distance, viewName(pair, kindOf), languages));
+    views.push(toMatchView(stored.entry, feedUrl, names.get(feedUrl) ?? feedUrl, distance, view, languages));
   }
   return views;
-}
-
-/** Which view matched, for the notice: a dihedral name, or the variant or probe that met. */
-function viewName(pair: string, kindOf: (row: number) => string): string {
-  const [probe, rest] = pair.split('/') as [string, string];
-  const [dihedral, row] = rest.split('|').map(Number) as [number, number];
-  const kind = kindOf(row);
-  if (kind !== 'original') return kind;
-  return probe === 'full' ? (DIHEDRAL_NAMES[dihedral] ?? 'original') : probe;
 }

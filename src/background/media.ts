@@ -9,15 +9,19 @@
  * Work is done once per media key: the same upload seen again (reposted, quoted, scrolled past
  * twice, at another `name=` size) is answered from the cache in IndexedDB.
  */
-import type { Pixels } from '../core/pdq';
+import { CANONICAL_VERSION, canonicalPixels, type Pixels } from '../core/pdq';
 import type { Hash256 } from '../core/hash256';
 import { probeFromHex, probeToHex, queryProbes, type Probe } from '../core/match';
 import { isXMediaUrl, mediaKey, preferredVariant } from '../shared/x';
 import { openDatabase, type MediaCacheRecord } from './db';
 import { fetchLimited, unscaledClock } from './net';
 
-/** The browser scales the image down to this (long side) before hashing: PDQ works on 64x64. */
-export const DECODE_MAX_SIDE = 512;
+/**
+ * The browser decodes at the file's own size and core's canonicalPixels scales it (the CLI does
+ * the same after its own decode, so both hash the same pixels: docs/matching.md). Only a picture
+ * larger than this (X serves at most 4096 px a side) is first scaled by the browser, to bound memory.
+ */
+export const DECODE_MAX_PIXELS = 4096 * 4096;
 const MAX_MEDIA_BYTES = 12 * 1024 * 1024;
 const CACHE_MAX_ENTRIES = 5000;
 
@@ -33,16 +37,19 @@ export class MediaError extends Error {
   override name = 'MediaError';
 }
 
-/** Decodes image bytes with the browser (createImageBitmap, scaled down) into RGBA pixels. */
+/**
+ * Decodes image bytes with the browser (createImageBitmap, at full size) into RGBA pixels, then
+ * into the canonical pixels every matching hash is made from (core canonicalPixels).
+ */
 export async function decodeImage(bytes: Uint8Array, type: string): Promise<Pixels> {
   let bitmap: ImageBitmap;
   try {
     // No colour-profile conversion: the reference PDQ hashes the file's pixel values as stored.
     const probe = await createImageBitmap(new Blob([bytes as BlobPart], { type }), { colorSpaceConversion: 'none' });
-    const scale = Math.min(1, DECODE_MAX_SIDE / Math.max(probe.width, probe.height));
+    const scale = Math.min(1, Math.sqrt(DECODE_MAX_PIXELS / (probe.width * probe.height)));
     if (scale < 1) {
-      const width = Math.max(1, Math.round(probe.width * scale));
-      const height = Math.max(1, Math.round(probe.height * scale));
+      const width = Math.max(1, Math.floor(probe.width * scale));
+      const height = Math.max(1, Math.floor(probe.height * scale));
       bitmap = await createImageBitmap(probe, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high', colorSpaceConversion: 'none' });
       probe.close();
     } else {
@@ -57,7 +64,7 @@ export async function decodeImage(bytes: Uint8Array, type: string): Promise<Pixe
   ctx.drawImage(bitmap, 0, 0);
   bitmap.close();
   const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-  return { data, width, height, channels: 4 };
+  return canonicalPixels({ data, width, height, channels: 4 });
 }
 
 export async function hashPixels(px: Pixels): Promise<MediaHashes> {
@@ -93,7 +100,7 @@ export async function hashMediaUrl(url: string): Promise<MediaHashes> {
   if (!pending) {
     pending = (async () => {
       const cached = await (await openDatabase()).get('mediaCache', key);
-      if (cached?.probes) {
+      if (cached?.probes && cached.canon === CANONICAL_VERSION) {
         const [full, ...probes] = [{ probe: 'full' as const, hashes: cached.hashes, quality: cached.quality }, ...cached.probes].map(probeFromHex);
         return { hashes: full!.hashes, quality: full!.quality, probes };
       }
@@ -112,7 +119,7 @@ async function fetchAndHash(url: string, key: string): Promise<MediaHashes> {
   const px = await decodeImage(res.bytes, res.contentType);
   const result = await hashPixels(px);
   const [full, ...probes] = [{ probe: 'full' as const, hashes: result.hashes, quality: result.quality }, ...result.probes].map(probeToHex);
-  const record: MediaCacheRecord = { key, hashes: full!.hashes, quality: full!.quality, probes, at: Date.now() };
+  const record: MediaCacheRecord = { key, hashes: full!.hashes, quality: full!.quality, probes, canon: CANONICAL_VERSION, at: Date.now() };
   const db = await openDatabase();
   await db.put('mediaCache', record).catch((e: unknown) => console.warn('[already-debunked] media cache write failed:', e));
   void trimCache();

@@ -10,7 +10,7 @@
  * the upright picture should rotate the file itself, or rely on the dihedral hashes.
  */
 import sharp from 'sharp';
-import { MAX_PIXELS, referenceCliResize, type Pixels } from '../core/pdq';
+import { MAX_PIXELS, canonicalPixels, referenceCliResize, type Pixels } from '../core/pdq';
 import { FileError, readRegularFile } from './files';
 
 /** Refuse decompression bombs before decoding them. */
@@ -25,21 +25,23 @@ export async function decodeFile(file: string): Promise<Pixels> {
 }
 
 /**
- * The image at its own aspect ratio, scaled down (smoothly) to at most `maxSide` px: what the
- * publisher's variant hashes are made from (crops and turns of a 512x512 squash would not be what
- * re-shares are made of).
+ * The image at full size, as stored (no resize by libvips): what the matching hashes are made from,
+ * through core's canonicalPixels, exactly as the extension makes them from the browser's decode
+ * (src/core/match publishHashes, docs/matching.md).
  */
-export function decodeFileForVariants(file: string, maxSide = VARIANT_MAX_SIDE): Promise<Pixels> {
-  return decodeRaw(file, maxSide);
+export function decodeFull(file: string): Promise<Pixels> {
+  return decodeRaw(file);
 }
 
-/** Variants are made from at most this many px a side (readers see ≤ 512; turning more costs more). */
-export const VARIANT_MAX_SIDE = 1024;
+/** The canonical pixels of a file (core canonicalPixels of its full-size decode): what the extension would hash. */
+export async function decodeCanonical(file: string): Promise<Pixels> {
+  return canonicalPixels(await decodeRaw(file));
+}
 
 /** The largest image file read (a FIFO or a device is refused before anything is read). */
 export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 
-async function decodeRaw(file: string, maxSide?: number): Promise<Pixels> {
+async function decodeRaw(file: string): Promise<Pixels> {
   let bytes: Uint8Array;
   try {
     bytes = await readRegularFile(file, MAX_IMAGE_FILE_BYTES);
@@ -47,8 +49,7 @@ async function decodeRaw(file: string, maxSide?: number): Promise<Pixels> {
     throw new DecodeError(e instanceof FileError ? e.message.replace(`${file}: `, '') : (e as Error).message);
   }
   try {
-    let image = sharp(bytes, { limitInputPixels: LIMIT_INPUT_PIXELS, pages: 1, failOn: 'error', ignoreIcc: true });
-    if (maxSide) image = image.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true });
+    const image = sharp(bytes, { limitInputPixels: LIMIT_INPUT_PIXELS, pages: 1, failOn: 'error', ignoreIcc: true });
     const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
     const channels = info.channels === 2 ? 1 : info.channels; // grey + alpha: keep the grey
     const pixels =

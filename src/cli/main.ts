@@ -9,11 +9,12 @@ import { directoryCommand } from './commands/directory';
 import { deskCommand } from './commands/desk';
 import { hashCommand } from './commands/hash';
 import { keygenCommand } from './commands/keygen';
+import { matchCommand } from './commands/match';
 import { reportServerCommand } from './commands/report-server';
 import { verifyCommand } from './commands/verify';
 import type { Command, Io } from './command';
 
-const COMMANDS: readonly Command[] = [hashCommand, keygenCommand, harvestCommand, buildCommand, verifyCommand, directoryCommand, reportServerCommand, deskCommand];
+const COMMANDS: readonly Command[] = [hashCommand, keygenCommand, harvestCommand, buildCommand, verifyCommand, matchCommand, directoryCommand, reportServerCommand, deskCommand];
 
 function usage(io: Io): void {
   io.out('usage: already-debunked <command> [options]\n\ncommands:');

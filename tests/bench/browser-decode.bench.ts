@@ -11,9 +11,12 @@
  *    re-encoded as JPEG).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { decodeFull } from '../../src/cli/decode';
 import { hammingDistance, hashFromHex } from '../../src/core/hash256';
+import { MAX_SCALE_INSTABILITY, publishHashes, scaleInstability } from '../../src/core/match';
 import { chromiumPath, launchChromium } from '../e2e/helpers/browsers.mjs';
 import { percentile } from './lib/stats';
 
@@ -47,6 +50,104 @@ async function largePhotos(): Promise<string[]> {
   return out;
 }
 
+/** Every distinct photo in the wallpaper packages (one per wallpaper folder; every file elsewhere). */
+function distinctPhotos(): string[] {
+  const byKey = new Map<string, string>();
+  for (const f of WALLPAPER_DIRS.flatMap(walk).filter((f) => /\.(jpe?g|png)$/i.test(f))) {
+    const key = f.startsWith('/usr/share/wallpapers/') ? f.split('/').slice(0, 5).join('/') : f.replace(/[-_.]?(\d+x\d+|night|day|dark|light|l|d)?\.(jpe?g|png)$/i, '');
+    const prev = byKey.get(key);
+    if (!prev || fs.statSync(f).size > fs.statSync(prev).size) byKey.set(key, f);
+  }
+  return [...byKey.values()].sort();
+}
+
+/**
+ * The issue's test of one canonical decode on both sides: a desk's photo (long side 200–4000 px,
+ * spread evenly) hashed by the CLI (sharp at full size + canonicalPixels: the stored `canonical`
+ * hash), and the same photo as X serves it at each `name=` size (resized to fit by libvips'
+ * Lanczos, JPEG 85) hashed by the extension in Chromium (createImageBitmap at full size +
+ * canonicalPixels). Photos beyond the wallpapers' count are quarter tiles of the large ones.
+ */
+async function canonicalSection(hash: Hasher): Promise<string> {
+  const sources = distinctPhotos();
+  const want = Number(process.env.CANONICAL_PHOTOS ?? 140);
+  const jobs: { src: string; tile?: number }[] = sources.map((src) => ({ src }));
+  for (let t = 0; jobs.length < want && t < 4; t++) for (const src of sources) if (jobs.length < want) jobs.push({ src, tile: t });
+  if (jobs.length < 20) return '## Canonical decode\n\nNot run: too few photos in the wallpaper packages.';
+  const sizes = { small: 680, medium: 1200, large: 2048, orig: 4096 } as const;
+  const names = Object.keys(sizes) as (keyof typeof sizes)[];
+  const ours = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<keyof typeof sizes, number[]>;
+  /** The same, over the photos the CLI's stability check passes (not scale-sensitive). */
+  const stable = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<keyof typeof sizes, number[]>;
+  const flagged: string[] = [];
+  const before = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<keyof typeof sizes, number[]>;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-canonical-'));
+  let n = 0;
+  const longSides: number[] = [];
+  try {
+    for (const job of jobs.slice(0, want)) {
+      let img = sharp(job.src, { ignoreIcc: true });
+      if (job.tile !== undefined) {
+        const { width = 0, height = 0 } = await img.metadata();
+        const w = Math.floor(width / 2);
+        const h = Math.floor(height / 2);
+        if (w < 400 || h < 400) continue;
+        img = img.extract({ left: (job.tile % 2) * w, top: Math.floor(job.tile / 2) * h, width: w, height: h });
+      }
+      const long = 200 + Math.round(((n * 0.6180339887) % 1) * 3800);
+      const photo = await sharp(await img.removeAlpha().toBuffer()).resize(long, long, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 92 }).toBuffer();
+      const file = path.join(tmp, `p${n}.jpg`);
+      fs.writeFileSync(file, photo);
+      const { width = 0, height = 0 } = await sharp(photo).metadata();
+      longSides.push(Math.max(width, height));
+      const stored = publishHashes(await decodeFull(file), { variants: false });
+      const canonical = stored.find((h) => h.kind === 'canonical');
+      if (!canonical) continue; // quality < 50: not published
+      const reference = stored[0]!.hash;
+      const worst: number[] = [];
+      const instability = scaleInstability(await decodeFull(file));
+      if (instability > MAX_SCALE_INSTABILITY) flagged.push(`${path.basename(job.src)}${job.tile === undefined ? '' : ` (tile ${job.tile})`}`);
+      for (const name of names) {
+        const served = await sharp(photo).resize(sizes[name], sizes[name], { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 85 }).toBuffer();
+        const got = hashFromHex((await hash(served, 'image/jpeg')).hash);
+        ours[name].push(hammingDistance(got, canonical.hash));
+        before[name].push(hammingDistance(got, reference));
+        worst.push(hammingDistance(got, canonical.hash));
+        if (instability <= MAX_SCALE_INSTABILITY) stable[name].push(hammingDistance(got, canonical.hash));
+      }
+      if (Math.max(...worst) > 8) console.log(`canonical: ${path.basename(job.src)}${job.tile ?? ''} (${Math.max(width, height)} px) moves ${worst.join('/')} bits at small/medium/large/orig; instability ${instability}`);
+      n++;
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const row = (name: keyof typeof sizes) => {
+    const a = ours[name].sort((x, y) => x - y);
+    const b = before[name].sort((x, y) => x - y);
+    const st = stable[name].sort((x, y) => x - y);
+    return `| ${name} (≤ ${sizes[name]} px) | ${percentile(a, 50)} | ${percentile(a, 95)} | ${a.at(-1)} | **${percentile(st, 50)}** | **${st.at(-1)}** | ${percentile(b, 50)} | ${b.at(-1)} |`;
+  };
+  longSides.sort((a, b) => a - b);
+  console.log(`canonical: ${n} photos; small median ${percentile(ours.small, 50)} max ${ours.small.at(-1)}`);
+  return `## Canonical decode: the CLI's stored hash vs the extension's, at X's sizes
+
+${n} photos (Debian wallpaper packages, one per wallpaper, then quarter tiles of large ones; long
+sides ${longSides[0]}–${longSides.at(-1)} px, spread evenly), stored as a desk would have them (JPEG 92). The
+CLI hashes the file (sharp at full size + \`canonicalPixels\`: the stored \`canonical\` hash); X serves it
+at each \`name=\` size (libvips Lanczos to fit, JPEG 85), and the extension hashes that in Chromium
+exactly as the background does (createImageBitmap at full size + \`canonicalPixels\`). Distance in bits
+(the issue's goal: median ≤ 2, max ≤ 8); "before": the same extension hash against the reference hash
+the CLI stored alone before (512x512 nearest-neighbour squash).
+
+| X serves | median | p95 | max | stable photos: median | stable: max | before: median | before: max |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${names.map(row).join('\n')}
+
+"Stable photos": the ${n - flagged.length} photos the CLI's stability check passes (\`scaleInstability\` ≤ ${MAX_SCALE_INSTABILITY}: the
+canonical hash moves at most that many bits at 256 px); \`build\` warns the publisher about the other
+${flagged.length}: ${flagged.join(', ') || 'none'}.`;
+}
+
 async function referenceSection(hash: Hasher): Promise<string> {
   const rows = fs.readFileSync(path.join(VECTORS, 'expected.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
   const distances: number[] = [];
@@ -61,7 +162,7 @@ async function referenceSection(hash: Hasher): Promise<string> {
   console.log(`browser vs reference: median ${percentile(distances, 50)}, max ${distances.at(-1)}`);
   return `## Browser decoding vs the reference
 
-Chromium's \`createImageBitmap\` (scaled to ≤ 512 px, colour profiles not applied) + our PDQ, against the
+Chromium's \`createImageBitmap\` (at full size, colour profiles not applied) + \`canonicalPixels\` + our PDQ, against the
 reference CLI's hashes of the same files. Images of quality ≥ 50: median distance ${percentile(distances, 50)},
 95th percentile ${percentile(distances, 95)}, max ${distances.at(-1)} bits (the match rule allows 31).
 
@@ -118,7 +219,7 @@ export default async function run(): Promise<string> {
       [bytes.toString('base64'), type] as const,
     );
   try {
-    return `${await referenceSection(hash)}\n\n${await variantsSection(hash)}`;
+    return `${await canonicalSection(hash)}\n\n${await referenceSection(hash)}\n\n${await variantsSection(hash)}`;
   } finally {
     await ext.close();
   }

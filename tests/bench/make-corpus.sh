@@ -14,18 +14,29 @@
 # Needs: apt-get install -y imagemagick ffmpeg fonts-dejavu-core plasma-workspace-wallpapers \
 #   lomiri-wallpapers-16.04 lomiri-wallpapers-20.04 ukui-wallpapers
 # Usage: tests/bench/make-corpus.sh OUTDIR [MAX_WALLPAPERS]   (generated, never committed)
+# A second corpus, from other pictures than the tuning one (the robustness bench reports both):
+#   SOURCES=list.txt tests/bench/make-corpus.sh .bench-corpus2
+# makes originals s*.jpg from the image files listed (one path a line) and gives each every
+# transform below; nothing else. The bench's second corpus: tests/bench/second-corpus-sources.sh.
 set -euo pipefail
 OUT=${1:?usage: make-corpus.sh OUTDIR [MAX_WALLPAPERS]}
 MAX=${2:-60}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SHARED=${SHARED_CORPUS_SCRIPT:-$HERE/../../../shared/bench/make-corpus.sh}
-[ -f "$OUT/manifest.csv" ] || bash "$SHARED" "$OUT" "$MAX"
+if [ -n "${SOURCES:-}" ]; then
+  mkdir -p "$OUT/orig" "$OUT/var"
+  echo "variant_path,original_id,transform" > "$OUT/manifest.csv"
+else
+  [ -f "$OUT/manifest.csv" ] || bash "$SHARED" "$OUT" "$MAX"
+fi
 OUT=$(cd "$OUT" && pwd)
 FONT=$(fc-match -f '%{file}' 'DejaVu Sans' 2>/dev/null || true)
 FONTARG=(); [ -n "$FONT" ] && FONTARG=(-font "$FONT")
 
 # --- data packages, unpacked in place
 D="$OUT/.debs"; mkdir -p "$D/x"
+[ -n "${SOURCES:-}" ] && SKIP_HARD=1 || SKIP_HARD=""
+if [ -z "$SKIP_HARD" ]; then
 for p in python3-skimage python3-sklearn opencv-doc iso-flags-png-320x240 mate-backgrounds; do
   ls "$D"/"$p"_*.deb >/dev/null 2>&1 || (cd "$D" && apt-get download "$p" >/dev/null)
   [ -f "$D/.x.$p" ] || { dpkg-deb -x "$D"/"$p"_*.deb "$D/x" && touch "$D/.x.$p"; }
@@ -93,6 +104,7 @@ press() {  # $1=index
 }
 for i in 1 2 3 4 5 6 7 8 9 10; do [ -f "$T/handshake-$i.jpg" ] || handshake "$i"; SRC+=("$T/handshake-$i.jpg|handshake-flags"); done
 for i in 1 2 3 4 5 6 7 8; do [ -f "$T/press-$i.jpg" ] || press "$i"; SRC+=("$T/press-$i.jpg|press-conference"); done
+fi
 
 # --- the transforms (the first 14 as in the shared script, so every original gets the same ones)
 standard() {  # $1=id: the shared script's 14 variants of orig/$1.jpg
@@ -144,14 +156,19 @@ export -f standard extra; export OUT FONT
 
 echo "original_id,kind,source" > "$OUT/scenes.csv"
 i=0
+if [ -n "$SKIP_HARD" ]; then
+  SRC=()
+  while IFS= read -r f; do [ -n "$f" ] && SRC+=("$f|-"); done < "$SOURCES"
+fi
+PREFIX=h; [ -n "$SKIP_HARD" ] && PREFIX=s
 for s in "${SRC[@]}"; do
-  i=$((i + 1)); id=$(printf 'h%03d' "$i"); path=${s%|*}; kind=${s##*|}
+  i=$((i + 1)); id=$(printf '%s%03d' "$PREFIX" "$i"); path=${s%|*}; kind=${s##*|}
   [ -f "$OUT/orig/$id.jpg" ] || convert "$path[0]" -auto-orient -colorspace sRGB -alpha remove -background white -resize '1200x1200>' -quality 90 "$OUT/orig/$id.jpg"
   echo "$id,$kind,${path#"$D/x"}" >> "$OUT/scenes.csv"
 done
 # variants in parallel, one job per original; the manifest is rebuilt from the job outputs
-ls "$OUT/orig" | sed -n 's/^\(h[0-9]*\)\.jpg$/\1/p' | xargs -P "$(nproc)" -I{} bash -c 'FONTARG=(); [ -n "$FONT" ] && FONTARG=(-font "$FONT"); [ -f "$OUT/var/.s.{}" ] || standard {} > "$OUT/var/.s.{}"'
-ls "$OUT/orig" | sed -n 's/^\([oh][0-9]*\)\.jpg$/\1/p' | xargs -P "$(nproc)" -I{} bash -c 'FONTARG=(); [ -n "$FONT" ] && FONTARG=(-font "$FONT"); [ -f "$OUT/var/.x.{}" ] || extra {} > "$OUT/var/.x.{}"'
-{ grep -v '^var/h' "$OUT/manifest.csv" | grep -vE ',(border|pillarbox|caption_top|crop90_offset|rotm3|tweetshot_dark|screenrec)$'; cat "$OUT"/var/.s.* "$OUT"/var/.x.* | sort; } | awk '!seen[$0]++' > "$OUT/manifest.new"
+ls "$OUT/orig" | sed -n 's/^\([hs][0-9]*\)\.jpg$/\1/p' | xargs -P "$(nproc)" -I{} bash -c 'FONTARG=(); [ -n "$FONT" ] && FONTARG=(-font "$FONT"); [ -f "$OUT/var/.s.{}" ] || standard {} > "$OUT/var/.s.{}"'
+ls "$OUT/orig" | sed -n 's/^\([ohs][0-9]*\)\.jpg$/\1/p' | xargs -P "$(nproc)" -I{} bash -c 'FONTARG=(); [ -n "$FONT" ] && FONTARG=(-font "$FONT"); [ -f "$OUT/var/.x.{}" ] || extra {} > "$OUT/var/.x.{}"'
+{ grep -v '^var/[hs]' "$OUT/manifest.csv" | grep -vE ',(border|pillarbox|caption_top|crop90_offset|rotm3|tweetshot_dark|screenrec)$'; cat "$OUT"/var/.s.* "$OUT"/var/.x.* | sort; } | awk '!seen[$0]++' > "$OUT/manifest.new"
 mv "$OUT/manifest.new" "$OUT/manifest.csv"
 echo "originals: $(ls "$OUT/orig" | wc -l) ($i hard)  variants: $(( $(wc -l < "$OUT/manifest.csv") - 1 ))"

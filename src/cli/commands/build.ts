@@ -31,6 +31,7 @@ import {
   type FeedMeta,
 } from '../../core/feed';
 import type { Command } from '../command';
+import { MAX_SCALE_INSTABILITY } from '../../core/match';
 import { readRegularFile } from '../files';
 import { imageHashes } from '../image-hashes';
 import { videoKeyframes } from '../keyframes';
@@ -46,7 +47,7 @@ REVIEWS.json: { "feed": { "id", "name": {"en": …}, "publisher": {"name", "url"
 --base: the previous build's folder; the new sequence follows it, with a delta from it.
 --media-timeout: seconds ffmpeg may take per video (default 600); it is stopped after that.
 Media paths are relative to REVIEWS.json and must stay inside its folder.
---plain: store only each image's reference PDQ hash, not the hashes of its re-share variants
+--plain: store only each image's reference PDQ hash and its canonical one, not the hashes of its re-share variants
          (crops, turns, caption cuts; docs/matching.md), about 12 more per image.`;
 
 const MAX_REVIEWS_BYTES = 64 * 1024 * 1024;
@@ -135,9 +136,12 @@ export const buildCommand: Command = {
           }
           const type = typeof ref === 'string' ? 'image' : (ref.type ?? 'image');
           const role = typeof ref === 'string' ? 'original' : (ref.role ?? 'original');
-          const hashes = await imageHashes(where, role, { variants: !values.plain });
+          const { hashes, instability } = await imageHashes(where, role, { variants: !values.plain });
           const { quality } = hashes[0]!;
           if (quality < 50) p.push({ path: `media[${m}]`, message: `${file} has PDQ quality ${quality} (< 50): too flat to match safely` });
+          else if (instability > MAX_SCALE_INSTABILITY) {
+            io.err(`  warning: ${file}: scale-sensitive (its hash moves ${instability} bits at thumbnail size): readers who see it small may not be matched; a photo of the scene without fine stripes or texture works better`);
+          }
           items.push({ type, hashes });
         } catch (e) {
           p.push({ path: `media[${m}]`, message: `${file}: ${(e as Error).message}` });

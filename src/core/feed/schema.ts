@@ -78,6 +78,8 @@ const pdqHashSchema = v.object({
    * "crop:0.9", "rotate:-3", "cut-bottom:0.125", "picture". Optional in v1: older clients ignore it.
    */
   variant: v.optional(v.pipe(v.string(), v.regex(VARIANT_RE, 'not a variant name'))),
+  /** The version of the canonical form (src/core/pdq canonicalPixels) the hash was made from, if any. */
+  canon: v.optional(int(1, 1000)),
 });
 /** Hash objects of other algorithms pass through unvalidated and are dropped: forward compatible. */
 const anyHash = v.union([pdqHashSchema, v.object({ alg: v.pipe(v.string(), v.check((a) => a !== 'pdq')) })]);

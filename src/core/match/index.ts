@@ -10,6 +10,8 @@ import { matchRule, pairAllowed, type MatchRule, type PairHit, type StoredKind }
 import type { Probe, ProbeName } from './variants';
 
 export * from './geometry';
+export * from './lookup';
+export * from './publish';
 export * from './regions';
 export * from './rule';
 export * from './variants';
@@ -36,7 +38,7 @@ export function findPairs(probes: readonly Probe[], rows: StoredRows, rule: Matc
       const found = rows.queryFor ? rows.queryFor(h, rule.candidateDistance, (k) => pairAllowed(p.probe, d, k, rule)) : rows.query(h, rule.candidateDistance);
       for (const m of found) {
         if (!pairAllowed(p.probe, d, rows.kindOf(m.id), rule)) continue;
-        hits.push({ entry: rows.entryOf(m.id), distance: m.distance, pair: `${p.probe}/${d}|${m.id}` });
+        hits.push({ entry: rows.entryOf(m.id), distance: m.distance, pair: `${p.probe}/${d}|${m.id}`, probe: p.probe, stored: rows.kindOf(m.id) });
       }
     });
   }

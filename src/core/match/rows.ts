@@ -7,8 +7,8 @@
  */
 import type { FeedEntry } from '../feed';
 import { hashFromHex, hashToWords32 } from '../hash256';
-import { PDQ_MIN_QUALITY } from '../pdq';
 import { buildMatchIndex, type MatchIndexRows } from './index';
+import { entryRows } from './lookup';
 import type { StoredKind } from './rule';
 
 export class MatchRowsBuilder {
@@ -55,11 +55,8 @@ export class MatchRowsBuilder {
 
   /** Every hash of one entry that may match (the caller skips withdrawn entries and 'accurate' verdicts). */
   addEntry(e: FeedEntry, ordinal: number): void {
-    e.media.forEach((m, mi) => {
-      // A variant without a name (another tool's) is matched as the image itself.
-      for (const h of m.hashes) if (h.quality >= PDQ_MIN_QUALITY) this.add(h.value, ordinal, mi, h.role === 'variant' && h.variant ? h.variant : 'original');
-      for (const f of m.frames?.items ?? []) if (f.quality >= PDQ_MIN_QUALITY) this.add(f.value, ordinal, mi);
-    });
+    // The rows lookup.ts says an entry contributes (the same for the extension and the CLI).
+    for (const row of entryRows(e)) this.add(row.value, ordinal, row.media, row.kind);
   }
 
   build(): MatchIndexRows & { kinds: StoredKind[] } {

@@ -4,8 +4,11 @@
  * First stage: which query probe may meet which stored hash (a probe only meets the stored hashes
  * made by the same geometry, so extra probes do not multiply chances of a false match), and the
  * distance it must be within. Second stage, for the looser first stage of 'loose': a candidate
- * entry is accepted only if one pair is within the standard distance, or if at least two different
- * pairs (different probes or different stored hashes) agree on it within the loose distance.
+ * entry is accepted only if one pair is within the standard distance, or if two independent pairs
+ * agree on it within the loose distance: different probes (a probe's dihedral hashes are one)
+ * against different view families of the entry (the original and its canonical hash are one; the
+ * rungs of a ladder are one), so a symmetric picture's mirror hashes or two crop rungs of one
+ * entry never count twice.
  *
  * 'standard' is the reference rule (PDQ distance ≤ 31, quality ≥ 50) on every pair.
  */
@@ -43,14 +46,17 @@ export function matchRule(level: Strictness): MatchRule {
 
 /** May this probe meet this stored hash? */
 export function pairAllowed(probe: ProbeName, dihedral: number, stored: StoredKind, rule: MatchRule): boolean {
-  if (probe === 'full' && stored === 'original') return true; // the reference's comparison, mirrors and turns included
+  // The reference's comparison, mirrors and turns included; `canonical` is the same image hashed
+  // from the canonical pixels (../pdq/canonical.ts), which the query is made from too.
+  const whole = stored === 'original' || stored === 'canonical';
+  if (probe === 'full' && whole) return true;
   if (!rule.variants || dihedral !== 0) return false;
   switch (probe) {
     case 'full':
       return stored.startsWith('crop:');
     case 'picture':
     case 'inner':
-      return stored === 'original' || stored === 'picture' || stored.startsWith('crop:');
+      return whole || stored === 'picture' || stored.startsWith('crop:');
     case 'center':
       return stored.startsWith('rotate:');
     default:
@@ -62,8 +68,44 @@ export function pairAllowed(probe: ProbeName, dihedral: number, stored: StoredKi
 export interface PairHit {
   entry: number;
   distance: number;
-  /** Identifies the pair, to count distinct agreeing pairs: e.g. `${probe}/${dihedral}|${row}`. */
+  /** Identifies the pair: `${probe}/${dihedral}|${row}`. */
   pair: string;
+  /** The probe that met (its dihedral hashes are one probe), and the kind of stored hash it met. */
+  probe?: string;
+  stored?: StoredKind;
+}
+
+/**
+ * The family of a stored view, for counting independent evidence: the original and its canonical
+ * hash are one view of the picture; the rungs of one ladder (crops, turns, the cuts of one side)
+ * are hashes of nearly the same pixels, so they count as one view.
+ */
+export function viewFamily(stored: StoredKind): string {
+  if (stored === 'original' || stored === 'canonical') return 'whole';
+  return stored.split(':')[0]!;
+}
+
+/** The picture found inside interface lines, read two ways ('picture', 'inner'), is one probe. */
+const probeFamily = (probe: string) => (probe === 'inner' ? 'picture' : probe);
+
+/**
+ * Two hits agree independently when they come from different probes (a probe's 8 dihedral hashes
+ * are one probe) and meet different view families of the entry.
+ */
+function independentPairs(list: readonly PairHit[]): boolean {
+  for (let i = 0; i < list.length; i++) {
+    for (let j = i + 1; j < list.length; j++) {
+      const a = list[i]!;
+      const b = list[j]!;
+      const probeA = probeFamily(a.probe ?? a.pair.split('/')[0]!);
+      const probeB = probeFamily(b.probe ?? b.pair.split('/')[0]!);
+      if (probeA === probeB) continue;
+      if (a.stored !== undefined && b.stored !== undefined && viewFamily(a.stored) === viewFamily(b.stored)) continue;
+      if (a.stored === undefined && a.pair.split('|')[1] === b.pair.split('|')[1]) continue;
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Second stage: per entry, accepted or not, with the best distance. */
@@ -79,8 +121,8 @@ export function decide(hits: readonly PairHit[], rule: MatchRule): Map<number, {
   for (const [entry, list] of byEntry) {
     list.sort((a, b) => a.distance - b.distance);
     const best = list[0]!;
-    const distinct = new Set(list.map((h) => h.pair)).size;
-    if (best.distance <= rule.acceptDistance || distinct >= rule.agreeingPairs) out.set(entry, { distance: best.distance, pair: best.pair });
+    const agreed = rule.agreeingPairs <= 1 || (rule.agreeingPairs === 2 && independentPairs(list));
+    if (best.distance <= rule.acceptDistance || agreed) out.set(entry, { distance: best.distance, pair: best.pair });
   }
   return out;
 }

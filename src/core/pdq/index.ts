@@ -18,6 +18,7 @@ import { checkPixels, type Pixels } from './pixels';
 
 export type { Pixels } from './pixels';
 export { MAX_PIXELS, REFERENCE_CLI_MAX, referenceCliResize } from './pixels';
+export { CANONICAL_SIDE, CANONICAL_VERSION, canonicalPixels, canonicalSize } from './canonical';
 
 /** The reference's match rule: distance ≤ 31, and no trust in hashes of quality below 50. */
 export const PDQ_MATCH_DISTANCE = 31;

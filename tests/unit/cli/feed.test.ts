@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main';
 import { LIMITS, PAYLOAD_TYPES, openEnvelope, parseDelta, parseSnapshot, publicKeyFromBase64 } from '../../../src/core/feed';
+import { hammingDistance, hashFromHex } from '../../../src/core/hash256';
 
 const VECTORS = path.resolve(import.meta.dirname, '../../vectors/pdq/images');
 let dir: string;
@@ -58,17 +59,20 @@ describe('publisher CLI: keygen, build, verify', () => {
     const snap = parseSnapshot(openEnvelope(fs.readFileSync(path.join(dir, 'v1/snapshots/1.json')), [publicKeyFromBase64(pub)], PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload);
     const [reference, ...variants] = snap.entries[0]!.media[0]!.hashes;
     expect(reference).toEqual({ alg: 'pdq', value: 'd8f8f0cee0f4a84f0637022a078f67f0b36e2ed596621e1d33e6339c4e9c9b22', quality: 100, role: 'original' });
-    // By default the re-share variants follow the reference hash (docs/matching.md).
-    expect(variants.length).toBeGreaterThanOrEqual(8);
-    expect(variants.every((h) => h.role === 'variant' && /^(crop|rotate|cut-top|cut-bottom):-?[0-9.]+$|^picture$/.test(h.variant!))).toBe(true);
+    // Then the hash of the canonical pixels (what the extension hashes), then the re-share variants,
+    // made from the canonical pixels too (docs/matching.md).
+    expect(variants[0]).toMatchObject({ alg: 'pdq', role: 'variant', variant: 'canonical', canon: 1 });
+    expect(hammingDistance(hashFromHex(variants[0]!.value), hashFromHex(reference!.value))).toBeLessThanOrEqual(31);
+    expect(variants.length).toBeGreaterThanOrEqual(9);
+    expect(variants.slice(1).every((h) => h.role === 'variant' && h.canon === 1 && /^(crop|rotate|cut-top|cut-bottom):-?[0-9.]+$|^picture$/.test(h.variant!))).toBe(true);
     expect(variants.map((h) => h.variant)).toEqual(expect.arrayContaining(['crop:0.9', 'crop:0.75', 'rotate:3', 'rotate:-3', 'cut-bottom:0.125']));
     expect(verified.out[0]).toMatch(new RegExp(`^OK https://feeds\\.example\\.org/checks/: epoch 1, seq 1, 1 entries, ${1 + variants.length} hashes`));
 
     const r2 = write('r2.json', [review('bridge', 'bridge-mods-aaa-orig.jpg', 'Out of context'), review('street', 'labelme-subset-q0122.jpg')]);
     const v2 = await run('build', '--input', r2, '--key', secret, '--out', path.join(dir, 'v2'), '--base', path.join(dir, 'v1'), '--plain');
     expect(v2.code, v2.err.join('\n')).toBe(0);
-    // --plain: the reference hash of each image only.
-    expect((await run('verify', '--pub', path.join(dir, 'keys/feed-key.pub'), path.join(dir, 'v2', 'index.json'))).out[0]).toMatch(/seq 2, 2 entries, 2 hashes, 1 deltas/);
+    // --plain: the reference hash and the canonical one of each image only.
+    expect((await run('verify', '--pub', path.join(dir, 'keys/feed-key.pub'), path.join(dir, 'v2', 'index.json'))).out[0]).toMatch(/seq 2, 2 entries, 4 hashes, 1 deltas/);
     const delta = parseDelta(openEnvelope(fs.readFileSync(path.join(dir, 'v2/deltas/1-2.json')), [publicKeyFromBase64(pub)], PAYLOAD_TYPES.delta, LIMITS.maxDeltaBytes).payload);
     expect(delta.upsert.map((e) => `${e.id}@${e.rev}`).sort()).toEqual(['bridge@2', 'street@1']); // the changed record got a new rev
 

@@ -2,6 +2,7 @@
 // images: a border or a letterbox really is trimmed, a post's card and a player really are found,
 // a caption band is measured and cut to the ladder, variants and probes meet under the rule, and
 // the rule's levels mean what they say. The recall figures come from `npm run bench robustness`.
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { hammingDistance } from '../../../../src/core/hash256';
 import { PdqIndex } from '../../../../src/core/index';
@@ -21,13 +22,14 @@ import {
   pairAllowed,
   probeFromHex,
   probeToHex,
+  publishHashes,
   publishVariants,
   queryProbes,
   rotate,
   type Rect,
   type StoredRows,
 } from '../../../../src/core/match';
-import { PDQ_MATCH_DISTANCE, pdqHash, type Pixels } from '../../../../src/core/pdq';
+import { CANONICAL_VERSION, PDQ_MATCH_DISTANCE, canonicalPixels, pdqHash, type Pixels } from '../../../../src/core/pdq';
 import { synthesize } from '../pdq/synthetic.mjs';
 
 type RGB = [number, number, number];
@@ -205,6 +207,31 @@ describe('variants and probes meet under the rule', () => {
   });
 });
 
+describe('one canonical decode on both sides', () => {
+  it("the publisher's canonical hash of a large photo is within a few bits of the reader's hash of X's name=small copy; the reference hash is not", async () => {
+    const full = photo(2400, 1600, 31);
+    const published = publishHashes(full);
+    expect(published.map((h) => h.kind).slice(0, 2)).toEqual(['original', 'canonical']);
+    expect(published.slice(1).every((h) => h.canon === CANONICAL_VERSION)).toBe(true);
+    // X's name=small: resized by another library (libvips, Lanczos) to fit 680 px, re-encoded as JPEG.
+    const small = await sharp(Buffer.from(full.data), { raw: { width: full.width, height: full.height, channels: 3 } })
+      .resize(680, 680, { fit: 'inside' })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const { data, info } = await sharp(small).raw().toBuffer({ resolveWithObject: true });
+    const reader = queryProbes(canonicalPixels({ data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 }))[0]!.hashes[0]!;
+    const canonical = published[1]!.hash;
+    const reference = published[0]!.hash;
+    expect(hammingDistance(reader, canonical)).toBeLessThanOrEqual(8);
+    expect(hammingDistance(reader, canonical)).toBeLessThan(hammingDistance(reader, reference));
+  });
+
+  it('publishes only the reference hash of an image of quality < 50 (the CLI refuses it)', () => {
+    const flat = canvas(800, 600, [128, 128, 128]);
+    expect(publishHashes(flat).map((h) => h.kind)).toEqual(['original']);
+  });
+});
+
 describe('matchRule and its pairs', () => {
   it('standard is the reference rule on every pair; strict is tighter and plain; loose is guarded', () => {
     const standard = matchRule('standard');
@@ -229,6 +256,11 @@ describe('matchRule and its pairs', () => {
     expect(pairAllowed('cut-bottom:0.125', 0, 'cut-top:0.125', r)).toBe(false);
     expect(pairAllowed('full', 0, 'some-future-kind:1', r)).toBe(false);
     expect(pairAllowed('picture', 0, 'original', matchRule('strict'))).toBe(false);
+    // The canonical hash is the image itself, hashed from the canonical pixels: met as the original is.
+    expect(pairAllowed('full', 4, 'canonical', r)).toBe(true);
+    expect(pairAllowed('full', 0, 'canonical', matchRule('strict'))).toBe(true);
+    expect(pairAllowed('inner', 0, 'canonical', r)).toBe(true);
+    expect(pairAllowed('center', 0, 'canonical', r)).toBe(false);
   });
 
   it('loose accepts a pair beyond 31 only when a second, different pair agrees', () => {
@@ -238,5 +270,19 @@ describe('matchRule and its pairs', () => {
     expect(decide([{ entry: 1, distance: 30, pair: 'full/0|1' }], loose).get(1)).toEqual({ distance: 30, pair: 'full/0|1' });
     expect(decide([{ entry: 1, distance: 41, pair: 'a' }, { entry: 1, distance: 45, pair: 'b' }], loose).size).toBe(0);
     expect(decide([{ entry: 1, distance: 36, pair: 'a' }, { entry: 1, distance: 37, pair: 'b' }], matchRule('standard')).size).toBe(0);
+  });
+
+  it('loose counts only independent evidence: different probes against different views of the entry', () => {
+    const loose = matchRule('loose');
+    const hit = (probe: string, d: number, row: number, stored: string, distance = 36) => ({ entry: 1, distance, pair: `${probe}/${d}|${row}`, probe, stored });
+    // A symmetric picture: its mirror hashes are the same probe, meeting the original and the canonical hash.
+    expect(decide([hit('full', 0, 1, 'original'), hit('full', 4, 1, 'original'), hit('full', 5, 2, 'canonical')], loose).size).toBe(0);
+    // Two rungs of one crop ladder, met by different probes: one view.
+    expect(decide([hit('full', 0, 3, 'crop:0.9'), hit('picture', 0, 4, 'crop:0.85')], loose).size).toBe(0);
+    // The picture found two ways is one probe.
+    expect(decide([hit('picture', 0, 1, 'original'), hit('inner', 0, 5, 'picture')], loose).size).toBe(0);
+    // Different probes against different views: two pieces of evidence.
+    expect(decide([hit('full', 0, 3, 'crop:0.9'), hit('center', 0, 6, 'rotate:3', 39)], loose).get(1)).toEqual({ distance: 36, pair: 'full/0|3' });
+    expect(decide([hit('full', 0, 1, 'original'), hit('cut-bottom:0.125', 0, 7, 'cut-bottom:0.125')], loose).size).toBe(1);
   });
 });

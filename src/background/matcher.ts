@@ -57,7 +57,10 @@ async function build(settings: Settings): Promise<IndexRecord> {
     entry.media.forEach((m, mi) => {
       // A variant without a name (another tool's) is matched as the image itself, as before.
       for (const h of m.hashes) if (h.quality >= PDQ_MIN_QUALITY) add(h.value, ordinal, mi, h.role === 'variant' && h.variant ? h.variant : 'original');
-      for (const f of m.frames?.items ?? []) if (f.quality >= PDQ_MIN_QUALITY) add(f.value, ordinal, mi);
+      for (const f of m.frames?.items ?? []) {
+        if (f.quality >= PDQ_MIN_QUALITY) add(f.value, ordinal, mi);
+        for (const v of f.variants ?? []) if (v.quality >= PDQ_MIN_QUALITY) add(v.value, ordinal, mi, v.variant);
+      }
     });
   }
   const index = PdqIndex.build(Uint32Array.from(hashes), Uint32Array.from(rowEntry, (_, i) => i));

@@ -83,7 +83,7 @@ export const buildCommand: Command = {
         const file = typeof ref === 'string' ? ref : ref.file;
         try {
           if (/\.(mp4|mov|webm|mkv|m4v|avi|ts)$/i.test(file)) {
-            const { frames, durationSec } = await videoKeyframes(path.resolve(here, file));
+            const { frames, durationSec } = await videoKeyframes(path.resolve(here, file), { variants: !values.plain });
             const usable = frames.filter((f) => f.quality >= 50);
             if (!usable.length) p.push({ path: `media[${m}]`, message: `${file}: no frame of PDQ quality ≥ 50` });
             items.push({ type: 'video', hashes: [], frames: { alg: 'pdq', items: usable }, ...(durationSec ? { durationSec } : {}) });

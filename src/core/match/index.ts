@@ -13,6 +13,7 @@ export * from './geometry';
 export * from './regions';
 export * from './rule';
 export * from './variants';
+export * from './video';
 
 export interface StoredRows {
   /** Distance search over the stored hashes (e.g. PdqIndex.query): rows within maxDistance. */

@@ -1,0 +1,201 @@
+/**
+ * Video frames on both sides (docs/matching.md, "Video"):
+ *
+ *  - videoFrameSize: the one size every video frame is hashed at, by the publisher tool's keyframes
+ *    and by the extension's sampler alike (the same frame is 0–2 bits apart at equal sizes, 8–20
+ *    at 256 vs 512 px).
+ *  - keyframeCover: which of the publisher's densely sampled frames to keep, so that every frame of
+ *    the clip lies within a few bits of a kept one, wherever the reader's playback starts.
+ *  - findMovingPicture: where the moving picture is inside a frame that wraps it in something that
+ *    moves differently or not at all (a 1:1 frame of a blurred copy of itself, a phone's screen
+ *    recording with its interface, a picture-in-picture in a news graphic, a caption laid over it
+ *    for the whole clip), from what changes between a few sampled frames.
+ *  - VideoEvidence: frames matching the same entry in time order, as evidence across frames.
+ *
+ * Pure: frames in, rectangles and hashes out.
+ */
+import { hammingDistance, type Hash256 } from '../hash256';
+import type { Pixels } from '../pdq';
+import type { Rect } from './geometry';
+
+/** Long side of a hashed video frame, in px, on both sides. */
+export const VIDEO_FRAME_SIDE = 256;
+
+/** The size a w×h video frame is scaled to before hashing (long side VIDEO_FRAME_SIDE, up or down). */
+export function videoFrameSize(width: number, height: number): { width: number; height: number } {
+  const s = VIDEO_FRAME_SIDE / Math.max(width, height, 1);
+  return { width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)) };
+}
+
+export interface SampledFrame {
+  t: number;
+  hash: Hash256;
+  quality: number;
+  /** A scene change (the publisher's ffmpeg scene score), kept whatever its distance. */
+  scene?: boolean;
+}
+
+/**
+ * The frames to keep so that every sampled frame is within `radius` bits of a kept one at or
+ * before it (greedy, in time order): a static shot gives one frame, a handheld pan one every few
+ * tenths of a second. The first frame and scene changes are always kept.
+ */
+export function keyframeCover(frames: readonly SampledFrame[], radius: number): SampledFrame[] {
+  const kept: SampledFrame[] = [];
+  let last: SampledFrame | null = null;
+  for (const f of frames) {
+    if (!last || f.scene || hammingDistance(f.hash, last.hash) > radius) {
+      kept.push(f);
+      last = f;
+    }
+  }
+  return kept;
+}
+
+/**
+ * keyframeCover at the smallest radius from `radius` up (in steps of 2) that keeps at most
+ * `budget` frames.
+ */
+export function boundedCover(frames: readonly SampledFrame[], radius: number, budget: number): { kept: SampledFrame[]; radius: number } {
+  let r = radius;
+  let kept = keyframeCover(frames, r);
+  while (kept.length > budget && r < 128) {
+    r += 2;
+    kept = keyframeCover(frames, r);
+  }
+  return { kept: kept.slice(0, budget), radius: r };
+}
+
+// --- the moving picture
+
+/** Luma at each pixel (0–255). */
+function lumaPlane(px: Pixels): Float32Array {
+  const { width: w, height: h, channels: c, data } = px;
+  const out = new Float32Array(w * h);
+  for (let i = 0, p = 0; i < w * h; i++, p += c) out[i] = c === 1 ? data[p]! : 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+  return out;
+}
+
+/** Gradient magnitude (|dx| + |dy|, forward differences). */
+function gradient(l: Float32Array, w: number, h: number): Float32Array {
+  const g = new Float32Array(w * h);
+  for (let y = 0; y < h - 1; y++) {
+    for (let x = 0; x < w - 1; x++) {
+      const i = y * w + x;
+      g[i] = Math.abs(l[i + 1]! - l[i]!) + Math.abs(l[i + w]! - l[i]!);
+    }
+  }
+  return g;
+}
+
+export interface MovingPictureOptions {
+  /** A pixel moves when its gradient changes by more than this between two frames. */
+  motion?: number;
+  /** A line belongs to the picture when at least this share of it moves. */
+  lineShare?: number;
+  /** A side of the moving area snaps outward to an edge within this share of the dimension. */
+  snap?: number;
+  /** Report nothing unless some side loses at least this share of its dimension. */
+  minStrip?: number;
+  /** Never keep less than this share of either dimension. */
+  minKeep?: number;
+}
+
+export const MOVING_PICTURE_DEFAULTS: Required<MovingPictureOptions> = { motion: 24, lineShare: 0.04, snap: 0.08, minStrip: 0.03, minKeep: 0.25 };
+
+/**
+ * The rectangle of the moving picture in `frames` (same size, in time order, at least two, best a
+ * second or more apart), or null when the whole frame moves (nothing wraps the picture) or too
+ * little moves to tell.
+ *
+ * A pixel moves when its gradient changes between two frames (a change of detail, not of
+ * brightness: a blurred copy of the picture changes its brightness but has no detail; interface
+ * and caption bands do not change at all). The rectangle is peeled from each side while a line has
+ * less than `lineShare` of its pixels moving (rows, then columns, then rows again), then each side
+ * snaps outward to the nearest line where the mean picture steps across most of its length (the
+ * edge between the picture and its wrapper) or to the frame's edge, within `snap`: a picture's
+ * still margin (a sky, a wall) does not move, but its edge against the wrapper still shows. A side
+ * that finds neither ends inside the picture (a fixed camera's still street): null, rather than a
+ * rectangle that is not the picture's.
+ */
+export function findMovingPicture(frames: readonly Pixels[], opts: MovingPictureOptions = {}): Rect | null {
+  const o = { ...MOVING_PICTURE_DEFAULTS, ...opts };
+  if (frames.length < 2) return null;
+  const { width: w, height: h } = frames[0]!;
+  if (w < 16 || h < 16 || frames.some((f) => f.width !== w || f.height !== h)) return null;
+  const lumas = frames.map(lumaPlane);
+  const grads = lumas.map((l) => gradient(l, w, h));
+  const moving = new Uint8Array(w * h);
+  for (let k = 1; k < grads.length; k++) {
+    const a = grads[k - 1]!;
+    const b = grads[k]!;
+    for (let i = 0; i < w * h; i++) if (Math.abs(b[i]! - a[i]!) > o.motion) moving[i] = 1;
+  }
+  const mean = new Float32Array(w * h);
+  for (const l of lumas) for (let i = 0; i < w * h; i++) mean[i]! += l[i]! / lumas.length;
+
+  const box = { top: 0, bottom: h - 1, left: 0, right: w - 1 }; // inclusive (gradients stop one short)
+  const rowShare = (y: number) => {
+    let n = 0;
+    for (let x = box.left; x < box.right; x++) n += moving[y * w + x]!;
+    return n / Math.max(1, box.right - box.left);
+  };
+  const colShare = (x: number) => {
+    let n = 0;
+    for (let y = box.top; y < box.bottom; y++) n += moving[y * w + x]!;
+    return n / Math.max(1, box.bottom - box.top);
+  };
+  const peelRows = () => {
+    while (box.top < box.bottom && rowShare(box.top) < o.lineShare) box.top++;
+    while (box.bottom > box.top && rowShare(box.bottom - 1) < o.lineShare) box.bottom--;
+  };
+  const peelCols = () => {
+    while (box.left < box.right && colShare(box.left) < o.lineShare) box.left++;
+    while (box.right > box.left && colShare(box.right - 1) < o.lineShare) box.right--;
+  };
+  peelRows();
+  peelCols();
+  peelRows();
+  if (box.bottom - box.top < h * o.minKeep || box.right - box.left < w * o.minKeep) return null;
+
+  // Snap outward to the picture's edge: the nearest line across which the mean frame steps (by
+  // more than 12 levels) over at least half of the box's extent.
+  const stepRow = (y: number) => {
+    // between rows y-1 and y
+    let n = 0;
+    for (let x = box.left; x < box.right; x++) if (Math.abs(mean[y * w + x]! - mean[(y - 1) * w + x]!) > 12) n++;
+    return n / Math.max(1, box.right - box.left);
+  };
+  const stepCol = (x: number) => {
+    let n = 0;
+    for (let y = box.top; y < box.bottom; y++) if (Math.abs(mean[y * w + x]! - mean[y * w + x - 1]!) > 12) n++;
+    return n / Math.max(1, box.bottom - box.top);
+  };
+  const reachY = Math.ceil(h * o.snap);
+  const reachX = Math.ceil(w * o.snap);
+  // The side snaps to the nearest step line within reach, or to the frame's own edge when that is
+  // within reach; a side that finds neither ends inside the picture's still part: no rectangle.
+  const snapTo = (from: number, dir: -1 | 1, limit: number, step: (i: number) => number, reach: number): number | null => {
+    // from: the first line inside (top/left) or one past the last (bottom/right)
+    // Top and left from one line inside: a moving gradient spills one line up and left of the picture.
+    for (let d = dir < 0 ? -1 : 0; d <= reach; d++) {
+      const i = from + dir * d;
+      if (i <= 0) return 0;
+      if (i >= limit) return limit;
+      if (step(i) >= 0.5) return i;
+    }
+    return null;
+  };
+  const top = snapTo(box.top, -1, h, stepRow, reachY);
+  const bottom = snapTo(box.bottom, 1, h, stepRow, reachY);
+  if (top === null || bottom === null) return null;
+  box.top = top;
+  box.bottom = bottom;
+  const left = snapTo(box.left, -1, w, stepCol, reachX);
+  const right = snapTo(box.right, 1, w, stepCol, reachX);
+  if (left === null || right === null) return null;
+  const rect = { x: left, y: top, width: right - left, height: bottom - top };
+  const lost = Math.max(rect.y / h, (h - rect.y - rect.height) / h, rect.x / w, (w - rect.x - rect.width) / w);
+  if (lost < o.minStrip) return null;
+  return rect;
+}

@@ -1,0 +1,190 @@
+/**
+ * Video re-shares (issue 15, docs/matching.md "Video"): does a re-shared clip get its notice, from
+ * the poster or while it plays, and how soon, wherever playback starts; and never on a clip that is
+ * not the published one.
+ *
+ * Corpus: tests/bench/make-video-corpus.sh (real camera footage from Debian packages and moving
+ * shots made from real photos; 14 re-share edits of each; unrelated clips and another moment of
+ * the same scene as negatives). Each original is published as the CLI publishes it
+ * (src/cli/keyframes.ts: keyframes + variants); each re-share and negative is decoded at the size
+ * the extension samples at (videoFrameSize), 4 frames a second, and played as the content script
+ * plays it: a frame every second from a start phase of 0, ¼, ½ or ¾ s, each frame hashed with
+ * queryProbes and, from the second frame on, the moving picture found in the last three frames
+ * (findMovingPicture → motionProbe), looked up with findPairs + decide (standard rule). The
+ * poster is the re-share's first frame, hashed the same way without motion.
+ * Differences from the browser: ffmpeg's bilinear scaler instead of the canvas's, and frames
+ * taken at exact quarter seconds.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { probeSize, sampleFrames, videoKeyframes, type Keyframe } from '../../src/cli/keyframes';
+import { hammingDistance, hashFromHex, type Hash256 } from '../../src/core/hash256';
+import { decide, findMovingPicture, findPairs, matchRule, motionProbe, queryProbes, videoFrameSize, type Probe, type StoredRows } from '../../src/core/match';
+import type { Pixels } from '../../src/core/pdq';
+import { percentile } from './lib/stats';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const CORPUS = path.resolve(ROOT, process.env.VIDEO_CORPUS ?? '.bench-video-corpus');
+const EDITS = ['original', 'lowbitrate', 'trim', 'speed', 'framerate', 'mirror', 'crop90', 'crop80', 'blackbars', 'blur11', 'captionbar', 'captionover', 'screenrec', 'pip'];
+const PHASES = 4; // start phases, quarter seconds
+const PLAY_SEC = 14;
+const WITHIN_SEC = 3;
+
+interface Row {
+  hash: Hash256;
+  entry: number;
+  kind: string;
+}
+
+function storedRows(rows: Row[]): StoredRows {
+  return {
+    query(h, d) {
+      const out = [];
+      for (let i = 0; i < rows.length; i++) {
+        const distance = hammingDistance(h, rows[i]!.hash);
+        if (distance <= d) out.push({ id: i, distance, probe: 0 });
+      }
+      return out;
+    },
+    entryOf: (i) => rows[i]!.entry,
+    kindOf: (i) => rows[i]!.kind,
+  };
+}
+
+async function frames4(file: string): Promise<Pixels[]> {
+  const { width, height } = await probeSize(file);
+  const out: Pixels[] = [];
+  await sampleFrames(file, videoFrameSize(width, height), PHASES, PHASES * (PLAY_SEC + 1), (_t, px) => out.push(px));
+  return out;
+}
+
+interface Outcome {
+  poster: number[]; // entries accepted from the poster
+  /** Per phase: seconds of playing until the true entry was accepted (null: never), and every entry accepted at any time. */
+  phases: { sec: number | null; accepted: Set<number> }[];
+}
+
+export default async function run(): Promise<string> {
+  if (!fs.existsSync(CORPUS) || !fs.readdirSync(CORPUS).some((f) => f.startsWith('o-'))) {
+    const how = `bash tests/bench/make-video-corpus.sh ${path.relative(ROOT, CORPUS)}   (needs: apt-get install -y ffmpeg fonts-dejavu-core)`;
+    console.error(`\n!! video bench NOT RUN: no corpus at ${CORPUS}. Make one with:\n   ${how}\n`);
+    return `## Video re-shares\n\nNot run: no corpus at ${CORPUS}. Make one with \`${how}\`.`;
+  }
+  const files = fs.readdirSync(CORPUS).sort();
+  const originals = files.filter((f) => f.startsWith('o-')).map((f) => f.slice(2, -4));
+  const rule = matchRule('standard');
+
+  // Publish.
+  const rows: Row[] = [];
+  let keyframes = 0;
+  let variants = 0;
+  let bytes = 0;
+  let seconds = 0;
+  for (const [entry, id] of originals.entries()) {
+    const { frames, durationSec } = await videoKeyframes(path.join(CORPUS, `o-${id}.mp4`));
+    for (const f of frames) {
+      rows.push({ hash: hashFromHex(f.value), entry, kind: 'original' });
+      for (const v of f.variants ?? []) rows.push({ hash: hashFromHex(v.value), entry, kind: v.variant });
+      variants += f.variants?.length ?? 0;
+    }
+    keyframes += frames.length;
+    bytes += JSON.stringify({ alg: 'pdq', items: frames satisfies Keyframe[] }).length;
+    seconds += durationSec ?? 0;
+    console.log(`published ${id}: ${frames.length} keyframes, ${frames.reduce((n, f) => n + (f.variants?.length ?? 0), 0)} variant hashes, ${durationSec?.toFixed(1)} s`);
+  }
+  const rows_ = storedRows(rows);
+
+  const play = async (file: string, withMotion: boolean): Promise<Outcome> => {
+    const fr = await frames4(file);
+    const lookup = (probes: Probe[]) => [...decide(findPairs(probes, rows_, rule), rule).keys()];
+    const poster = fr[0] ? lookup(queryProbes(fr[0])) : [];
+    const phases: Outcome['phases'] = [];
+    const truth = trueEntry(file);
+    for (let p = 0; p < PHASES; p++) {
+      let sec: number | null = null;
+      const accepted = new Set<number>();
+      const seen: Pixels[] = [];
+      for (let k = 0; k <= PLAY_SEC; k++) {
+        const px = fr[p + PHASES * k];
+        if (!px) break;
+        seen.push(px);
+        const probes = queryProbes(px);
+        const rect = withMotion ? findMovingPicture(seen.slice(-3)) : null;
+        if (rect) probes.push(motionProbe(px, rect));
+        for (const e of lookup(probes)) {
+          accepted.add(e);
+          if (e === truth && sec === null) sec = k;
+        }
+      }
+      phases.push({ sec, accepted });
+    }
+    return { poster, phases };
+  };
+  const trueEntry = (file: string) => {
+    const m = /^r-(.+)--/.exec(path.basename(file));
+    return m ? originals.indexOf(m[1]!) : -1;
+  };
+
+  const lines: string[] = [];
+  const table = async (withMotion: boolean) => {
+    const out = ['| edit | caught from poster | caught while playing (every start) | within 3 s (of starts) | s until notice: median / max | false notices |', '| --- | --- | --- | --- | --- | --- |'];
+    let falseTotal = 0;
+    for (const edit of EDITS) {
+      let poster = 0;
+      let playing = 0;
+      let within = 0;
+      let starts = 0;
+      let falses = 0;
+      const secs: number[] = [];
+      for (const id of originals) {
+        const file = edit === 'original' ? path.join(CORPUS, `o-${id}.mp4`) : path.join(CORPUS, `r-${id}--${edit}.mp4`);
+        if (!fs.existsSync(file)) continue;
+        const truth = originals.indexOf(id);
+        const o = await play(edit === 'original' ? file.replace(`o-${id}`, `o-${id}`) : file, withMotion);
+        if (o.poster.includes(truth)) poster++;
+        if (o.phases.every((ph) => ph.sec !== null)) playing++;
+        for (const ph of o.phases) {
+          starts++;
+          if (ph.sec !== null && ph.sec <= WITHIN_SEC) within++;
+          secs.push(ph.sec ?? Infinity);
+          for (const e of ph.accepted) if (e !== truth) falses++;
+        }
+        for (const e of o.poster) if (e !== truth) falses++;
+      }
+      falseTotal += falses;
+      secs.sort((a, b) => a - b);
+      const n = originals.length;
+      const fmt = (x: number) => (Number.isFinite(x) ? `${x}` : 'never');
+      out.push(`| ${edit} | ${poster}/${n} | ${playing}/${n} | ${Math.round((100 * within) / Math.max(1, starts))}% | ${fmt(percentile(secs, 50))} / ${fmt(secs.at(-1) ?? Infinity)} | ${falses} |`);
+      console.log(out.at(-1));
+    }
+    // Negatives: never published.
+    const negatives = files.filter((f) => f.startsWith('n-'));
+    const neg: string[] = [];
+    for (const f of negatives) {
+      const o = await play(path.join(CORPUS, f), withMotion);
+      const any = new Set([...o.poster, ...o.phases.flatMap((ph) => [...ph.accepted])]);
+      falseTotal += any.size;
+      neg.push(`${f.slice(2, -4)}: ${any.size ? [...any].map((e) => originals[e]).join(', ') : 'none'}`);
+    }
+    out.push('', `Negatives (never published; a notice on any is false): ${neg.join('; ')}. False notices in all: **${falseTotal}**.`);
+    return out.join('\n');
+  };
+
+  lines.push('## Video re-shares', '');
+  lines.push(
+    `Corpus: ${originals.length} originals (${originals.join(', ')}; \`mv-\` = moving shots made from real photos), ${EDITS.length - 1} edits each, ${files.filter((f) => f.startsWith('n-')).length} negatives. ` +
+      `Published: ${keyframes} keyframes and ${variants} variant hashes for ${seconds.toFixed(0)} s of video: ${((bytes / Math.max(1, seconds)) * 60 / 1024).toFixed(1)} KiB of JSON per minute (before the envelope's base64).`,
+    '',
+    `Playing: a frame a second from ${PHASES} start phases, ${PLAY_SEC} s at most; "every start": caught from all of them.`,
+    '',
+    '### With the moving picture (findMovingPicture)',
+    '',
+    await table(true),
+    '',
+    '### Without it (frames hashed whole, as images)',
+    '',
+    await table(false),
+  );
+  return lines.join('\n');
+}

@@ -11,7 +11,7 @@
  * second frame on, the moving picture found in the last three (findMovingPicture: a clip in a 1:1
  * frame of its own blurred copy, in a phone's screen recording, in a news graphic) is hashed too.
  */
-import { findMovingPicture, motionProbe, probeToHex, queryProbes, videoFrameSize, type ProbeHex } from '../core/match';
+import { findMovingPictures, motionProbe, probeToHex, queryProbes, videoFrameSize, type ProbeHex } from '../core/match';
 import type { Pixels } from '../core/pdq';
 
 export interface FrameHashes {
@@ -63,8 +63,7 @@ export function watchVideo(video: HTMLVideoElement, onFrame: (f: FrameHashes) =>
       if (history[0] && (history[0].width !== w || history[0].height !== h)) history = []; // a new rendition
       history = [...history.slice(1 - HISTORY), px];
       const [full, ...probes] = queryProbes(px);
-      const rect = findMovingPicture(history);
-      if (rect) probes.push(motionProbe(px, rect));
+      for (const rect of findMovingPictures(history)) probes.push(motionProbe(px, rect));
       if (await onFrame({ hashes: full!.hashes, quality: full!.quality, probes: probes.map(probeToHex), t: video.currentTime })) stop();
     } finally {
       busy = false;

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { probeSize, sampleFrames, videoKeyframes, type Keyframe } from '../../src/cli/keyframes';
 import { hammingDistance, hashFromHex, type Hash256 } from '../../src/core/hash256';
-import { decide, findMovingPicture, findPairs, matchRule, motionProbe, queryProbes, videoFrameSize, type Probe, type StoredRows } from '../../src/core/match';
+import { decide, findMovingPictures, findPairs, matchRule, motionProbe, queryProbes, videoFrameSize, type Probe, type StoredRows } from '../../src/core/match';
 import type { Pixels } from '../../src/core/pdq';
 import { percentile } from './lib/stats';
 
@@ -94,12 +94,11 @@ export default async function run(): Promise<string> {
   }
   const rows_ = storedRows(rows);
 
-  const play = async (file: string, withMotion: boolean): Promise<Outcome> => {
+  const play = async (file: string, withMotion: boolean, truth: number): Promise<Outcome> => {
     const fr = await frames4(file);
     const lookup = (probes: Probe[]) => [...decide(findPairs(probes, rows_, rule), rule).keys()];
     const poster = fr[0] ? lookup(queryProbes(fr[0])) : [];
     const phases: Outcome['phases'] = [];
-    const truth = trueEntry(file);
     for (let p = 0; p < PHASES; p++) {
       let sec: number | null = null;
       const accepted = new Set<number>();
@@ -109,8 +108,7 @@ export default async function run(): Promise<string> {
         if (!px) break;
         seen.push(px);
         const probes = queryProbes(px);
-        const rect = withMotion ? findMovingPicture(seen.slice(-3)) : null;
-        if (rect) probes.push(motionProbe(px, rect));
+        if (withMotion) for (const rect of findMovingPictures(seen.slice(-3))) probes.push(motionProbe(px, rect));
         for (const e of lookup(probes)) {
           accepted.add(e);
           if (e === truth && sec === null) sec = k;
@@ -119,10 +117,6 @@ export default async function run(): Promise<string> {
       phases.push({ sec, accepted });
     }
     return { poster, phases };
-  };
-  const trueEntry = (file: string) => {
-    const m = /^r-(.+)--/.exec(path.basename(file));
-    return m ? originals.indexOf(m[1]!) : -1;
   };
 
   const lines: string[] = [];
@@ -140,7 +134,7 @@ export default async function run(): Promise<string> {
         const file = edit === 'original' ? path.join(CORPUS, `o-${id}.mp4`) : path.join(CORPUS, `r-${id}--${edit}.mp4`);
         if (!fs.existsSync(file)) continue;
         const truth = originals.indexOf(id);
-        const o = await play(edit === 'original' ? file.replace(`o-${id}`, `o-${id}`) : file, withMotion);
+        const o = await play(file, withMotion, truth);
         if (o.poster.includes(truth)) poster++;
         if (o.phases.every((ph) => ph.sec !== null)) playing++;
         for (const ph of o.phases) {
@@ -162,7 +156,7 @@ export default async function run(): Promise<string> {
     const negatives = files.filter((f) => f.startsWith('n-'));
     const neg: string[] = [];
     for (const f of negatives) {
-      const o = await play(path.join(CORPUS, f), withMotion);
+      const o = await play(path.join(CORPUS, f), withMotion, -1);
       const any = new Set([...o.poster, ...o.phases.flatMap((ph) => [...ph.accepted])]);
       falseTotal += any.size;
       neg.push(`${f.slice(2, -4)}: ${any.size ? [...any].map((e) => originals[e]).join(', ') : 'none'}`);

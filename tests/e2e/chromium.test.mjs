@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generatedMedia } from './helpers/media.mjs';
+import { HARD_RESHARES, addClipPost, serveReshares } from './helpers/video.mjs';
 import { DEMO_ENTRY_COUNT } from './helpers/feed-server.mjs';
 import { chromiumSession } from './helpers/session.mjs';
 import { feedStatus, protocolProbe, readHandshake } from './helpers/checks.mjs';
@@ -288,6 +289,25 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await clipPost.locator('[data-already-debunked="notice"]').waitFor({ timeout: 15_000 });
     const text = await clipPost.locator('[data-already-debunked="notice"]').evaluate((h) => h.shadowRoot.textContent);
     assert.match(text, /Vladivostok/);
+    await page.close();
+  });
+
+  test('video re-shares: the seed clip in a blurred 1:1 frame, as a phone screen recording and cropped to 90% is recognised while it plays', async () => {
+    await serveReshares(server);
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 1400 });
+    await page.goto(server.url('home'));
+    await page.waitForSelector('[data-already-debunked="notice"]', { timeout: 15_000 });
+    for (const [i, [kind, [w, h]]] of Object.entries(HARD_RESHARES).entries()) {
+      const id = `18610000000000009${i}0`;
+      await page.evaluate(addClipPost, [id, `/reshare-${kind}.mp4`, server.mediaOrigin, w, h]);
+      const post = page.locator(`article:has(a[href="/clipposter/status/${id}"])`);
+      await post.locator('video').evaluate((v) => v.play());
+      await post.locator('[data-already-debunked="notice"]').waitFor({ timeout: 20_000 });
+      const text = await post.locator('[data-already-debunked="notice"]').evaluate((n) => n.shadowRoot.textContent);
+      assert.match(text, /Vladivostok/, kind);
+      await post.locator('video').evaluate((v) => v.pause());
+    }
     await page.close();
   });
 

@@ -119,17 +119,31 @@ export const MOVING_PICTURE_DEFAULTS: Required<MovingPictureOptions> = { motion:
  * rectangle that is not the picture's.
  */
 export function findMovingPicture(frames: readonly Pixels[], opts: MovingPictureOptions = {}): Rect | null {
+  return findMovingPictures(frames, opts)[0] ?? null;
+}
+
+/**
+ * findMovingPicture's candidates: the rectangle whose four sides snapped to an edge, and, for a
+ * clip that spans its frame's whole width (or height) but whose other edges do not show, the
+ * centred rectangle of the first common aspect ratio (16:9, 4:3, 1:1) that holds all that moves.
+ * At most two; none when nothing wraps the picture.
+ */
+export function findMovingPictures(frames: readonly Pixels[], opts: MovingPictureOptions = {}): Rect[] {
   const o = { ...MOVING_PICTURE_DEFAULTS, ...opts };
-  if (frames.length < 2) return null;
+  if (frames.length < 2) return [];
   const { width: w, height: h } = frames[0]!;
-  if (w < 16 || h < 16 || frames.some((f) => f.width !== w || f.height !== h)) return null;
+  if (w < 16 || h < 16 || frames.some((f) => f.width !== w || f.height !== h)) return [];
   const lumas = frames.map(lumaPlane);
   const grads = lumas.map((l) => gradient(l, w, h));
   const moving = new Uint8Array(w * h);
   for (let k = 1; k < grads.length; k++) {
     const a = grads[k - 1]!;
     const b = grads[k]!;
-    for (let i = 0; i < w * h; i++) if (Math.abs(b[i]! - a[i]!) > o.motion) moving[i] = 1;
+    const la = lumas[k - 1]!;
+    const lb = lumas[k]!;
+    // The pixel itself must change too: the still side of an overlay's edge over a moving
+    // background changes its gradient, not its value.
+    for (let i = 0; i < w * h; i++) if (Math.abs(b[i]! - a[i]!) > o.motion && Math.abs(lb[i]! - la[i]!) > o.motion / 4) moving[i] = 1;
   }
   const mean = new Float32Array(w * h);
   for (const l of lumas) for (let i = 0; i < w * h; i++) mean[i]! += l[i]! / lumas.length;
@@ -156,7 +170,7 @@ export function findMovingPicture(frames: readonly Pixels[], opts: MovingPicture
   peelRows();
   peelCols();
   peelRows();
-  if (box.bottom - box.top < h * o.minKeep || box.right - box.left < w * o.minKeep) return null;
+  if (box.bottom - box.top < h * o.minKeep || box.right - box.left < w * o.minKeep) return [];
 
   // Snap outward to the picture's edge: the nearest line across which the mean frame steps (by
   // more than 12 levels) over at least half of the box's extent.
@@ -186,16 +200,47 @@ export function findMovingPicture(frames: readonly Pixels[], opts: MovingPicture
     }
     return null;
   };
+  const act = { ...box };
+  const out: Rect[] = [];
+  const add = (r: Rect) => {
+    const lost = Math.max(r.y / h, (h - r.y - r.height) / h, r.x / w, (w - r.x - r.width) / w);
+    if (lost >= o.minStrip && r.width >= w * o.minKeep && r.height >= h * o.minKeep && !out.some((q) => JSON.stringify(q) === JSON.stringify(r))) out.push(r);
+  };
   const top = snapTo(box.top, -1, h, stepRow, reachY);
   const bottom = snapTo(box.bottom, 1, h, stepRow, reachY);
-  if (top === null || bottom === null) return null;
-  box.top = top;
-  box.bottom = bottom;
+  box.top = top ?? box.top;
+  box.bottom = bottom ?? box.bottom;
   const left = snapTo(box.left, -1, w, stepCol, reachX);
   const right = snapTo(box.right, 1, w, stepCol, reachX);
-  if (left === null || right === null) return null;
-  const rect = { x: left, y: top, width: right - left, height: bottom - top };
-  const lost = Math.max(rect.y / h, (h - rect.y - rect.height) / h, rect.x / w, (w - rect.x - rect.width) / w);
-  if (lost < o.minStrip) return null;
-  return rect;
+  if (top !== null && bottom !== null && left !== null && right !== null) add({ x: left, y: top, width: right - left, height: bottom - top });
+  // A clip centred across the whole width (or height) of its frame — the blurred 1:1 re-share —
+  // whose edge against the wrapper does not show (a sky against a blurred sky): the centred
+  // rectangle of the commonest aspect ratios that holds all that moves.
+  // What moves may poke out of the clip by a few lines: the edge of a caption box over the moving
+  // blurred copy flickers with the encoder's noise.
+  const slackY = Math.ceil(h * 0.05);
+  const slackX = Math.ceil(w * 0.05);
+  if (left === 0 && right === w) {
+    for (const aspect of ASPECTS) {
+      const ch = Math.round(w / aspect);
+      const cy = Math.round((h - ch) / 2);
+      if (ch < h && cy <= act.top + slackY && cy + ch >= act.bottom - slackY) {
+        add({ x: 0, y: cy, width: w, height: ch });
+        break;
+      }
+    }
+  } else if (top === 0 && bottom === h) {
+    for (const aspect of ASPECTS) {
+      const cw = Math.round(h / aspect);
+      const cx = Math.round((w - cw) / 2);
+      if (cw < w && cx <= act.left + slackX && cx + cw >= act.right - slackX) {
+        add({ x: cx, y: 0, width: cw, height: h });
+        break;
+      }
+    }
+  }
+  return out;
 }
+
+/** Width over height of the clips most often re-shared inside a frame, widest first (landscape); their inverses for portrait. */
+const ASPECTS = [16 / 9, 4 / 3, 1];

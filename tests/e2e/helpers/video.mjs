@@ -7,7 +7,7 @@ import path from 'node:path';
 import { reshareClip, seedClip } from './media.mjs';
 
 /** The hard kinds of re-share: in a blurred 1:1 frame with a caption, a phone's screen recording, cropped to 90%. */
-export const HARD_RESHARES = { blur11: [360, 360], screenrec: [216, 468], crop90: [480, 270] };
+export const HARD_RESHARES = { blur11: [360, 360], screenrec: [288, 624], crop90: [480, 270] };
 
 /** Makes each re-share of the seed clip and serves it at `/reshare-<kind>.mp4` on the page origin. */
 export async function serveReshares(server) {

@@ -11,7 +11,7 @@
  * second frame on, the moving picture found in the last three (findMovingPicture: a clip in a 1:1
  * frame of its own blurred copy, in a phone's screen recording, in a news graphic) is hashed too.
  */
-import { findMovingPictures, motionProbe, probeToHex, queryProbes, videoFrameSize, type ProbeHex } from '../core/match';
+import { findMovingPictures, motionProbe, probeToHex, queryProbes, sourceRect, videoFrameSize, type ProbeHex } from '../core/match';
 import type { Pixels } from '../core/pdq';
 
 export interface FrameHashes {
@@ -36,6 +36,7 @@ export function watchVideo(video: HTMLVideoElement, onFrame: (f: FrameHashes) =>
   let busy = false;
   let done = false;
   let canvas: OffscreenCanvas | null = null;
+  let inner: OffscreenCanvas | null = null;
   let history: Pixels[] = [];
 
   const sample = async () => {
@@ -63,7 +64,20 @@ export function watchVideo(video: HTMLVideoElement, onFrame: (f: FrameHashes) =>
       if (history[0] && (history[0].width !== w || history[0].height !== h)) history = []; // a new rendition
       history = [...history.slice(1 - HISTORY), px];
       const [full, ...probes] = queryProbes(px);
-      for (const rect of findMovingPictures(history)) probes.push(motionProbe(px, rect));
+      // The moving picture, drawn again from the video's own pixels at the frame size: a clip
+      // inside a phone's screen recording or a news graphic is a small part of the 256 px frame.
+      for (const rect of findMovingPictures(history)) {
+        const src = sourceRect(rect, { width: w, height: h }, { width: video.videoWidth, height: video.videoHeight });
+        const size = videoFrameSize(src.width, src.height);
+        inner ??= new OffscreenCanvas(size.width, size.height);
+        inner.width = size.width;
+        inner.height = size.height;
+        const ictx = inner.getContext('2d', { willReadFrequently: true });
+        if (!ictx) continue;
+        ictx.drawImage(video, src.x, src.y, src.width, src.height, 0, 0, size.width, size.height);
+        const pic = ictx.getImageData(0, 0, size.width, size.height);
+        probes.push(motionProbe({ data: pic.data, width: size.width, height: size.height, channels: 4 }, { x: 0, y: 0, width: size.width, height: size.height }));
+      }
       if (await onFrame({ hashes: full!.hashes, quality: full!.quality, probes: probes.map(probeToHex), t: video.currentTime })) stop();
     } finally {
       busy = false;

@@ -12,14 +12,16 @@
  * queryProbes and, from the second frame on, the moving picture found in the last three frames
  * (findMovingPicture → motionProbe), looked up with findPairs + decide (standard rule). The
  * poster is the re-share's first frame, hashed the same way without motion.
- * Differences from the browser: ffmpeg's bilinear scaler instead of the canvas's, and frames
- * taken at exact quarter seconds.
+ * Frames are decoded at the clip's own size and scaled as a canvas scales them down (area
+ * averaging, resizeArea); the moving picture is cut from the clip's own pixels and scaled to the
+ * frame size, as the content script draws it. Differences from the browser: the scaler is not the
+ * canvas's own, and frames are taken at exact quarter seconds.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { probeSize, sampleFrames, videoKeyframes, type Keyframe } from '../../src/cli/keyframes';
 import { hammingDistance, hashFromHex, type Hash256 } from '../../src/core/hash256';
-import { decide, findMovingPictures, findPairs, matchRule, motionProbe, queryProbes, videoFrameSize, type Probe, type StoredRows } from '../../src/core/match';
+import { crop, decide, findMovingPictures, findPairs, matchRule, motionProbe, queryProbes, resizeArea, sourceRect, videoFrameSize, type Probe, type Rect, type StoredRows } from '../../src/core/match';
 import type { Pixels } from '../../src/core/pdq';
 import { percentile } from './lib/stats';
 
@@ -51,12 +53,27 @@ function storedRows(rows: Row[]): StoredRows {
   };
 }
 
+/** The clip's frames, 4 a second, at its own size (as the video element has them). */
 async function frames4(file: string): Promise<Pixels[]> {
   const { width, height } = await probeSize(file);
   const out: Pixels[] = [];
-  await sampleFrames(file, videoFrameSize(width, height), PHASES, PHASES * (PLAY_SEC + 1), (_t, px) => out.push(px));
+  await sampleFrames(file, { width, height }, PHASES, PHASES * (PLAY_SEC + 1), (_t, px) => out.push(px));
   return out;
 }
+
+/** As the content script draws a frame: scaled to videoFrameSize. */
+const canonical = (px: Pixels) => {
+  const s = videoFrameSize(px.width, px.height);
+  return resizeArea(px, s.width, s.height);
+};
+
+/** As the content script draws the moving picture: its rectangle of the video's own pixels, scaled to videoFrameSize. */
+const inside = (native: Pixels, frame: Pixels, rect: Rect): Probe => {
+  const src = sourceRect(rect, frame, native);
+  const s = videoFrameSize(src.width, src.height);
+  const px = resizeArea(crop(native, src), s.width, s.height);
+  return motionProbe(px, { x: 0, y: 0, width: s.width, height: s.height });
+};
 
 interface Outcome {
   poster: number[]; // entries accepted from the poster
@@ -95,7 +112,8 @@ export default async function run(): Promise<string> {
   const rows_ = storedRows(rows);
 
   const play = async (file: string, withMotion: boolean, truth: number): Promise<Outcome> => {
-    const fr = await frames4(file);
+    const native = await frames4(file);
+    const fr = native.map(canonical);
     const lookup = (probes: Probe[]) => [...decide(findPairs(probes, rows_, rule), rule).keys()];
     const poster = fr[0] ? lookup(queryProbes(fr[0])) : [];
     const phases: Outcome['phases'] = [];
@@ -108,7 +126,7 @@ export default async function run(): Promise<string> {
         if (!px) break;
         seen.push(px);
         const probes = queryProbes(px);
-        if (withMotion) for (const rect of findMovingPictures(seen.slice(-3))) probes.push(motionProbe(px, rect));
+        if (withMotion) for (const rect of findMovingPictures(seen.slice(-3))) probes.push(inside(native[p + PHASES * k]!, px, rect));
         for (const e of lookup(probes)) {
           accepted.add(e);
           if (e === truth && sec === null) sec = k;

@@ -124,9 +124,9 @@ export function findMovingPicture(frames: readonly Pixels[], opts: MovingPicture
 
 /**
  * findMovingPicture's candidates: the rectangle whose four sides snapped to an edge, and, for a
- * clip that spans its frame's whole width (or height) but whose other edges do not show, the
- * centred rectangle of the first common aspect ratio (16:9, 4:3, 1:1) that holds all that moves.
- * At most two; none when nothing wraps the picture.
+ * clip that spans its frame's whole width (or height; always so in a square or portrait frame)
+ * but whose other edges need not show, the centred rectangles of the common aspect ratios (16:9,
+ * 4:3) that hold all that moves. At most three; none when nothing wraps the picture.
  */
 export function findMovingPictures(frames: readonly Pixels[], opts: MovingPictureOptions = {}): Rect[] {
   const o = { ...MOVING_PICTURE_DEFAULTS, ...opts };
@@ -220,23 +220,19 @@ export function findMovingPictures(frames: readonly Pixels[], opts: MovingPictur
   // blurred copy flickers with the encoder's noise.
   const slackY = Math.ceil(h * 0.05);
   const slackX = Math.ceil(w * 0.05);
-  if (left === 0 && right === w) {
+  // The snapped sides reach both frame edges, or the frame is square or portrait (the 1:1 and 9:16
+  // re-share formats, where a landscape clip always spans the width).
+  if ((left === 0 && right === w) || h >= w * 0.95) {
     for (const aspect of ASPECTS) {
       const ch = Math.round(w / aspect);
       const cy = Math.round((h - ch) / 2);
-      if (ch < h && cy <= act.top + slackY && cy + ch >= act.bottom - slackY) {
-        add({ x: 0, y: cy, width: w, height: ch });
-        break;
-      }
+      if (ch < h && cy <= act.top + slackY && cy + ch >= act.bottom - slackY) add({ x: 0, y: cy, width: w, height: ch });
     }
   } else if (top === 0 && bottom === h) {
     for (const aspect of ASPECTS) {
       const cw = Math.round(h / aspect);
       const cx = Math.round((w - cw) / 2);
-      if (cw < w && cx <= act.left + slackX && cx + cw >= act.right - slackX) {
-        add({ x: cx, y: 0, width: cw, height: h });
-        break;
-      }
+      if (cw < w && cx <= act.left + slackX && cx + cw >= act.right - slackX) add({ x: cx, y: 0, width: cw, height: h });
     }
   }
   return out;
@@ -244,3 +240,36 @@ export function findMovingPictures(frames: readonly Pixels[], opts: MovingPictur
 
 /** Width over height of the clips most often re-shared inside a frame, widest first (landscape); their inverses for portrait. */
 const ASPECTS = [16 / 9, 4 / 3, 1];
+
+/** A rectangle found in a frame of `frame` size, in the pixels of the `source` it was scaled from. */
+export function sourceRect(rect: Rect, frame: { width: number; height: number }, source: { width: number; height: number }): Rect {
+  const sx = source.width / frame.width;
+  const sy = source.height / frame.height;
+  const x = Math.max(0, Math.round(rect.x * sx));
+  const y = Math.max(0, Math.round(rect.y * sy));
+  return { x, y, width: Math.max(1, Math.min(source.width - x, Math.round(rect.width * sx))), height: Math.max(1, Math.min(source.height - y, Math.round(rect.height * sy))) };
+}
+
+/**
+ * The image scaled to width × height by area averaging (each output pixel the mean of the source
+ * pixels it covers, whole pixels): for node callers (the bench) that scale decoded frames the way a
+ * canvas scales them down.
+ */
+export function resizeArea(px: Pixels, width: number, height: number): Pixels {
+  const { width: W, height: H, channels: c, data } = px;
+  const out = new Uint8Array(width * height * c);
+  for (let y = 0; y < height; y++) {
+    const y0 = Math.floor((y * H) / height);
+    const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * H) / height));
+    for (let x = 0; x < width; x++) {
+      const x0 = Math.floor((x * W) / width);
+      const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * W) / width));
+      for (let k = 0; k < c; k++) {
+        let s = 0;
+        for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) s += data[(yy * W + xx) * c + k]!;
+        out[(y * width + x) * c + k] = Math.round(s / ((y1 - y0) * (x1 - x0)));
+      }
+    }
+  }
+  return { width, height, channels: c, data: out };
+}

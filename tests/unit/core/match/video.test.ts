@@ -3,7 +3,7 @@
 // are where each test placed the picture when it built the frames, never the detector's output.
 import { describe, expect, it } from 'vitest';
 import { hammingDistance, type Hash256 } from '../../../../src/core/hash256';
-import { boundedCover, findMovingPicture, keyframeCover, videoFrameSize, videoVariants, VIDEO_FRAME_SIDE } from '../../../../src/core/match';
+import { boundedCover, findMovingPicture, findMovingPictures, keyframeCover, pairAllowed, matchRule, resizeArea, sourceRect, videoFrameSize, videoVariants, VIDEO_FRAME_SIDE } from '../../../../src/core/match';
 import type { Pixels } from '../../../../src/core/pdq';
 
 /** A deterministic textured "camera" picture: smooth blobs + fine grain, shifted by (dx, dy). */
@@ -114,6 +114,45 @@ describe('findMovingPicture', () => {
       return luma(W, 144, d);
     });
     expect(findMovingPicture(fr)).toBeNull();
+  });
+});
+
+describe('findMovingPictures: a clip centred in a square frame whose top and bottom edges do not show', () => {
+  it('offers the centred 16:9 and 4:3 rectangles that hold all that moves', () => {
+    // A 4:3 clip (256x192 at y 32) in a 1:1 frame, on a background of its own flat colour: its
+    // top and bottom rows do not move and show no edge; only a band in the middle moves.
+    const W = 256;
+    const bg = new Uint8Array(W * W).fill(90);
+    const fr = Array.from({ length: 3 }, (_, k) => {
+      const d = bg.slice();
+      const p = scene(W, 100, k * 6, k * 2);
+      for (let y = 0; y < 100; y++) d.set(p.subarray(y * W, (y + 1) * W), (78 + y) * W);
+      return luma(W, W, d);
+    });
+    const rects = findMovingPictures(fr);
+    expect(rects).toContainEqual({ x: 0, y: 32, width: 256, height: 192 });
+    expect(rects).toContainEqual({ x: 0, y: 56, width: 256, height: 144 });
+  });
+});
+
+describe('sourceRect and resizeArea', () => {
+  it('maps a rectangle of the 256 px frame to the video\'s own pixels', () => {
+    expect(sourceRect({ x: 12, y: 24, width: 152, height: 86 }, { width: 256, height: 144 }, { width: 1280, height: 720 })).toEqual({ x: 60, y: 120, width: 760, height: 430 });
+  });
+  it('averages the source pixels each output pixel covers', () => {
+    const px = luma(4, 2, Uint8Array.from([0, 10, 20, 30, 40, 50, 60, 70]));
+    expect([...resizeArea(px, 2, 1).data]).toEqual([25, 45]); // (0+10+40+50)/4, (20+30+60+70)/4
+  });
+});
+
+describe('the motion probe in the rule', () => {
+  it('meets the originals, the crop ladder and the caption cuts, not the turns; never under strict', () => {
+    const standard = matchRule('standard');
+    expect(pairAllowed('motion', 0, 'original', standard)).toBe(true);
+    expect(pairAllowed('motion', 0, 'crop:0.9', standard)).toBe(true);
+    expect(pairAllowed('motion', 0, 'cut-top:0.125', standard)).toBe(true);
+    expect(pairAllowed('motion', 0, 'rotate:3', standard)).toBe(false);
+    expect(pairAllowed('motion', 0, 'original', matchRule('strict'))).toBe(false);
   });
 });
 

@@ -273,3 +273,56 @@ export function resizeArea(px: Pixels, width: number, height: number): Pixels {
   }
   return { width, height, channels: c, data: out };
 }
+
+// --- evidence across frames
+
+/** One stored keyframe a sampled frame came near: its entry, the distance, and the keyframe's time. */
+export interface FrameHit {
+  entry: number;
+  distance: number;
+  /** The keyframe's time in the published clip, seconds. */
+  t: number;
+}
+
+export interface EvidenceRule {
+  /** One frame this close is a match by itself (the reference rule). */
+  accept: number;
+  /** Frames this close count towards a sequence. */
+  near: number;
+  /** This many consecutive sampled frames near the same entry, in the clip's time order, are a match. */
+  frames: number;
+}
+
+export const EVIDENCE_RULE: EvidenceRule = { accept: 31, near: 40, frames: 2 };
+
+/**
+ * Evidence across the frames of one playing video (docs/matching.md, "Video"): a frame within
+ * `accept` of an entry's keyframe is a match, as for pictures; below that, `frames` consecutive
+ * sampled frames each within `near` of the same entry, whose keyframes follow in the clip's order
+ * at about the pace the frames were played (from half to twice it, a second's slack), are one too.
+ * Unrelated frames that come near an entry by chance do not line up in time.
+ */
+export class VideoEvidence {
+  private chains = new Map<number, { at: number; t: number; n: number }>();
+
+  constructor(private readonly rule: EvidenceRule = EVIDENCE_RULE) {}
+
+  /** A sampled frame, played at `at` seconds, and its hits: the entries it makes a match. */
+  add(at: number, hits: readonly FrameHit[]): number[] {
+    const accepted = new Set<number>();
+    const next = new Map<number, { at: number; t: number; n: number }>();
+    for (const h of hits) {
+      if (h.distance <= this.rule.accept) accepted.add(h.entry);
+      if (h.distance > this.rule.near) continue;
+      const prev = this.chains.get(h.entry);
+      const dt = prev ? at - prev.at : 0;
+      const follows = prev && dt > 0 && h.t >= prev.t + 0.5 * dt - 1 && h.t <= prev.t + 2 * dt + 1;
+      const n = follows ? prev.n + 1 : 1;
+      const best = next.get(h.entry);
+      if (!best || n > best.n) next.set(h.entry, { at, t: h.t, n });
+      if (n >= this.rule.frames) accepted.add(h.entry);
+    }
+    this.chains = next; // a frame without a near hit breaks the chain
+    return [...accepted];
+  }
+}

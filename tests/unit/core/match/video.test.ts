@@ -3,7 +3,7 @@
 // are where each test placed the picture when it built the frames, never the detector's output.
 import { describe, expect, it } from 'vitest';
 import { hammingDistance, type Hash256 } from '../../../../src/core/hash256';
-import { boundedCover, findMovingPicture, findMovingPictures, keyframeCover, pairAllowed, matchRule, resizeArea, sourceRect, videoFrameSize, videoVariants, VIDEO_FRAME_SIDE } from '../../../../src/core/match';
+import { VideoEvidence, boundedCover, findMovingPicture, findMovingPictures, keyframeCover, pairAllowed, matchRule, resizeArea, sourceRect, videoFrameSize, videoVariants, VIDEO_FRAME_SIDE } from '../../../../src/core/match';
 import type { Pixels } from '../../../../src/core/pdq';
 
 /** A deterministic textured "camera" picture: smooth blobs + fine grain, shifted by (dx, dy). */
@@ -186,5 +186,32 @@ describe('videoVariants', () => {
     expect(videoVariants(f).map((v) => v.variant)).toEqual([
       'crop:0.9', 'crop:0.85', 'crop:0.8', 'crop:0.75', 'cut-top:0.125', 'cut-bottom:0.125', 'cut-top:0.18', 'cut-bottom:0.18', 'cut-top:0.25', 'cut-bottom:0.25',
     ]);
+  });
+});
+
+describe('VideoEvidence', () => {
+  it('accepts one frame within the reference distance at once', () => {
+    const ev = new VideoEvidence();
+    expect(ev.add(0, [{ entry: 3, distance: 30, t: 4 }])).toEqual([3]);
+  });
+  it('accepts two consecutive frames near the same entry whose keyframes follow at the pace played', () => {
+    const ev = new VideoEvidence();
+    expect(ev.add(0, [{ entry: 3, distance: 38, t: 4 }])).toEqual([]);
+    expect(ev.add(1, [{ entry: 3, distance: 36, t: 5.2 }])).toEqual([3]);
+  });
+  it('refuses near frames out of the clip\'s order, too far apart in it, or broken by a frame near nothing', () => {
+    const backwards = new VideoEvidence();
+    backwards.add(0, [{ entry: 3, distance: 38, t: 9 }]);
+    expect(backwards.add(1, [{ entry: 3, distance: 38, t: 4 }])).toEqual([]);
+    const jump = new VideoEvidence();
+    jump.add(0, [{ entry: 3, distance: 38, t: 1 }]);
+    expect(jump.add(1, [{ entry: 3, distance: 38, t: 8 }])).toEqual([]);
+    const broken = new VideoEvidence();
+    broken.add(0, [{ entry: 3, distance: 38, t: 1 }]);
+    broken.add(1, []);
+    expect(broken.add(2, [{ entry: 3, distance: 38, t: 3 }])).toEqual([]);
+    const other = new VideoEvidence();
+    other.add(0, [{ entry: 3, distance: 38, t: 1 }]);
+    expect(other.add(1, [{ entry: 4, distance: 38, t: 2 }])).toEqual([]);
   });
 });

@@ -1,13 +1,17 @@
 // Lint rules that hold the architecture (see README "Design"):
 // - src/core is pure: no DOM, no extension APIs, no storage or network globals, no imports from
 //   the rest of src or from browser-only libraries;
-// - the runtimes (background, content, ui) and the CLI import core and shared, never each other;
+// - the runtimes (background, content, ui, harvest) import core and shared, never each other;
+// - the CLI is the node composition root: it may import the node runtimes (harvest), never the
+//   extension's;
 // - shared imports only itself (and may read core's types);
 // - no HTML injection sinks anywhere in src;
 // - promises are awaited or explicitly voided.
 import tseslint from 'typescript-eslint';
 
-const runtimes = ['background', 'content', 'ui', 'cli'];
+const runtimes = ['background', 'content', 'ui', 'cli', 'harvest'];
+/** Node runtimes the CLI composes. */
+const nodeRuntimes = ['harvest'];
 const others = (self) => runtimes.filter((r) => r !== self).map((r) => `**/${r}/**`);
 
 const noImportsFrom = (groups, message) => ({
@@ -71,9 +75,13 @@ export default tseslint.config(
   {
     files: ['src/cli/**'],
     rules: noImportsFrom(
-      [...others('cli'), '**/shared/**', 'webextension-polyfill'],
-      'The CLI shares only src/core with the extension.',
+      [...others('cli').filter((g) => !nodeRuntimes.some((n) => g === `**/${n}/**`)), '**/shared/**', 'webextension-polyfill'],
+      'The CLI composes core and the node runtimes (harvest); it shares nothing else with the extension.',
     ),
+  },
+  {
+    files: ['src/harvest/**'],
+    rules: noImportsFrom([...others('harvest'), 'webextension-polyfill', 'idb', 'preact', 'preact/*'], 'src/harvest is a node runtime: it imports core and shared only.'),
   },
   {
     files: ['**/*.js', '**/*.mjs'],

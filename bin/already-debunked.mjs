@@ -1,10 +1,24 @@
 #!/usr/bin/env node
-// The publisher CLI. Node 20 cannot run TypeScript, so the sources are loaded through Vite's module
-// runner (about 0.1 s at start), the same TypeScript the extension is built from.
+// The publisher CLI. An installed package runs the built bundle (dist/cli/main.js, made by
+// `npm run build:cli`, which `npm pack` runs first): plain node, no dev toolchain. In a checkout of
+// the sources (src/ present) it runs them through Vite's module runner instead, so a change needs
+// no rebuild; AD_CLI_BUNDLE=1 runs the bundle there too.
+import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runnerImport } from 'vite';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.ts');
-const { module } = await runnerImport(entry, { configFile: false, logLevel: 'silent' });
-process.exitCode = await module.main(process.argv.slice(2));
+const here = path.dirname(fileURLToPath(import.meta.url));
+const source = path.resolve(here, '../src/cli/main.ts');
+const bundle = path.resolve(here, '../dist/cli/main.js');
+
+let main;
+if (fs.existsSync(source) && process.env.AD_CLI_BUNDLE !== '1') {
+  const { runnerImport } = await import('vite');
+  ({ main } = (await runnerImport(source, { configFile: false, logLevel: 'silent' })).module);
+} else if (fs.existsSync(bundle)) {
+  ({ main } = await import(pathToFileURL(bundle).href));
+} else {
+  process.stderr.write(`already-debunked: ${bundle} is missing (run npm run build:cli)\n`);
+  process.exit(2);
+}
+process.exitCode = await main(process.argv.slice(2));

@@ -9,24 +9,7 @@
  * a closed browser leaves either the old copy or the new one, never a mix. Any failure leaves the
  * last good copy in use and records the reason for the popup; retries back off exponentially.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
-import {
-  FeedError,
-  LIMITS,
-  PAYLOAD_TYPES,
-  applyDelta,
-  checkIndexAgainstState,
-  computeStateHash,
-  openEnvelope,
-  parseDelta,
-  parseIndex,
-  parseSnapshot,
-  publicKeyFromBase64,
-  type FeedEntry,
-  type FeedIndex,
-  type FileRef,
-} from '../core/feed';
+import { FeedError, LIMITS, acceptFeed, publicKeyFromBase64, type FeedEntry, type FeedUpdate, type FileRef } from '../core/feed';
 import { isAllowedFeedUrl, type FeedSubscription } from '../shared/settings';
 import { newFeedRecord, type AdDB, type EntryRecord, type FeedRecord } from './db';
 import { NetError, fetchLimited } from './net';
@@ -72,14 +55,11 @@ function feedFileRule(base: string, testHosts: readonly string[]) {
  */
 export const fileTimeoutMs = (bytes: number) => 60_000 + Math.ceil(bytes / 50_000) * 1000;
 
-async function fetchFile(url: string, ref: FileRef, maxBytes: number, allowUrl: (u: string) => boolean): Promise<Uint8Array> {
-  if (ref.bytes > maxBytes) throw new FeedError('too-large', `${ref.path} is ${ref.bytes} bytes, more than ${maxBytes}`);
+/** Fetches a file the index names; acceptFeed (src/core/feed/accept.ts) checks what comes back. */
+async function fetchFile(url: string, ref: FileRef, allowUrl: (u: string) => boolean): Promise<Uint8Array> {
   // The cap is the size the signed index announces: a longer body is refused as it streams in.
   const res = await fetchLimited(url, { maxBytes: ref.bytes, allowUrl, redirect: 'error', timeoutMs: fileTimeoutMs(ref.bytes) });
   if (res.status !== 200) throw new NetError(`unexpected 304 for ${url}`);
-  if (res.bytes.byteLength !== ref.bytes || bytesToHex(sha256(res.bytes)) !== ref.sha256) {
-    throw new FeedError('checksum', `${ref.path} does not match the size and SHA-256 the index gives`);
-  }
   return res.bytes;
 }
 
@@ -88,68 +68,10 @@ async function loadEntries(db: AdDB, feedUrl: string): Promise<Map<string, FeedE
   return new Map(rows.map((r) => [r.id, r.entry]));
 }
 
-interface Update {
-  index: FeedIndex;
-  /** Entries to write and ids to delete; `replaceAll` drops every stored entry of the feed first. */
-  put: FeedEntry[];
-  remove: string[];
-  replaceAll: boolean;
-  entryCount: number;
-  stateHash: string;
-  publisherName: string | null;
-}
 
-/** Follows the delta chain, or falls back to the snapshot. Throws FeedError/NetError. */
-async function fetchUpdate(
-  sub: FeedSubscription,
-  index: FeedIndex,
-  plan: Exclude<ReturnType<typeof checkIndexAgainstState>, 'unchanged'>,
-  ctx: SyncContext,
-  keys: Uint8Array[],
-): Promise<Update> {
-  const allow = feedFileRule(sub.url, ctx.testHosts);
-  const opts = { testHosts: ctx.testHosts, now: ctx.now() };
-  if (plan !== 'snapshot') {
-    try {
-      const current = await loadEntries(ctx.db, sub.url);
-      let working: ReadonlyMap<string, FeedEntry> = current;
-      for (const ref of plan.deltas) {
-        const bytes = await fetchFile(new URL(ref.path, sub.url).href, ref, LIMITS.maxDeltaBytes, allow);
-        const { payload } = openEnvelope(bytes, keys, PAYLOAD_TYPES.delta, LIMITS.maxDeltaBytes);
-        const delta = parseDelta(payload, opts);
-        if (delta.feedId !== index.feedId || delta.epoch !== index.epoch) {
-          throw new FeedError('wrong-feed', `${ref.path} belongs to another feed or epoch`);
-        }
-        working = applyDelta(working, delta);
-      }
-      const put = [...working.values()].filter((e) => current.get(e.id)?.rev !== e.rev);
-      const remove = [...current.keys()].filter((id) => !working.has(id));
-      return { index, put, remove, replaceAll: false, entryCount: working.size, stateHash: computeStateHash(working.values()), publisherName: null };
-    } catch (e) {
-      // A broken delta chain is not fatal: the snapshot is always the fallback.
-      console.warn(`[already-debunked] delta sync of ${sub.url} failed, fetching the snapshot:`, e);
-    }
-  }
-  const ref = index.snapshot;
-  const bytes = await fetchFile(new URL(ref.path, sub.url).href, ref, LIMITS.maxSnapshotBytes, allow);
-  const { payload } = openEnvelope(bytes, keys, PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes);
-  const snapshot = parseSnapshot(payload, opts);
-  if (snapshot.feed.id !== index.feedId || snapshot.epoch !== index.epoch || snapshot.seq !== index.seq) {
-    throw new FeedError('wrong-feed', `${ref.path} is not the snapshot this index announces`);
-  }
-  return {
-    index,
-    put: snapshot.entries,
-    remove: [],
-    replaceAll: true,
-    entryCount: snapshot.entries.length,
-    stateHash: snapshot.stateHash,
-    publisherName: snapshot.feed.publisher.name,
-  };
-}
 
 /** Commits an update atomically: entries, feed state and the index's invalidation together. */
-async function commit(db: AdDB, rec: FeedRecord, u: Update): Promise<void> {
+async function commit(db: AdDB, rec: FeedRecord, u: FeedUpdate): Promise<void> {
   const tx = db.transaction(['feeds', 'entries', 'matchIndex'], 'readwrite');
   const entries = tx.objectStore('entries');
   const writes: Promise<unknown>[] = [];
@@ -185,9 +107,17 @@ export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise
       await ctx.db.put('feeds', record);
       return { outcome: 'unchanged', record };
     }
-    const { payload } = openEnvelope(res.bytes, keys, PAYLOAD_TYPES.index, LIMITS.maxIndexBytes);
-    const index = parseIndex(payload, { testHosts: ctx.testHosts, now });
-    const plan = checkIndexAgainstState(index, { feedId: stored.feedId, epoch: stored.epoch, seq: stored.seq }, now);
+    const allow = feedFileRule(sub.url, ctx.testHosts);
+    // Every check a reader makes, shared with the CLI's `verify` (src/core/feed/accept.ts).
+    const { index, update } = await acceptFeed(res.bytes, {
+      keys,
+      held: { feedId: stored.feedId, epoch: stored.epoch, seq: stored.seq },
+      now,
+      testHosts: ctx.testHosts,
+      read: (ref) => fetchFile(new URL(ref.path, sub.url).href, ref, allow),
+      loadHeld: () => loadEntries(ctx.db, sub.url),
+      onDeltaFailure: (e) => console.warn(`[already-debunked] delta sync of ${sub.url} failed, fetching the snapshot:`, e),
+    });
     const record: FeedRecord = {
       ...stored,
       ...attempt,
@@ -197,11 +127,10 @@ export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise
       expiresAt: index.expiresAt,
       reportEndpoint: index.reportEndpoint ?? null,
     };
-    if (plan === 'unchanged') {
+    if (update === null) {
       await ctx.db.put('feeds', record);
       return { outcome: 'unchanged', record };
     }
-    const update = await fetchUpdate(sub, index, plan, ctx, keys);
     Object.assign(record, {
       feedId: index.feedId,
       epoch: index.epoch,

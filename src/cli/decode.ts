@@ -11,6 +11,7 @@
  */
 import sharp from 'sharp';
 import { MAX_PIXELS, referenceCliResize, type Pixels } from '../core/pdq';
+import { FileError, readRegularFile } from './files';
 
 /** Refuse decompression bombs before decoding them. */
 const LIMIT_INPUT_PIXELS = MAX_PIXELS;
@@ -35,9 +36,18 @@ export function decodeFileForVariants(file: string, maxSide = VARIANT_MAX_SIDE):
 /** Variants are made from at most this many px a side (readers see ≤ 512; turning more costs more). */
 export const VARIANT_MAX_SIDE = 1024;
 
+/** The largest image file read (a FIFO or a device is refused before anything is read). */
+export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
+
 async function decodeRaw(file: string, maxSide?: number): Promise<Pixels> {
+  let bytes: Uint8Array;
   try {
-    let image = sharp(file, { limitInputPixels: LIMIT_INPUT_PIXELS, pages: 1, failOn: 'error', ignoreIcc: true });
+    bytes = await readRegularFile(file, MAX_IMAGE_FILE_BYTES);
+  } catch (e) {
+    throw new DecodeError(e instanceof FileError ? e.message.replace(`${file}: `, '') : (e as Error).message);
+  }
+  try {
+    let image = sharp(bytes, { limitInputPixels: LIMIT_INPUT_PIXELS, pages: 1, failOn: 'error', ignoreIcc: true });
     if (maxSide) image = image.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true });
     const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
     const channels = info.channels === 2 ? 1 : info.channels; // grey + alpha: keep the grey

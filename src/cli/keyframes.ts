@@ -18,6 +18,24 @@ import { hammingDistance, hashToHex, type Hash256 } from '../core/hash256';
 import { LIMITS } from '../core/feed';
 import { videoFrameSize, boundedCover, videoVariants, type SampledFrame, type VariantHash } from '../core/match';
 import { pdqHash, type Pixels } from '../core/pdq';
+import { openRegularFile } from './files';
+
+/** ffmpeg's default time limit per video (a 10-hour video still ends within it: frames are capped). */
+export const FFMPEG_TIMEOUT_MS = 10 * 60_000;
+
+/** Each ffmpeg/ffprobe runs in its own process group, killed with its descendants past its time limit. */
+function bounded(cmd: string, args: string[], timeoutMs: number) {
+  const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const timer = setTimeout(() => {
+    try {
+      if (p.pid) process.kill(-p.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }, timeoutMs);
+  p.on('close', () => clearTimeout(timer));
+  return p;
+}
 
 export const SAMPLE_FPS = 5;
 /** Consecutive samples further apart than this are a scene change. */
@@ -36,9 +54,9 @@ export interface Keyframe {
   variants?: { variant: string; value: string; quality: number }[];
 }
 
-export function probeSize(file: string): Promise<{ width: number; height: number; durationSec: number | null }> {
+export function probeSize(file: string, timeoutMs = FFMPEG_TIMEOUT_MS): Promise<{ width: number; height: number; durationSec: number | null }> {
   return new Promise((resolve, reject) => {
-    const p = spawn('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = bounded('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', file], timeoutMs);
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -63,10 +81,17 @@ export function probeSize(file: string): Promise<{ width: number; height: number
  * Every sample of the clip (SAMPLE_FPS a second, at most `max`), decoded to RGB at `size`, passed
  * to `onFrame` in time order with its time in seconds.
  */
-export function sampleFrames(file: string, size: { width: number; height: number }, fps: number, max: number, onFrame: (t: number, px: Pixels) => void): Promise<void> {
+export function sampleFrames(
+  file: string,
+  size: { width: number; height: number },
+  fps: number,
+  max: number,
+  onFrame: (t: number, px: Pixels) => void,
+  timeoutMs = FFMPEG_TIMEOUT_MS,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const vf = `fps=${fps}:round=down,showinfo,scale=${size.width}:${size.height}:flags=bilinear`;
-    const p = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-vf', vf, '-frames:v', String(max), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = bounded('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-vf', vf, '-frames:v', String(max), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], timeoutMs);
     const frameBytes = size.width * size.height * 3;
     let buf: Buffer = Buffer.alloc(0);
     let err = '';
@@ -99,10 +124,15 @@ export function sampleFrames(file: string, size: { width: number; height: number
 export interface KeyframeOptions {
   /** Store the crop ladder and caption cuts of some keyframes (default true; --plain: false). */
   variants?: boolean;
+  /** Time limit for each ffmpeg run (default FFMPEG_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 export async function videoKeyframes(file: string, opts: KeyframeOptions = {}): Promise<{ frames: Keyframe[]; durationSec: number | null }> {
-  const { width, height, durationSec } = await probeSize(file);
+  // A FIFO or a device would keep ffmpeg waiting forever: regular files only.
+  await (await openRegularFile(file, Number.MAX_SAFE_INTEGER)).handle.close();
+  const timeoutMs = opts.timeoutMs ?? FFMPEG_TIMEOUT_MS;
+  const { width, height, durationSec } = await probeSize(file, timeoutMs);
   const size = videoFrameSize(width, height);
   const withVariants = opts.variants ?? true;
   const samples: (SampledFrame & { variants?: VariantHash[] })[] = [];
@@ -118,7 +148,7 @@ export async function videoKeyframes(file: string, opts: KeyframeOptions = {}): 
       lastVariants = t;
     }
     samples.push(s);
-  });
+  }, timeoutMs);
   if (!samples.length) throw new Error('no frames could be read');
   const minutes = Math.max(1, (durationSec ?? samples.length / SAMPLE_FPS) / 60);
   const budget = Math.min(LIMITS.maxFramesPerMedia, Math.ceil(FRAMES_PER_MINUTE * minutes));

@@ -4,13 +4,14 @@
  * Shares src/core (PDQ, and later the feed format) with the extension, never the runtimes.
  */
 import { buildCommand } from './commands/build';
+import { harvestCommand } from './commands/harvest';
 import { hashCommand } from './commands/hash';
 import { keygenCommand } from './commands/keygen';
 import { reportServerCommand } from './commands/report-server';
 import { verifyCommand } from './commands/verify';
 import type { Command, Io } from './command';
 
-const COMMANDS: readonly Command[] = [hashCommand, keygenCommand, buildCommand, verifyCommand, reportServerCommand];
+const COMMANDS: readonly Command[] = [hashCommand, keygenCommand, harvestCommand, buildCommand, verifyCommand, reportServerCommand];
 
 function usage(io: Io): void {
   io.out('usage: already-debunked <command> [options]\n\ncommands:');

@@ -7,12 +7,11 @@
  * Test builds (IS_TEST_BUILD) treat loopback pages as X and loopback media as X media, so the
  * end-to-end tests exercise these same rules against fixture pages served on loopback.
  */
+import { X_MEDIA_HOSTS, X_PAGE_HOSTS } from '../core/url';
 import { BUILD } from './build';
 
-/** Where the X web app runs (content script matches in manifest.json say the same). */
-export const X_PAGE_HOSTS: readonly string[] = ['x.com', 'twitter.com', 'mobile.x.com', 'mobile.twitter.com'];
-/** Where X serves media: images on pbs, video files on video. */
-export const X_MEDIA_HOSTS: readonly string[] = ['pbs.twimg.com', 'video.twimg.com'];
+// X's hosts are declared with the URL rules in core (reports check them too).
+export { X_MEDIA_HOSTS, X_PAGE_HOSTS };
 
 function parse(raw: string): URL | null {
   try {

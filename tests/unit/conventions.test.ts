@@ -44,9 +44,18 @@ describe('lint rules hold the architecture', () => {
     ['src/ui/zz-probe.ts', '../background/router'],
     ['src/shared/zz-probe.ts', '../background/router'],
     ['src/cli/zz-probe.ts', '../shared/settings'],
+    ['src/harvest/zz-probe.ts', '../cli/main'],
+    ['src/harvest/zz-probe.ts', '../background/router'],
+    ['src/background/zz-probe.ts', '../harvest/run'],
+    ['src/ui/zz-probe.ts', '../harvest/fetcher'],
   ])('%s may not import %s', async (file, target) => {
     const found = await ruleIds(file, `import * as m from '${target}';\nexport const x = m;\n`);
     expect(found.some((m) => m.startsWith('no-restricted-imports'))).toBe(true);
+  }, 60_000);
+
+  it('the CLI, the node composition root, may import the node runtimes (harvest); harvest imports core', async () => {
+    expect(await ruleIds('src/cli/zz-probe.ts', "import { harvest } from '../harvest/run';\nimport { hashToHex } from '../core/hash256';\nexport const x = [harvest, hashToHex];\n")).toEqual([]);
+    expect(await ruleIds('src/harvest/zz-probe.ts', "import { normalise } from '../core/feed/import';\nexport const x = normalise;\n")).toEqual([]);
   }, 60_000);
 
   it('runtimes may import core and shared', async () => {

@@ -24,24 +24,57 @@ import {
   parseIndex,
   parseSnapshot,
   publicKeyFromSecret,
+  signEnvelope,
   signFile,
   type BuiltFile,
   type FeedEntry,
   type FeedMeta,
 } from '../../core/feed';
 import type { Command } from '../command';
+import { readRegularFile } from '../files';
 import { imageHashes } from '../image-hashes';
 import { videoKeyframes } from '../keyframes';
 
 const LOOPBACK = ['127.0.0.1', 'localhost'];
 
-const HELP = `usage: already-debunked build --input REVIEWS.json --key SECRET --out DIR [--base PREVIOUS_DIR] [--skip-invalid] [--allow-loopback] [--plain]
+const HELP = `usage: already-debunked build --input REVIEWS.json --key SECRET [--key SECRET2] --out DIR [--base PREVIOUS_DIR] [--skip-invalid] [--allow-loopback] [--plain]
 
 REVIEWS.json: { "feed": { "id", "name": {"en": …}, "publisher": {"name", "url"}, "reportEndpoint"? },
                 "reviews": [ ClaimReview or MediaReview JSON-LD + "media": ["file.jpg", {"file", "type", "role"}] ] }
+--key: the secret key file; give it twice (old, new) while rotating keys: every file then carries
+       both signatures, so readers pinned to either key verify it (docs/publishing.md).
 --base: the previous build's folder; the new sequence follows it, with a delta from it.
+--media-timeout: seconds ffmpeg may take per video (default 600); it is stopped after that.
+Media paths are relative to REVIEWS.json and must stay inside its folder.
 --plain: store only each image's reference PDQ hash, not the hashes of its re-share variants
          (crops, turns, caption cuts; docs/matching.md), about 12 more per image.`;
+
+const MAX_REVIEWS_BYTES = 64 * 1024 * 1024;
+const text = (bytes: Uint8Array) => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+
+/**
+ * Media paths are relative to the folder of REVIEWS.json and must stay inside it (no "..", no
+ * absolute path, no symbolic link out of it). The refusal is the same whether or not such a file
+ * exists, and is decided before anything outside the folder is looked at.
+ */
+function insideFolder(here: string) {
+  const outside = (file: string) => new Error(`${JSON.stringify(file)} is not inside the folder of REVIEWS.json`);
+  const within = (root: string, p: string) => {
+    const rel = path.relative(root, p);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  };
+  let realHere: string | undefined;
+  return async (file: string): Promise<string> => {
+    if (typeof file !== 'string' || path.isAbsolute(file) || file.includes('\0')) throw outside(String(file));
+    const resolved = path.resolve(here, file);
+    if (!within(here, resolved)) throw outside(file);
+    // Lexically inside; a symbolic link on the way may still lead out.
+    realHere ??= await fs.promises.realpath(here);
+    const real = await fs.promises.realpath(resolved).catch(() => resolved);
+    if (real !== resolved && !within(realHere, real)) throw outside(file);
+    return resolved;
+  };
+}
 
 type MediaRef = string | { file: string; type?: 'image' | 'video' | 'gif'; role?: 'original' | 'variant' | 'poster' | 'keyframe' | 'thumbnail' };
 
@@ -53,7 +86,7 @@ export const buildCommand: Command = {
       args: [...args],
       options: {
         input: { type: 'string' },
-        key: { type: 'string' },
+        key: { type: 'string', multiple: true },
         out: { type: 'string' },
         base: { type: 'string' },
         'skip-invalid': { type: 'boolean', default: false },
@@ -61,16 +94,25 @@ export const buildCommand: Command = {
         help: { type: 'boolean', short: 'h' },
         'allow-loopback': { type: 'boolean', default: false },
         plain: { type: 'boolean', default: false },
+        'media-timeout': { type: 'string', default: '600' },
       },
     });
     if (values.help) return (io.out(HELP), 0);
-    if (!values.input || !values.key || !values.out) return (io.err(HELP), 2);
+    if (!values.input || !values.key?.length || !values.out) return (io.err(HELP), 2);
     // Loopback http URLs (a local test or demo feed) are refused unless asked for, as in store builds.
     const opts = { testHosts: values['allow-loopback'] ? LOOPBACK : [] };
-    const secretKey = fromBase64(fs.readFileSync(values.key, 'utf8').trim());
-    const doc = JSON.parse(fs.readFileSync(values.input, 'utf8')) as { feed?: FeedMeta; reviews?: unknown[] };
+    const days = Number(values['valid-days']);
+    if (!(days > 0 && days <= LIMITS.maxValidityDays)) throw new Error(`--valid-days must be more than 0 and at most ${LIMITS.maxValidityDays} (readers refuse longer)`);
+    const mediaTimeoutMs = Number(values['media-timeout']) * 1000;
+    if (!(mediaTimeoutMs > 0)) throw new Error('--media-timeout must be a number of seconds');
+    if (values.key.length > 8) throw new Error('at most 8 --key');
+    // Inputs are read only if they are regular files (a FIFO would hang the tool), within limits.
+    const secretKeys: Uint8Array[] = [];
+    for (const k of values.key) secretKeys.push(fromBase64(text(await readRegularFile(k, 4096)).trim()));
+    const doc = JSON.parse(text(await readRegularFile(values.input, MAX_REVIEWS_BYTES))) as { feed?: FeedMeta; reviews?: unknown[] };
     if (!doc.feed || !Array.isArray(doc.reviews)) throw new Error('REVIEWS.json must be {"feed": {...}, "reviews": [...]}');
-    const here = path.dirname(values.input);
+    const here = path.dirname(path.resolve(values.input));
+    const inside = insideFolder(here);
     const entries: FeedEntry[] = [];
     const problems: string[] = [];
     for (const [i, record] of doc.reviews.entries()) {
@@ -82,8 +124,9 @@ export const buildCommand: Command = {
       for (const [m, ref] of media.entries()) {
         const file = typeof ref === 'string' ? ref : ref.file;
         try {
+          const where = await inside(file);
           if (/\.(mp4|mov|webm|mkv|m4v|avi|ts)$/i.test(file)) {
-            const { frames, durationSec } = await videoKeyframes(path.resolve(here, file), { variants: !values.plain });
+            const { frames, durationSec } = await videoKeyframes(where, { timeoutMs: mediaTimeoutMs, variants: !values.plain });
             const usable = frames.filter((f) => f.quality >= 50);
             if (!usable.length) p.push({ path: `media[${m}]`, message: `${file}: no frame of PDQ quality ≥ 50` });
             items.push({ type: 'video', hashes: [], frames: { alg: 'pdq', items: usable }, ...(durationSec ? { durationSec } : {}) });
@@ -92,7 +135,7 @@ export const buildCommand: Command = {
           }
           const type = typeof ref === 'string' ? 'image' : (ref.type ?? 'image');
           const role = typeof ref === 'string' ? 'original' : (ref.role ?? 'original');
-          const hashes = await imageHashes(path.resolve(here, file), role, { variants: !values.plain });
+          const hashes = await imageHashes(where, role, { variants: !values.plain });
           const { quality } = hashes[0]!;
           if (quality < 50) p.push({ path: `media[${m}]`, message: `${file} has PDQ quality ${quality} (< 50): too flat to match safely` });
           items.push({ type, hashes });
@@ -125,14 +168,20 @@ export const buildCommand: Command = {
     let epoch = 1;
     let previous: FeedEntry[] = [];
     const deltas: { fromSeq: number; toSeq: number; file: BuiltFile }[] = [];
-    const publicKey = publicKeyFromSecret(secretKey);
+    const publicKeys = secretKeys.map(publicKeyFromSecret);
     if (values.base) {
-      const index = parseIndex(openEnvelope(fs.readFileSync(path.join(values.base, 'index.json')), [publicKey], PAYLOAD_TYPES.index, LIMITS.maxIndexBytes).payload, opts);
-      const snap = parseSnapshot(openEnvelope(fs.readFileSync(path.join(values.base, index.snapshot.path)), [publicKey], PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload, opts);
+      const index = parseIndex(openEnvelope(await readRegularFile(path.join(values.base, 'index.json'), LIMITS.maxIndexBytes), publicKeys, PAYLOAD_TYPES.index, LIMITS.maxIndexBytes).payload, opts);
+      const snap = parseSnapshot(openEnvelope(await readRegularFile(path.join(values.base, index.snapshot.path), LIMITS.maxSnapshotBytes), publicKeys, PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload, opts);
       seq = index.seq + 1;
       epoch = index.epoch;
       previous = snap.entries;
-      for (const d of index.deltas) deltas.push({ fromSeq: d.fromSeq, toSeq: d.toSeq, file: { path: d.path, bytes: fs.readFileSync(path.join(values.base, d.path)) } });
+      // The deltas kept from the previous build, signed again with today's keys (the same bytes
+      // unless the keys changed: Ed25519 is deterministic), so after a key rotation every file
+      // verifies with every current key.
+      for (const d of index.deltas) {
+        const { payload } = openEnvelope(await readRegularFile(path.join(values.base, d.path), LIMITS.maxDeltaBytes), publicKeys, PAYLOAD_TYPES.delta, LIMITS.maxDeltaBytes);
+        deltas.push({ fromSeq: d.fromSeq, toSeq: d.toSeq, file: { path: d.path, bytes: signEnvelope(payload, PAYLOAD_TYPES.delta, secretKeys) } });
+      }
       // A record that changed gets a new rev (publishers need not count revisions by hand).
       const old = new Map(previous.map((e) => [e.id, e]));
       for (const e of entries) {
@@ -142,11 +191,10 @@ export const buildCommand: Command = {
       }
     }
     const now = new Date();
-    const days = Number(values['valid-days']);
-    const snapshot = signFile(`snapshots/${seq}.json`, buildSnapshot(doc.feed, entries, seq, epoch, now, days), 'snapshot', secretKey);
-    if (values.base) deltas.push({ fromSeq: seq - 1, toSeq: seq, file: signFile(`deltas/${seq - 1}-${seq}.json`, buildDelta(doc.feed.id, previous, entries, seq - 1, epoch, now, days), 'delta', secretKey) });
+    const snapshot = signFile(`snapshots/${seq}.json`, buildSnapshot(doc.feed, entries, seq, epoch, now, days), 'snapshot', secretKeys);
+    if (values.base) deltas.push({ fromSeq: seq - 1, toSeq: seq, file: signFile(`deltas/${seq - 1}-${seq}.json`, buildDelta(doc.feed.id, previous, entries, seq - 1, epoch, now, days), 'delta', secretKeys) });
     const keep = deltas.slice(-LIMITS.maxDeltas);
-    const index = signFile('index.json', buildIndex(doc.feed, { seq, epoch, file: snapshot }, keep, now, Math.min(days, 2)), 'index', secretKey);
+    const index = signFile('index.json', buildIndex(doc.feed, { seq, epoch, file: snapshot }, keep, now, Math.min(days, 2)), 'index', secretKeys);
     for (const f of [snapshot, ...keep.map((d) => d.file), index]) {
       fs.mkdirSync(path.join(values.out, path.dirname(f.path)), { recursive: true });
       fs.writeFileSync(path.join(values.out, f.path), f.bytes);

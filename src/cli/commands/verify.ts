@@ -1,45 +1,78 @@
-/** `verify --pub KEY FEED_DIR_OR_INDEX`: checks signatures, schema and limits of a feed on disk. */
+/**
+ * `verify --pub KEY FEED_DIR_OR_INDEX`: would a reader accept this feed? It runs the very checks
+ * the extension's sync runs (acceptFeed, src/core/feed/accept.ts) as a reader subscribing now, then
+ * checks every delta the index lists the way a reader following it would; a broken delta is a
+ * warning (readers fall back to the snapshot), a refused index or snapshot is INVALID.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
-import { FeedError, LIMITS, PAYLOAD_TYPES, openEnvelope, parseDelta, parseIndex, parseSnapshot, publicKeyFromBase64 } from '../../core/feed';
+import { FeedError, LIMITS, acceptFeed, keyId, openDelta, publicKeyFromBase64 } from '../../core/feed';
 import type { Command } from '../command';
+import { FileError, readRegularFile } from '../files';
 
-const HELP = `usage: already-debunked verify --pub KEY FEED [--allow-loopback]
+const HELP = `usage: already-debunked verify --pub KEY [--pub KEY2] FEED [--allow-loopback] [--now ISO-TIME]
 
 KEY is the public key (base64, or a file holding it); FEED is the feed's folder or its index.json.
-Checks every file's signature, size and SHA-256 against the index, the schema and the limits.`;
+Applies exactly the checks a reader's extension applies before it stores a feed (signatures, sizes
+and SHA-256 against the index, feed id, epoch and sequence, state hash, expiry, schema, limits),
+as of --now (default: the current time). Exit 0: readers accept it; 1: readers refuse it.
+A delta readers cannot apply is reported as a warning (they fetch the snapshot instead).
+With several --pub (a key rotation), every file must verify with each of them.`;
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'check a feed folder: signatures, checksums, schema, limits',
+  summary: 'check a feed folder exactly as readers do: signatures, checksums, schema, limits, expiry',
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args: [...args], options: { pub: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'allow-loopback': { type: 'boolean', default: false } }, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: { pub: { type: 'string', multiple: true }, now: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'allow-loopback': { type: 'boolean', default: false } },
+      allowPositionals: true,
+    });
     if (values.help) return (io.out(HELP), 0);
-    if (!values.pub || positionals.length !== 1) return (io.err(HELP), 2);
-    const keyText = fs.existsSync(values.pub) ? fs.readFileSync(values.pub, 'utf8') : values.pub;
-    const keys = [publicKeyFromBase64(keyText)];
+    if (!values.pub?.length || positionals.length !== 1) return (io.err(HELP), 2);
+    const now = values.now === undefined ? new Date() : new Date(values.now);
+    if (Number.isNaN(now.getTime())) throw new Error('--now must be an ISO 8601 time');
+    const keyList: Uint8Array[] = [];
+    for (const pub of values.pub) keyList.push(publicKeyFromBase64(looksLikeKey(pub) ? pub : new TextDecoder().decode(await readRegularFile(pub, 4096))));
     const target = positionals[0]!;
-    const indexPath = fs.statSync(target).isDirectory() ? path.join(target, 'index.json') : target;
+    const indexPath = fs.statSync(target, { throwIfNoEntry: false })?.isDirectory() ? path.join(target, 'index.json') : target;
     const dir = path.dirname(indexPath);
-    const opts = { testHosts: values['allow-loopback'] ? ['127.0.0.1', 'localhost'] : [] };
+    const testHosts = values['allow-loopback'] ? ['127.0.0.1', 'localhost'] : [];
+    const read = (ref: { path: string }, maxBytes: number) => readRegularFile(path.join(dir, ref.path), maxBytes);
     try {
-      const index = parseIndex(openEnvelope(fs.readFileSync(indexPath), keys, PAYLOAD_TYPES.index, LIMITS.maxIndexBytes).payload, opts);
-      const read = (ref: { path: string; sha256: string; bytes: number }) => {
-        const bytes = fs.readFileSync(path.join(dir, ref.path));
-        if (bytes.length !== ref.bytes || bytesToHex(sha256(bytes)) !== ref.sha256) throw new FeedError('checksum', 'size or SHA-256 differs from the index', ref.path);
-        return bytes;
-      };
-      const snap = parseSnapshot(openEnvelope(read(index.snapshot), keys, PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload, opts);
-      for (const d of index.deltas) parseDelta(openEnvelope(read(d), keys, PAYLOAD_TYPES.delta, LIMITS.maxDeltaBytes).payload, opts);
-      const hashes = snap.entries.reduce((n, e) => n + e.media.reduce((m, x) => m + x.hashes.length + (x.frames?.items.length ?? 0), 0), 0);
-      io.out(`OK ${index.feedId}: epoch ${index.epoch}, seq ${index.seq}, ${snap.entries.length} entries, ${hashes} hashes, ${index.deltas.length} deltas, expires ${index.expiresAt}`);
+      let result = '';
+      // Each key alone must carry the feed (during a key rotation readers hold either one).
+      for (const key of keyList) {
+        const indexBytes = await readRegularFile(indexPath, LIMITS.maxIndexBytes);
+        const ctx = { keys: [key], held: null, now, testHosts, read };
+        const { index, update } = await acceptFeed(indexBytes, ctx);
+        let brokenDeltas = 0;
+        for (const ref of index.deltas) {
+          try {
+            const delta = openDelta(await read(ref, LIMITS.maxDeltaBytes), ref, index, ctx);
+            if (delta.toSeq === index.seq && update && delta.stateHash !== update.stateHash) {
+              throw new FeedError('state-hash', 'readers following this delta would hold another list than the snapshot’s (state hashes differ)');
+            }
+          } catch (e) {
+            brokenDeltas++;
+            io.err(`WARNING: ${ref.path}: ${(e as Error).message} (readers will fetch the snapshot instead)`);
+          }
+        }
+        const entries = update?.put ?? [];
+        const hashes = entries.reduce((n, e) => n + e.media.reduce((m, x) => m + x.hashes.length + (x.frames?.items.length ?? 0), 0), 0);
+        result =
+          `OK ${index.feedId}: epoch ${index.epoch}, seq ${index.seq}, ${entries.length} entries, ${hashes} hashes, ${index.deltas.length} deltas` +
+          `${brokenDeltas ? ` (${brokenDeltas} broken)` : ''}, expires ${index.expiresAt}`;
+      }
+      io.out(keyList.length > 1 ? `${result}; every file signed by each of ${keyList.map(keyId).join(', ')}` : result);
       return 0;
     } catch (e) {
-      io.err(`INVALID: ${(e as Error).message}`);
+      if (!(e instanceof FeedError) && !(e instanceof FileError)) throw e;
+      io.err(`INVALID: ${e.message}`);
       return 1;
     }
   },
 };
+
+const looksLikeKey = (s: string) => /^[A-Za-z0-9+/]{43}=$/.test(s.trim());

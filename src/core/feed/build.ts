@@ -67,7 +67,7 @@ export function buildDelta(feedId: string, before: readonly FeedEntry[], after: 
   };
 }
 
-export function signFile(path: string, payload: unknown, type: keyof typeof PAYLOAD_TYPES, secretKey: Uint8Array): BuiltFile {
+export function signFile(path: string, payload: unknown, type: keyof typeof PAYLOAD_TYPES, secretKey: Uint8Array | readonly Uint8Array[]): BuiltFile {
   return { path, bytes: signEnvelope(json(payload), PAYLOAD_TYPES[type], secretKey) };
 }
 

@@ -66,12 +66,19 @@ export function publicKeyFromBase64(text: string): Uint8Array {
   return key;
 }
 
-export function signEnvelope(payload: Uint8Array, payloadType: string, secretKey: Uint8Array): Uint8Array {
-  const sig = ed25519.sign(pae(payloadType, payload), secretKey);
+/**
+ * Signs with one key, or several (key rotation: during the change-over every file carries the old
+ * key's and the new key's signatures, so readers pinned to either verify it; the verifier tries
+ * each signature, at most 8).
+ */
+export function signEnvelope(payload: Uint8Array, payloadType: string, secretKeys: Uint8Array | readonly Uint8Array[]): Uint8Array {
+  const keys = secretKeys instanceof Uint8Array ? [secretKeys] : secretKeys;
+  if (keys.length < 1 || keys.length > 8) throw new Error('sign with 1 to 8 keys');
+  const message = pae(payloadType, payload);
   const envelope = {
     payloadType,
     payload: toBase64(payload),
-    signatures: [{ keyid: keyId(publicKeyFromSecret(secretKey)), sig: toBase64(sig) }],
+    signatures: keys.map((k) => ({ keyid: keyId(publicKeyFromSecret(k)), sig: toBase64(ed25519.sign(message, k)) })),
   };
   return enc.encode(`${JSON.stringify(envelope, null, 1)}\n`);
 }

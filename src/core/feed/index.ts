@@ -9,3 +9,4 @@ export * from './schema';
 export * from './state';
 export * from './build';
 export * from './claimreview';
+export * from './accept';

@@ -14,6 +14,10 @@ export const LIMITS = {
   maxDeltas: 64,
   /** A sequence may not jump further than this in one step (a stolen key cannot fast-forward far). */
   maxSeqJump: 1_000_000,
+  /** How long after generatedAt a file may stay valid (expiresAt − generatedAt). */
+  maxValidityDays: 366,
+  /** A video's duration and a frame's time, in seconds (a day). */
+  maxMediaSeconds: 86_400,
   text: { rating: 80, claim: 500, context: 300, headline: 300, name: 200, short: 120 },
 } as const;
 

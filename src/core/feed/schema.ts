@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import { isHashHex } from '../hash256';
-import { isAllowedUrl } from '../url';
+import { isAllowedUrl, normalizeUrl } from '../url';
 import { FeedError } from './errors';
 import { FORMAT_VERSION, LIMITS } from './limits';
 
@@ -17,8 +17,26 @@ export interface ParseOptions {
   now?: Date;
 }
 
-const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
-const iso = v.pipe(v.string(), v.maxLength(40), v.check((s) => !Number.isNaN(Date.parse(s)), 'not a date'));
+/** Control characters but tab and line break (C0, DEL, C1): never in a feed's text. */
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** Characters that show nothing: zero-width, bidi controls, joiners, soft hyphen, BOM. */
+const INVISIBLE = /[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0]/g;
+const text = (max: number) =>
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1),
+    v.maxLength(max),
+    v.check((s) => !CONTROLS.test(s), 'must not contain control characters'),
+    v.check((s) => s.replace(INVISIBLE, '') !== '', 'must contain visible text'),
+  );
+/** A time or a date, ISO 8601 with a four-digit year (ClaimReview dates are often a day only). */
+const DATE_RE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+/** A point in time: date, time and zone (the index's and files' generatedAt and expiresAt). */
+const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const realDate = (s: string) => !Number.isNaN(Date.parse(s)) && new Date(Date.parse(s.slice(0, 10))).toISOString().slice(0, 10) === s.slice(0, 10);
+const iso = v.pipe(v.string(), v.maxLength(40), v.regex(DATE_RE, 'not an ISO 8601 date'), v.check(realDate, 'not a date'));
+const isoTime = v.pipe(v.string(), v.maxLength(40), v.regex(TIME_RE, 'not an ISO 8601 time with a zone'), v.check(realDate, 'not a date'));
 const lang = v.pipe(v.string(), v.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'not a language tag'));
 const localized = (max: number) =>
   v.pipe(
@@ -33,8 +51,10 @@ const VARIANT_RE = /^[a-z][a-z-]{0,23}(:-?[0-9]{1,3}(\.[0-9]{1,4})?)?$/;
 function urlSchema(testHosts: readonly string[]) {
   return v.pipe(
     v.string(),
+    v.trim(),
     v.maxLength(2048),
     v.check((s) => isAllowedUrl(s, testHosts), 'must be an https URL'),
+    v.transform(normalizeUrl),
   );
 }
 
@@ -105,7 +125,7 @@ function entrySchema(testHosts: readonly string[]) {
           type: v.picklist(['image', 'video', 'gif']),
           width: v.optional(int(1, 100_000)),
           height: v.optional(int(1, 100_000)),
-          durationSec: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(86_400))),
+          durationSec: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(LIMITS.maxMediaSeconds))),
           hashes: v.pipe(v.array(anyHash), v.maxLength(LIMITS.maxHashesPerMedia)),
           frames: v.optional(
             v.object({
@@ -113,7 +133,7 @@ function entrySchema(testHosts: readonly string[]) {
               items: v.pipe(
                 v.array(
                   v.object({
-                    t: v.pipe(v.number(), v.minValue(0)),
+                    t: v.pipe(v.number(), v.minValue(0), v.maxValue(LIMITS.maxMediaSeconds)),
                     value: hex64,
                     quality: int(0, 100),
                     /** Re-share variants of this keyframe (docs/matching.md, "Video"): crop ladder, caption cuts. */
@@ -148,8 +168,8 @@ const envelopeHead = (format: string) => ({
   format: v.literal(format),
   formatVersion: v.literal(FORMAT_VERSION),
   epoch: int(1),
-  generatedAt: iso,
-  expiresAt: iso,
+  generatedAt: isoTime,
+  expiresAt: isoTime,
 });
 
 function indexSchema(testHosts: readonly string[]) {
@@ -238,7 +258,9 @@ function keepKnownHashes(e: Entry): FeedEntry {
 }
 
 function checkTimes(p: { generatedAt: string; expiresAt: string }, kind: string): void {
-  if (Date.parse(p.expiresAt) <= Date.parse(p.generatedAt)) throw new FeedError('schema', 'expiresAt must be after generatedAt', `${kind}.expiresAt`);
+  const valid = Date.parse(p.expiresAt) - Date.parse(p.generatedAt);
+  if (valid <= 0) throw new FeedError('schema', 'expiresAt must be after generatedAt', `${kind}.expiresAt`);
+  if (valid > LIMITS.maxValidityDays * 86_400_000) throw new FeedError('schema', `a file is valid for at most ${LIMITS.maxValidityDays} days`, `${kind}.expiresAt`);
 }
 
 function checkUniqueIds(entries: readonly { id: string }[], where: string): void {

@@ -20,7 +20,9 @@ export function applyDelta(current: ReadonlyMap<string, FeedEntry>, delta: FeedD
   const next = new Map(current);
   for (const r of delta.remove) next.delete(r.id); // unknown ids: tolerated, but the state hash will tell
   delta.upsert.forEach((e, i) => {
-    const held = next.get(e.id);
+    // Compared with what was held before the removals: removing an entry and adding it back in
+    // the same delta cannot change its content without a new rev.
+    const held = current.get(e.id);
     if (held && held.rev >= e.rev) throw new FeedError('stale-rev', `rev ${e.rev} is not newer than the ${held.rev} held`, `upsert[${i}].rev`);
     next.set(e.id, e);
   });

@@ -10,7 +10,7 @@
  */
 import * as v from 'valibot';
 import { isHashHex } from '../hash256';
-import { isAllowedUrl } from '../url';
+import { X_MEDIA_HOSTS, X_PAGE_HOSTS, isAllowedUrl, isUrlOnHosts, normalizeUrl } from '../url';
 
 export const REPORT_FORMAT = 'already-debunked/report';
 export const REPORT_FORMAT_VERSION = 1;
@@ -53,13 +53,40 @@ export interface ReportSchemaOptions {
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 // Schemas are made by functions, never at module level: the content script imports buildReport
 // from here, and module-level calls would keep the schema library in its bundle.
-const iso = () => v.pipe(v.string(), v.maxLength(40), v.check((s) => !Number.isNaN(Date.parse(s)), 'not a date'));
+/** An ISO 8601 UTC time as the extension writes it (toISOString: seconds, optional milliseconds, Z), and a real one. */
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+const iso = () =>
+  v.pipe(
+    v.string(),
+    v.regex(ISO_UTC, 'must be an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ)'),
+    v.check((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19), 'not a real date'),
+  );
 const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
-const short = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
-const nullableText = (max: number) => v.nullable(v.pipe(v.string(), v.maxLength(max)));
+/** Control characters (C0 but tab and line breaks, DEL, C1): never in a report's text — they forge log lines and drive terminals. */
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const noControls = v.check((s: string) => !CONTROLS.test(s), 'must not contain control characters');
+const oneLine = v.check((s: string) => !/[\t\n\r\u2028\u2029]/.test(s), 'must be one line');
+const short = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max), noControls, oneLine);
+const nullableText = (max: number) => v.nullable(v.pipe(v.string(), v.maxLength(max), noControls));
 
 function httpsUrl(testHosts: readonly string[]) {
-  return v.pipe(v.string(), v.maxLength(2048), v.check((s) => isAllowedUrl(s, testHosts), 'must be an https URL'));
+  return v.pipe(v.string(), v.maxLength(2048), v.check((s) => isAllowedUrl(s, testHosts), 'must be an https URL'), v.transform(normalizeUrl));
+}
+
+/** A post on X: https://x.com/<handle>/status/<digits> (X's page hosts; a loopback page in test builds). */
+function postUrl(testHosts: readonly string[]) {
+  return v.pipe(
+    v.string(),
+    v.maxLength(2048),
+    v.check((s) => isUrlOnHosts(s, X_PAGE_HOSTS, testHosts), 'must be an address on X (https://x.com/…)'),
+    v.transform(normalizeUrl),
+    v.check((s) => testHosts.includes(new URL(s).hostname) || /^\/[A-Za-z0-9_]{1,50}\/status\/\d{1,25}$/.test(new URL(s).pathname), 'must be a post’s address: https://x.com/<handle>/status/<id>'),
+  );
+}
+
+/** A media file on X's media hosts (a loopback media server in test builds). */
+function mediaUrl(testHosts: readonly string[]) {
+  return v.pipe(v.string(), v.maxLength(2048), v.check((s) => isUrlOnHosts(s, X_MEDIA_HOSTS, testHosts), 'must be on X’s media hosts (https://pbs.twimg.com/…)'), v.transform(normalizeUrl));
 }
 
 function parts(testHosts: readonly string[]) {
@@ -70,7 +97,7 @@ function parts(testHosts: readonly string[]) {
     createdAt: iso(),
     client: v.strictObject({ name: v.literal(CLIENT_NAME), version: short(40), locale: short(35) }),
     post: v.strictObject({
-      url,
+      url: postUrl(testHosts),
       postId: v.pipe(v.string(), v.regex(/^\d{1,25}$/, 'must be the numeric post id')),
       author: short(50),
       text: nullableText(REPORT_LIMITS.maxPostText),
@@ -80,7 +107,7 @@ function parts(testHosts: readonly string[]) {
       v.array(
         v.strictObject({
           type: v.picklist(MEDIA_TYPES),
-          url,
+          url: mediaUrl(testHosts),
           quoted: v.boolean(),
           pdq: v.nullable(v.strictObject({ value: v.pipe(v.string(), v.check(isHashHex, 'not a 64-hex-digit hash')), quality: int(0, 100) })),
         }),
@@ -103,7 +130,9 @@ function parts(testHosts: readonly string[]) {
 /** The facts the extension gathered about a post, before the reader chose anything. */
 export function draftSchema(opts: ReportSchemaOptions = {}) {
   const p = parts(opts.testHosts ?? []);
-  return v.strictObject({ reportId: p.reportId, kind: p.kind, createdAt: p.createdAt, client: p.client, post: p.post, media: p.media, match: p.match });
+  // The post's text as the page showed it: buildReport cleans it (cleanText) before it is sent.
+  const post = v.strictObject({ ...p.post.entries, text: v.nullable(v.pipe(v.string(), v.maxLength(REPORT_LIMITS.maxPostText * 2))) });
+  return v.strictObject({ reportId: p.reportId, kind: p.kind, createdAt: p.createdAt, client: p.client, post, media: p.media, match: p.match });
 }
 export type ReportDraft = v.InferOutput<ReturnType<typeof draftSchema>>;
 export type ReportMedia = ReportDraft['media'][number];
@@ -172,7 +201,7 @@ export function parseReport(raw: unknown, opts: ReportSchemaOptions = {}): Repor
 
 /** Free text as sent: trimmed, control characters (but line breaks and tabs) removed; empty → null. */
 export function cleanText(s: string, max: number): string | null {
-  const t = s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
+  const t = s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '').trim();
   return t ? t.slice(0, max) : null;
 }
 

@@ -79,7 +79,7 @@ describe('publisher CLI: keygen, build, verify', () => {
     fs.writeFileSync(f, bytes);
     const bad = await run('verify', '--pub', pub, path.join(dir, 'v2'));
     expect(bad.code).toBe(1);
-    expect(bad.err[0]).toMatch(/^INVALID: snapshots\/2\.json: size or SHA-256/);
+    expect(bad.err[0]).toMatch(/^INVALID: snapshots\/2\.json does not match the size and SHA-256 the index gives/);
   });
 
   it('reports bad records by index and field and writes nothing; --skip-invalid builds from the rest', async () => {

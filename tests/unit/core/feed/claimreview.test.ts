@@ -72,7 +72,9 @@ describe('ClaimReview / MediaReview import', () => {
   it('reports every missing field by path, and asks for the original context of a missing-context verdict', () => {
     const { entry, problems } = fromReview({ '@type': 'MediaReview', mediaAuthenticityCategory: 'DecontextualizedContent' });
     expect(entry).toBeNull();
-    expect(problems.map((p) => p.path)).toEqual(['url', 'reviewRating.alternateName', 'claimReviewed', 'author.name', 'datePublished', 'originalMediaContextDescription']);
+    // A MediaReview's verdict is its category (no reviewRating needed); its claim is itemReviewed.interpretedAsClaim.
+    expect(problems.map((p) => p.path)).toEqual(['url', 'itemReviewed.interpretedAsClaim', 'author.name', 'datePublished', 'originalMediaContextDescription']);
+    expect(fromReview({ '@type': 'ClaimReview' }).problems.map((p) => p.path)).toEqual(['url', 'reviewRating.alternateName', 'claimReviewed', 'author.name', 'datePublished']);
     expect(fromReview({ '@type': 'Recipe' }).problems[0]!.path).toBe('@type');
     expect(fromReview({ ...MEDIA_REVIEW, mediaAuthenticityCategory: 'SortOfTrue' }).problems[0]!.path).toBe('mediaAuthenticityCategory');
   });

@@ -13,29 +13,18 @@
  * frame, each scene change, and one frame every VARIANT_EVERY_SEC seconds: see videoBudget for
  * the bytes this costs per minute.
  */
-import { spawn } from 'node:child_process';
 import { hammingDistance, hashToHex, type Hash256 } from '../core/hash256';
 import { LIMITS } from '../core/feed';
 import { videoFrameSize, boundedCover, videoVariants, type SampledFrame, type VariantHash } from '../core/match';
 import { pdqHash, type Pixels } from '../core/pdq';
+import { spawnBounded, tempFolder } from './child';
 import { openRegularFile } from './files';
 
 /** ffmpeg's default time limit per video (a 10-hour video still ends within it: frames are capped). */
 export const FFMPEG_TIMEOUT_MS = 10 * 60_000;
 
-/** Each ffmpeg/ffprobe runs in its own process group, killed with its descendants past its time limit. */
-function bounded(cmd: string, args: string[], timeoutMs: number) {
-  const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const timer = setTimeout(() => {
-    try {
-      if (p.pid) process.kill(-p.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }, timeoutMs);
-  p.on('close', () => clearTimeout(timer));
-  return p;
-}
+/** Each ffmpeg/ffprobe runs in its own process group, killed with its descendants past its time limit or when the CLI is stopped (./child.ts). */
+const bounded = spawnBounded;
 
 export const SAMPLE_FPS = 5;
 /** Consecutive samples further apart than this are a scene change. */
@@ -132,6 +121,16 @@ export async function videoKeyframes(file: string, opts: KeyframeOptions = {}): 
   // A FIFO or a device would keep ffmpeg waiting forever: regular files only.
   await (await openRegularFile(file, Number.MAX_SAFE_INTEGER)).handle.close();
   const timeoutMs = opts.timeoutMs ?? FFMPEG_TIMEOUT_MS;
+  // Frames stream over a pipe; the work folder (empty) marks the run for the CLI's clean-up and tests.
+  const { release } = tempFolder('ad-frames-');
+  try {
+    return await keyframesOf(file, opts, timeoutMs);
+  } finally {
+    release();
+  }
+}
+
+async function keyframesOf(file: string, opts: KeyframeOptions, timeoutMs: number): Promise<{ frames: Keyframe[]; durationSec: number | null }> {
   const { width, height, durationSec } = await probeSize(file, timeoutMs);
   const size = videoFrameSize(width, height);
   const withVariants = opts.variants ?? true;

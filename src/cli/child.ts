@@ -123,3 +123,29 @@ export function runBounded(cmd: string, args: readonly string[], limits: RunLimi
     });
   });
 }
+
+/**
+ * Spawns `cmd` with stdout and stderr piped (a caller that streams frames from stdout), in its own
+ * process group: killed with its descendants after `timeoutMs`, and by the CLI's exit, SIGINT and
+ * SIGTERM like runBounded's children. The caller reads the streams and listens for 'close'.
+ */
+export function spawnBounded(cmd: string, args: readonly string[], timeoutMs: number) {
+  hook();
+  const p = spawn(cmd, [...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const pid = p.pid;
+  if (pid !== undefined) groups.add(pid);
+  const timer = setTimeout(() => {
+    if (pid !== undefined) killGroup(pid);
+  }, timeoutMs);
+  const done = () => {
+    clearTimeout(timer);
+    if (pid !== undefined) {
+      killGroup(pid);
+      groups.delete(pid);
+    }
+    maybeUnhook();
+  };
+  p.on('error', done);
+  p.on('close', done);
+  return p;
+}

@@ -1,58 +1,167 @@
 /**
- * Video → keyframe hashes for the publisher tool, with Debian's ffmpeg: the first frame, every scene
- * change, and at least one frame a second, scaled to 512 px wide; each frame hashed with the same
- * PDQ as the extension; frames within a few bits of the last kept one dropped (a static shot
- * gives one hash, not sixty). The extension matches a video's poster and the frames it sees
- * against these.
+ * Video → keyframe hashes for the publisher tool, with Debian's ffmpeg (docs/matching.md, "Video").
+ *
+ * The clip is sampled SAMPLE_FPS times a second, every frame scaled to the size the extension's
+ * sampler hashes (src/core/match/video.ts videoFrameSize: the same pixels on both sides). Kept: the
+ * first frame, every scene change (a jump of more than SCENE_BITS between samples), and a frame
+ * whenever the picture has drifted more than COVER_BITS from the last kept one — so every frame of
+ * the clip is within a few bits of a kept one wherever the reader's playback starts (a static shot
+ * gives one hash, a handheld pan several a second). At most FRAMES_PER_MINUTE a minute: the radius
+ * grows until the clip fits.
+ *
+ * Re-share variants (the crop ladder and caption cuts, as for images) are stored with the first
+ * frame, each scene change, and one frame every VARIANT_EVERY_SEC seconds: see videoBudget for
+ * the bytes this costs per minute.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { hammingDistance, hashToHex, type Hash256 } from '../core/hash256';
 import { LIMITS } from '../core/feed';
-import { pdqHash } from '../core/pdq';
-import { runBounded, tempFolder } from './child';
-import { decodeFile } from './decode';
+import { videoFrameSize, boundedCover, videoVariants, type SampledFrame, type VariantHash } from '../core/match';
+import { pdqHash, type Pixels } from '../core/pdq';
+import { spawnBounded, tempFolder } from './child';
 import { openRegularFile } from './files';
 
-export const SCENE_THRESHOLD = 0.3;
-/** A frame this close to the previous kept frame adds nothing. */
-export const NEAR_DUPLICATE_BITS = 8;
+/** ffmpeg's default time limit per video (a 10-hour video still ends within it: frames are capped). */
+export const FFMPEG_TIMEOUT_MS = 10 * 60_000;
+
+/** Each ffmpeg/ffprobe runs in its own process group, killed with its descendants past its time limit or when the CLI is stopped (./child.ts). */
+const bounded = spawnBounded;
+
+export const SAMPLE_FPS = 5;
+/** Consecutive samples further apart than this are a scene change. */
+export const SCENE_BITS = 64;
+/** A kept frame stands for the frames within this many bits after it. */
+export const COVER_BITS = 12;
+/** At most this many keyframes a minute (the cover radius grows until a clip fits). */
+export const FRAMES_PER_MINUTE = 120;
+/** Variants are stored with one frame at least this often (and the first frame and scene changes). */
+export const VARIANT_EVERY_SEC = 2;
 
 export interface Keyframe {
   t: number;
   value: string;
   quality: number;
+  variants?: { variant: string; value: string; quality: number }[];
 }
 
-/** ffmpeg's default time limit per video (a 10-hour video still ends within it: frames are capped). */
-export const FFMPEG_TIMEOUT_MS = 10 * 60_000;
+export function probeSize(file: string, timeoutMs = FFMPEG_TIMEOUT_MS): Promise<{ width: number; height: number; durationSec: number | null }> {
+  return new Promise((resolve, reject) => {
+    const p = bounded('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', file], timeoutMs);
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'ENOENT' ? 'ffmpeg is not installed (apt-get install ffmpeg)' : e.message)));
+    p.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`ffprobe failed: ${err.trim().split('\n').slice(-1).join(' ') || 'not a video'}`));
+      try {
+        const j = JSON.parse(out) as { streams?: { width?: number; height?: number }[]; format?: { duration?: string } };
+        const s = j.streams?.[0];
+        if (!s?.width || !s.height) return reject(new Error('no video stream'));
+        const d = Number(j.format?.duration);
+        resolve({ width: s.width, height: s.height, durationSec: Number.isFinite(d) && d > 0 ? d : null });
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+  });
+}
 
-export async function videoKeyframes(file: string, opts: { timeoutMs?: number } = {}): Promise<{ frames: Keyframe[]; durationSec: number | null }> {
+/**
+ * Every sample of the clip (SAMPLE_FPS a second, at most `max`), decoded to RGB at `size`, passed
+ * to `onFrame` in time order with its time in seconds.
+ */
+export function sampleFrames(
+  file: string,
+  size: { width: number; height: number },
+  fps: number,
+  max: number,
+  onFrame: (t: number, px: Pixels) => void,
+  timeoutMs = FFMPEG_TIMEOUT_MS,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const vf = `fps=${fps}:round=down,showinfo,scale=${size.width}:${size.height}:flags=bilinear`;
+    const p = bounded('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-vf', vf, '-frames:v', String(max), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], timeoutMs);
+    const frameBytes = size.width * size.height * 3;
+    let buf: Buffer = Buffer.alloc(0);
+    let err = '';
+    let tail = '';
+    const times: number[] = [];
+    let n = 0;
+    p.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      const end = err.lastIndexOf('\n');
+      if (end < 0) return;
+      // Complete lines only (a chunk may end inside a number); keep the unfinished line.
+      for (const m of err.slice(0, end).matchAll(/pts_time:\s*([0-9.]+)/g)) times.push(Number(m[1]));
+      tail = err.slice(0, end).split('\n').slice(-2).join(' ');
+      err = err.slice(end + 1);
+    });
+    p.stdout.on('data', (d: Buffer) => {
+      buf = buf.length ? Buffer.concat([buf, d]) : d;
+      while (buf.length >= frameBytes) {
+        const data = new Uint8Array(buf.subarray(0, frameBytes));
+        buf = buf.subarray(frameBytes);
+        onFrame(times[n] ?? n / fps, { width: size.width, height: size.height, channels: 3, data });
+        n++;
+      }
+    });
+    p.on('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'ENOENT' ? 'ffmpeg is not installed (apt-get install ffmpeg)' : e.message)));
+    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed: ${`${tail} ${err}`.trim()}`))));
+  });
+}
+
+export interface KeyframeOptions {
+  /** Store the crop ladder and caption cuts of some keyframes (default true; --plain: false). */
+  variants?: boolean;
+  /** Time limit for each ffmpeg run (default FFMPEG_TIMEOUT_MS). */
+  timeoutMs?: number;
+}
+
+export async function videoKeyframes(file: string, opts: KeyframeOptions = {}): Promise<{ frames: Keyframe[]; durationSec: number | null }> {
   // A FIFO or a device would keep ffmpeg waiting forever: regular files only.
   await (await openRegularFile(file, Number.MAX_SAFE_INTEGER)).handle.close();
-  const { dir, release } = tempFolder('ad-frames-');
+  const timeoutMs = opts.timeoutMs ?? FFMPEG_TIMEOUT_MS;
+  // Frames stream over a pipe; the work folder (empty) marks the run for the CLI's clean-up and tests.
+  const { release } = tempFolder('ad-frames-');
   try {
-    const select = `select='eq(n\\,0)+gt(scene\\,${SCENE_THRESHOLD})+gte(t-prev_selected_t\\,1)',showinfo,scale=512:-2`;
-    const log = await runBounded('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-vf', select, '-fps_mode', 'vfr', '-frames:v', String(LIMITS.maxFramesPerMedia * 4), path.join(dir, '%05d.png')], {
-      timeoutMs: opts.timeoutMs ?? FFMPEG_TIMEOUT_MS,
-      maxOutputBytes: 4 << 20,
-      missing: 'ffmpeg is not installed (apt-get install ffmpeg)',
-    });
-    const times = [...log.matchAll(/pts_time:\s*([0-9.]+)/g)].map((m) => Number(m[1]));
-    const duration = /Duration: (\d+):(\d+):([0-9.]+)/.exec(log);
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.png')).sort();
-    const frames: Keyframe[] = [];
-    let last: Hash256 | null = null;
-    for (const [i, f] of files.entries()) {
-      const { hash, quality } = pdqHash(await decodeFile(path.join(dir, f)));
-      if (last && hammingDistance(hash, last) <= NEAR_DUPLICATE_BITS) continue;
-      last = hash;
-      frames.push({ t: Math.round((times[i] ?? i) * 100) / 100, value: hashToHex(hash), quality });
-      if (frames.length >= LIMITS.maxFramesPerMedia) break;
-    }
-    if (!frames.length) throw new Error('no frames could be read');
-    return { frames, durationSec: duration ? Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3]) : null };
+    return await keyframesOf(file, opts, timeoutMs);
   } finally {
     release();
   }
+}
+
+async function keyframesOf(file: string, opts: KeyframeOptions, timeoutMs: number): Promise<{ frames: Keyframe[]; durationSec: number | null }> {
+  const { width, height, durationSec } = await probeSize(file, timeoutMs);
+  const size = videoFrameSize(width, height);
+  const withVariants = opts.variants ?? true;
+  const samples: (SampledFrame & { variants?: VariantHash[] })[] = [];
+  let prev: Hash256 | null = null;
+  let lastVariants = -Infinity;
+  await sampleFrames(file, size, SAMPLE_FPS, LIMITS.maxFramesPerMedia * 10, (t, px) => {
+    const { hash, quality } = pdqHash(px);
+    const scene = prev !== null && hammingDistance(hash, prev) > SCENE_BITS;
+    prev = hash;
+    const s: SampledFrame & { variants?: VariantHash[] } = { t: Math.round(t * 100) / 100, hash, quality, scene };
+    if (withVariants && (samples.length === 0 || scene || t - lastVariants >= VARIANT_EVERY_SEC - 1e-6)) {
+      s.variants = videoVariants(px).filter((v) => v.quality >= 50);
+      lastVariants = t;
+    }
+    samples.push(s);
+  }, timeoutMs);
+  if (!samples.length) throw new Error('no frames could be read');
+  const minutes = Math.max(1, (durationSec ?? samples.length / SAMPLE_FPS) / 60);
+  const budget = Math.min(LIMITS.maxFramesPerMedia, Math.ceil(FRAMES_PER_MINUTE * minutes));
+  // A sample with variants is always kept (its variants need its time), within the budget.
+  const { kept } = boundedCover(
+    samples.map((s) => (s.variants?.length ? { ...s, scene: true } : s)),
+    COVER_BITS,
+    budget,
+  );
+  const frames = kept.map((k) => {
+    const s = k as SampledFrame & { variants?: VariantHash[] };
+    const f: Keyframe = { t: s.t, value: hashToHex(s.hash), quality: s.quality };
+    if (s.variants?.length) f.variants = s.variants.map((v) => ({ variant: v.variant, value: hashToHex(v.hash), quality: v.quality }));
+    return f;
+  });
+  return { frames, durationSec };
 }

@@ -5,11 +5,14 @@
  * second, until a frame matches or the video pauses. X's videos are MediaSource `blob:` streams,
  * which a content script may draw; a cross-origin file without CORS taints the canvas, and then we
  * stop trying and rely on the poster. Hashing happens here (PDQ from the core, a few ms on a
- * 256 px frame); only the hashes go to the background, never the pixels. A frame is hashed as the
- * background hashes pictures (src/core/match queryProbes): a letterboxed clip or a screen recording
- * inside a player's frame is also hashed without its bars and chrome.
+ * 256 px frame); only the hashes go to the background, never the pixels. Frames are drawn at
+ * videoFrameSize, the size the publisher tool hashes keyframes at (src/core/match/video.ts). A
+ * frame is hashed as the background hashes pictures (src/core/match queryProbes), and from the
+ * second frame on, the moving picture found in the last three (findMovingPicture: a clip in a 1:1
+ * frame of its own blurred copy, in a phone's screen recording, in a news graphic) is hashed too.
  */
-import { probeToHex, queryProbes, type ProbeHex } from '../core/match';
+import { findMovingPictures, motionProbe, probeToHex, queryProbes, sourceRect, videoFrameSize, type ProbeHex } from '../core/match';
+import type { Pixels } from '../core/pdq';
 import type { ContentScriptContext } from './context';
 
 export interface FrameHashes {
@@ -22,7 +25,8 @@ export interface FrameHashes {
 }
 
 const SAMPLE_EVERY_MS = 1000;
-const FRAME_MAX_SIDE = 256;
+/** Frames kept to find the moving picture in. */
+const HISTORY = 3;
 
 /**
  * Watches one <video>. `onFrame` returns true when the frame matched (sampling then stops for
@@ -39,15 +43,15 @@ export function watchVideo(
   let busy = false;
   let done = false;
   let canvas: OffscreenCanvas | null = null;
+  let inner: OffscreenCanvas | null = null;
+  let history: Pixels[] = [];
 
   const sample = async () => {
     if (done || busy || lifetime.isInvalid || video.paused || video.readyState < 2 || !video.videoWidth) return;
     const t = now();
     if (t - last < SAMPLE_EVERY_MS) return;
     last = t;
-    const scale = Math.min(1, FRAME_MAX_SIDE / Math.max(video.videoWidth, video.videoHeight));
-    const w = Math.max(1, Math.round(video.videoWidth * scale));
-    const h = Math.max(1, Math.round(video.videoHeight * scale));
+    const { width: w, height: h } = videoFrameSize(video.videoWidth, video.videoHeight);
     canvas ??= new OffscreenCanvas(w, h);
     canvas.width = w;
     canvas.height = h;
@@ -63,8 +67,25 @@ export function watchVideo(
     }
     busy = true;
     try {
-      const [full, ...probes] = queryProbes({ data: data.data, width: w, height: h, channels: 4 });
+      const px: Pixels = { data: data.data, width: w, height: h, channels: 4 };
+      if (history[0] && (history[0].width !== w || history[0].height !== h)) history = []; // a new rendition
+      history = [...history.slice(1 - HISTORY), px];
+      const [full, ...probes] = queryProbes(px);
       if (lifetime.isInvalid) return;
+      // The moving picture, drawn again from the video's own pixels at the frame size: a clip
+      // inside a phone's screen recording or a news graphic is a small part of the 256 px frame.
+      for (const rect of findMovingPictures(history)) {
+        const src = sourceRect(rect, { width: w, height: h }, { width: video.videoWidth, height: video.videoHeight });
+        const size = videoFrameSize(src.width, src.height);
+        inner ??= new OffscreenCanvas(size.width, size.height);
+        inner.width = size.width;
+        inner.height = size.height;
+        const ictx = inner.getContext('2d', { willReadFrequently: true });
+        if (!ictx) continue;
+        ictx.drawImage(video, src.x, src.y, src.width, src.height, 0, 0, size.width, size.height);
+        const pic = ictx.getImageData(0, 0, size.width, size.height);
+        probes.push(motionProbe({ data: pic.data, width: size.width, height: size.height, channels: 4 }, { x: 0, y: 0, width: size.width, height: size.height }));
+      }
       if (await onFrame({ hashes: full!.hashes, quality: full!.quality, probes: probes.map(probeToHex), t: video.currentTime })) stop();
     } finally {
       busy = false;
@@ -76,6 +97,7 @@ export function watchVideo(
   lifetime.addEventListener(video, 'playing', onTime, { signal: listening.signal });
   function stop() {
     done = true;
+    history = [];
     listening.abort();
   }
   return stop;

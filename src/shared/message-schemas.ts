@@ -32,8 +32,8 @@ export const requestSchemas = {
     quality,
     probes: v.optional(
       v.pipe(
-        v.array(v.strictObject({ probe: v.pipe(v.string(), v.regex(/^(picture|inner|center|cut-(top|bottom):0\.[0-9]{1,4})$/)), hashes: v.pipe(v.array(hex), v.length(1)), quality })),
-        v.maxLength(6),
+        v.array(v.strictObject({ probe: v.pipe(v.string(), v.regex(/^(picture|inner|center|motion|cut-(top|bottom):0\.[0-9]{1,4})$/)), hashes: v.pipe(v.array(hex), v.length(1)), quality })),
+        v.maxLength(8),
       ),
     ),
   }),

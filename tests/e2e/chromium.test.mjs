@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generatedMedia } from './helpers/media.mjs';
+import { HARD_RESHARES, addClipPost, serveReshares } from './helpers/video.mjs';
 import { DEMO_ENTRY_COUNT } from './helpers/feed-server.mjs';
 import { chromiumSession } from './helpers/session.mjs';
 import { checkedAs, feedStatus, noticeText, protocolProbe, readHandshake, scannerIdle, scrollChecked } from './helpers/checks.mjs';
@@ -287,6 +288,33 @@ describe('Chromium', { skip: skip ?? false }, () => {
     await clipPost.locator('video').evaluate((v) => v.play());
     await clipPost.locator('[data-already-debunked="notice"]').waitFor({ timeout: 60_000 });
     assert.match(await noticeText(clipPost.locator('[data-already-debunked="notice"]'), /Vladivostok/), /Vladivostok/);
+    await page.close();
+  });
+
+  test('video re-shares: the seed clip in a blurred 1:1 frame, as a phone screen recording and cropped to 90% is recognised while it plays', async () => {
+    await serveReshares(server);
+    // The demo feed now carries the seed clip's keyframes; on a loaded machine the first sync may
+    // time out: ask again, as the reader's "Sync now" does.
+    let synced = await feedStatus(popup, (f) => f.seq !== null || f.lastError !== null);
+    for (let i = 0; i < 3 && synced.seq === null; i++) {
+      await session.message('ui/sync-now');
+      synced = await feedStatus(popup, (f) => f.seq !== null || f.lastError !== null);
+    }
+    assert.notEqual(synced.seq, null, synced.lastError);
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 1400 });
+    await page.goto(server.url('home'));
+    await page.waitForSelector('[data-already-debunked="notice"]', { timeout: 15_000 });
+    for (const [i, [kind, [w, h]]] of Object.entries(HARD_RESHARES).entries()) {
+      const id = `18610000000000009${i}0`;
+      await page.evaluate(addClipPost, [id, `/reshare-${kind}.mp4`, server.mediaOrigin, w, h]);
+      const post = page.locator(`article:has(a[href="/clipposter/status/${id}"])`);
+      await post.locator('video').evaluate((v) => v.play());
+      await post.locator('[data-already-debunked="notice"]').waitFor({ timeout: 20_000 });
+      const link = await post.locator('[data-already-debunked="notice"]').evaluate((n) => n.shadowRoot.querySelector('a.primary')?.getAttribute('href'));
+      assert.equal(link, 'https://factcheck.example.org/2022/10/08/putin-kim-video-vladivostok-2019', kind);
+      await post.locator('video').evaluate((v) => v.pause());
+    }
     await page.close();
   });
 

@@ -10,6 +10,7 @@ import { feedStatus, readHandshake } from './helpers/checks.mjs';
 import { startFeedServer } from './helpers/feed-server.mjs';
 import { startFixtureServer } from './helpers/server.mjs';
 import { takeScreenshots } from './screenshots.mjs';
+import { addClipPost, serveReshares } from './helpers/video.mjs';
 
 const OUT = path.join(ROOT, 'dist', 'demo.png');
 const headed = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && !process.env.CI && !process.argv.includes('--headless');
@@ -39,6 +40,17 @@ try {
   await page.waitForSelector('article[data-testid="tweet"]');
   const hello = await readHandshake(page);
   console.log(`content script: ${hello.ready ? 'running' : 'NOT running'}, extension ${hello.enabled ? 'on' : 'off'}, version ${hello.version}`);
+  // The seed case as it comes back: the published clip re-encoded, captioned and set in a 1:1
+  // frame of its own blurred copy (helpers/media.mjs reshareClip), posted at the top and playing.
+  // Its poster matches nothing; the frames the reader plays do.
+  await serveReshares(server);
+  await page.evaluate(addClipPost, ['1861000000000000999', '/reshare-blur11.mp4', server.mediaOrigin, 420, 420]);
+  const reshare = page.locator('article:has(a[href="/clipposter/status/1861000000000000999"])');
+  await reshare.locator('video').evaluate((v) => v.play());
+  await reshare.locator('[data-already-debunked="notice"]').waitFor({ timeout: 30_000 }).then(
+    () => console.log('the re-shared seed clip (blurred 1:1, captioned, re-encoded) got its notice while playing'),
+    () => console.error('no notice on the re-shared seed clip'),
+  );
   // Let lazily loaded images arrive, and the seed post's notice appear, before the picture is taken.
   await page.waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: 15_000 }).catch(() => {});
   await page.waitForSelector('[data-already-debunked="notice"]', { timeout: 15_000 }).catch(() => console.error('no notice appeared'));

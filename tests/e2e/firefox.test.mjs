@@ -6,6 +6,7 @@ import { firefoxPath, launchFirefox, missingPrerequisite } from './helpers/brows
 import { feedStatus, poll, protocolProbe, readHandshake, scannerIdle } from './helpers/checks.mjs';
 import { DEMO_ENTRY_COUNT, startFeedServer } from './helpers/feed-server.mjs';
 import { startFixtureServer } from './helpers/server.mjs';
+import { HARD_RESHARES, addClipPost, serveReshares } from './helpers/video.mjs';
 
 const skip = missingPrerequisite('Firefox', firefoxPath(), 'test-firefox');
 
@@ -97,6 +98,38 @@ describe('Firefox', { skip: skip ?? false }, () => {
       '/sensitive_fx/status/1861000000000000010',
     ]);
     assert.equal(notices.find((n) => n.post.startsWith('/newsdesk_fx')).link, 'https://factcheck.example.org/2022/10/08/putin-kim-video-vladivostok-2019');
+    await page.close();
+  });
+
+  test('video re-shares: the seed clip in a blurred 1:1 frame, as a phone screen recording and cropped to 90% is recognised while it plays', async () => {
+    await serveReshares(server);
+    const popup = await ff.openExtensionPage('popup/index.html');
+    // On a loaded machine the first sync may time out: ask again, as the reader's "Sync now" does.
+    let synced = await feedStatus(popup, (f) => f.seq !== null || f.lastError !== null);
+    for (let i = 0; i < 3 && synced.seq === null; i++) {
+      await popup.evaluate(() => browser.runtime.sendMessage({ type: 'ui/sync-now', payload: {} }));
+      synced = await feedStatus(popup, (f) => f.seq !== null || f.lastError !== null);
+    }
+    assert.notEqual(synced.seq, null, synced.lastError);
+    await popup.close();
+    const page = await ff.browser.newPage();
+    await page.setViewport({ width: 1280, height: 1400 });
+    await page.goto(server.url('home'));
+    await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 1, undefined, 20_000);
+    for (const [i, [kind, [w, h]]] of Object.entries(HARD_RESHARES).entries()) {
+      const id = `18610000000000009${i}0`;
+      await page.evaluate(addClipPost, [id, `/reshare-${kind}.mp4`, server.mediaOrigin, w, h]);
+      await page.evaluate((pid) => document.querySelector(`article:has(a[href="/clipposter/status/${pid}"]) video`).play(), id);
+      await poll(page, (pid) => !!document.querySelector(`article:has(a[href="/clipposter/status/${pid}"]) [data-already-debunked="notice"]`), id, 30_000).catch(() => {
+        throw new Error(`no notice on the ${kind} re-share`);
+      });
+      const link = await page.evaluate(
+        (pid) => document.querySelector(`article:has(a[href="/clipposter/status/${pid}"]) [data-already-debunked="notice"]`).shadowRoot.querySelector('a.primary')?.getAttribute('href'),
+        id,
+      );
+      assert.equal(link, 'https://factcheck.example.org/2022/10/08/putin-kim-video-vladivostok-2019', kind);
+      await page.evaluate((pid) => document.querySelector(`article:has(a[href="/clipposter/status/${pid}"]) video`).pause(), id);
+    }
     await page.close();
   });
 

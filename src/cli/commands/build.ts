@@ -127,7 +127,7 @@ export const buildCommand: Command = {
         try {
           const where = await inside(file);
           if (/\.(mp4|mov|webm|mkv|m4v|avi|ts)$/i.test(file)) {
-            const { frames, durationSec } = await videoKeyframes(where, { timeoutMs: mediaTimeoutMs });
+            const { frames, durationSec } = await videoKeyframes(where, { timeoutMs: mediaTimeoutMs, variants: !values.plain });
             const usable = frames.filter((f) => f.quality >= 50);
             if (!usable.length) p.push({ path: `media[${m}]`, message: `${file}: no frame of PDQ quality ≥ 50` });
             items.push({ type: 'video', hashes: [], frames: { alg: 'pdq', items: usable }, ...(durationSec ? { durationSec } : {}) });

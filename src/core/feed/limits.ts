@@ -7,6 +7,8 @@ export const LIMITS = {
   maxMediaPerEntry: 20,
   maxHashesPerMedia: 64,
   maxFramesPerMedia: 600,
+  /** Re-share variants stored with one video keyframe (crop ladder 4 + caption cuts 6, room to grow). */
+  maxVariantsPerFrame: 16,
   maxAppearances: 50,
   maxLinks: 10,
   maxDeltas: 64,

@@ -133,7 +133,20 @@ function entrySchema(testHosts: readonly string[]) {
             v.object({
               alg: v.literal('pdq'),
               items: v.pipe(
-                v.array(v.object({ t: v.pipe(v.number(), v.minValue(0), v.maxValue(LIMITS.maxMediaSeconds)), value: hex64, quality: int(0, 100) })),
+                v.array(
+                  v.object({
+                    t: v.pipe(v.number(), v.minValue(0), v.maxValue(LIMITS.maxMediaSeconds)),
+                    value: hex64,
+                    quality: int(0, 100),
+                    /** Re-share variants of this keyframe (docs/matching.md, "Video"): crop ladder, caption cuts. */
+                    variants: v.optional(
+                      v.pipe(
+                        v.array(v.object({ variant: v.pipe(v.string(), v.regex(VARIANT_RE, 'not a variant name')), value: hex64, quality: int(0, 100) })),
+                        v.maxLength(LIMITS.maxVariantsPerFrame),
+                      ),
+                    ),
+                  }),
+                ),
                 v.maxLength(LIMITS.maxFramesPerMedia),
               ),
             }),

@@ -16,6 +16,7 @@ export * from './regions';
 export * from './rule';
 export * from './variants';
 export * from './rows';
+export * from './video';
 
 export interface StoredRows {
   /** Distance search over the stored hashes (e.g. PdqIndex.query): rows within maxDistance. */

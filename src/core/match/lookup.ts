@@ -21,13 +21,18 @@ export interface EntryRow {
 
 /**
  * The rows an active entry contributes: every hash of quality ≥ 50 of every media item (a
- * variant without a name, from another tool, counts as the image itself) and every keyframe.
+ * variant without a name, from another tool, counts as the image itself), every keyframe and its
+ * variants.
  */
 export function entryRows(entry: FeedEntry): EntryRow[] {
   const rows: EntryRow[] = [];
   entry.media.forEach((m, media) => {
     for (const h of m.hashes) if (h.quality >= PDQ_MIN_QUALITY) rows.push({ value: h.value, media, kind: h.role === 'variant' && h.variant ? h.variant : 'original' });
-    for (const f of m.frames?.items ?? []) if (f.quality >= PDQ_MIN_QUALITY) rows.push({ value: f.value, media, kind: 'original' });
+    for (const f of m.frames?.items ?? []) {
+      if (f.quality >= PDQ_MIN_QUALITY) rows.push({ value: f.value, media, kind: 'original' });
+      // A keyframe's re-share variants (crops, caption cuts: docs/feed-format.md), as an image's.
+      for (const v of f.variants ?? []) if (v.quality >= PDQ_MIN_QUALITY) rows.push({ value: v.value, media, kind: v.variant });
+    }
   });
   return rows;
 }

@@ -59,6 +59,8 @@ export function pairAllowed(probe: ProbeName, dihedral: number, stored: StoredKi
       return whole || stored === 'picture' || stored.startsWith('crop:');
     case 'center':
       return stored.startsWith('rotate:');
+    case 'motion':
+      return stored === 'original' || stored === 'picture' || stored.startsWith('crop:') || stored.startsWith('cut-');
     default:
       return stored === probe; // cut-top:b ↔ cut-top:b
   }

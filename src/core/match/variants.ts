@@ -15,7 +15,7 @@
  */
 import { hashFromHex, hashToHex, type Hash256 } from '../hash256';
 import { pdqHash, pdqHashDihedral, type Pixels } from '../pdq';
-import { centerRect, crop, lumaOf, rotate } from './geometry';
+import { centerRect, crop, lumaOf, rotate, type Rect } from './geometry';
 import { bandDepth, findPicture } from './regions';
 
 /** Centred crops stored per image (share of each side kept). */
@@ -28,7 +28,7 @@ export const CUT_LADDER = [0.125, 0.18, 0.25] as const;
 export const CENTER_SHARE = 0.9;
 
 export type VariantName = `crop:${number}` | `rotate:${number}` | `cut-top:${number}` | `cut-bottom:${number}` | 'picture';
-export type ProbeName = 'full' | 'picture' | 'inner' | 'center' | `cut-top:${number}` | `cut-bottom:${number}`;
+export type ProbeName = 'full' | 'picture' | 'inner' | 'center' | 'motion' | `cut-top:${number}` | `cut-bottom:${number}`;
 
 export interface VariantHash {
   variant: VariantName;
@@ -67,6 +67,36 @@ export function publishVariants(px: Pixels): VariantHash[] {
   const pic = findPicture(px);
   if (pic) add('picture', crop(px, pic.rect));
   return out;
+}
+
+/**
+ * The publisher's variants of one video keyframe (already at the size frames are hashed at,
+ * src/core/match/video.ts): the crop ladder and the caption cuts. No turns (re-shared video is
+ * seldom turned) and no 'picture' (keyframes of a clip with its own bars are rare).
+ */
+export function videoVariants(px: Pixels): VariantHash[] {
+  const out: VariantHash[] = [];
+  const add = (variant: VariantName, p: Pixels) => {
+    const { hash, quality } = pdqHash(p);
+    out.push({ variant, hash, quality });
+  };
+  for (const s of CROP_LADDER) add(`crop:${s}`, crop(px, centerRect(px.width, px.height, s)));
+  for (const b of CUT_LADDER) {
+    add(`cut-top:${b}`, crop(px, cutRect(px, 'top', b)));
+    add(`cut-bottom:${b}`, crop(px, cutRect(px, 'bottom', b)));
+  }
+  return out;
+}
+
+/**
+ * The probe of a video frame's moving picture (src/core/match/video.ts findMovingPicture): the
+ * rectangle hashed as is. It meets the originals, the crop ladder and the caption cuts (a caption
+ * laid over the picture for the whole clip does not move, so the moving rectangle already leaves
+ * it out: what is left is the picture cut at about the band's height).
+ */
+export function motionProbe(px: Pixels, rect: Rect): Probe {
+  const { hash, quality } = pdqHash(crop(px, rect));
+  return { probe: 'motion', hashes: [hash], quality };
 }
 
 /**

@@ -2,14 +2,15 @@
 // (MediaReview / ClaimReview records) + media files, built and signed with the project's own CLI
 // (`already-debunked build`), served on http://127.0.0.1:47110/feed/ — the URL the test builds are
 // subscribed to (tests/fixtures/feeds/test-default-feeds.json). The media files are the fixture
-// CDN's generated pictures, so the feed's hashes are of the very media the fixture pages show.
+// CDN's generated pictures, so the feed's hashes are of the very media the fixture pages show, and
+// the seed clip made from the seed picture (media.mjs seedClip).
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runnerImport } from 'vite';
-import { generatedMedia } from './media.mjs';
+import { generatedMedia, seedClip } from './media.mjs';
 import { whenPortFree } from './ports.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -43,6 +44,8 @@ export async function startFeedServer({ port = FEED_PORT } = {}) {
   for (const [file, [p, q]] of Object.entries(MEDIA_FILES)) {
     fs.writeFileSync(path.join(work, file), (await generatedMedia(p, new URLSearchParams(q))).bytes);
   }
+  // The seed clip itself (a moving shot over the seed picture, ffmpeg): its keyframes go in the feed.
+  fs.renameSync(await seedClip(path.join(work, 'media')), path.join(work, 'media/kim-moscow-clip.mp4'));
   let version = 0;
   let current = null;
   const requests = [];

@@ -3,6 +3,9 @@
 // size variants (`name=thumb|small|medium|large|orig`) and formats (`format=jpg|png|webp`).
 // `<key>~<n>` is another photo of the same scene; `<key>~dark` the same picture darkened to near
 // black.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 
 const VARIANTS = { thumb: 150, small: 680, medium: 1200, large: 2048, orig: 1600, '4096x4096': 4096 };
@@ -87,4 +90,37 @@ export async function generatedMedia(pathname, params) {
     cache.set(cacheKey, (dark ? scene.linear(0.03, 0) : scene).toFormat(format[0], { quality: 85 }).toBuffer());
   }
   return { bytes: await cache.get(cacheKey), type: format[1] };
+}
+
+const ffmpeg = (...args) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args]);
+const H264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-an', '-movflags', '+faststart'];
+
+/**
+ * The seed clip as the demo feed publishes it: a 6-second moving shot (a slow zoom and pan) over
+ * the seed post's generated picture (the fixture CDN's KimMoscowClip), 640x360, made with ffmpeg
+ * (deterministic for one ffmpeg build). Written to `dir/seed-clip.mp4`; answers the path.
+ */
+export async function seedClip(dir) {
+  const still = path.join(dir, 'seed-still.jpg');
+  fs.writeFileSync(still, (await generatedMedia('/amplify_video_thumb/1861000000000000101/img/KimMoscowClip.jpg', new URLSearchParams('name=large'))).bytes);
+  const out = path.join(dir, 'seed-clip.mp4');
+  ffmpeg('-loop', '1', '-i', still, '-t', '6', '-r', '25', '-vf', "scale=1280:-2,zoompan=z='1+0.004*on':x='iw/2-(iw/zoom/2)+on':y='ih/2-(ih/zoom/2)':d=1:s=640x360:fps=25,setsar=1", ...H264, out);
+  return out;
+}
+
+/**
+ * A re-share of a clip, as people make them: `blur11` (in a 1:1 frame of its own blurred copy,
+ * with a caption above), `screenrec` (a phone's screen recording of a post: dark interface, text
+ * lines, the clip in the middle), `crop90` (the centre 90% of each side), re-encoded.
+ */
+export function reshareClip(src, kind, out) {
+  const filters = {
+    blur11:
+      "split[a][b];[a]scale=720:720:force_original_aspect_ratio=increase,crop=720:720,boxblur=24:2[bg];[b]scale=720:-2[fg];[bg][fg]overlay=(W-w)/2:(H-h)/2,drawbox=x=0:y=40:w=iw:h=90:color=white@0.9:t=fill,setsar=1",
+    screenrec:
+      'scale=540:-2[v];color=c=0x15202b:s=540x1170:r=25[bg];[bg][v]overlay=0:330:shortest=1,drawbox=x=24:y=110:w=300:h=22:color=white:t=fill,drawbox=x=24:y=160:w=480:h=18:color=0xd9d9d9:t=fill,drawbox=x=24:y=190:w=380:h=18:color=0xd9d9d9:t=fill,drawbox=x=40:y=1000:w=460:h=16:color=0x8899a6:t=fill',
+    crop90: 'crop=576:324,setsar=1',
+  };
+  ffmpeg('-i', src, '-filter_complex', filters[kind], ...H264, '-crf', '26', out);
+  return out;
 }

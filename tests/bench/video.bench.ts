@@ -1,0 +1,240 @@
+/**
+ * Video re-shares (issue 15, docs/matching.md "Video"): does a re-shared clip get its notice, from
+ * the poster or while it plays, and how soon, wherever playback starts; and never on a clip that is
+ * not the published one.
+ *
+ * Corpus: tests/bench/make-video-corpus.sh (real camera footage from Debian packages and moving
+ * shots made from real photos; 14 re-share edits of each; unrelated clips and another moment of
+ * the same scene as negatives). Each original is published as the CLI publishes it
+ * (src/cli/keyframes.ts: keyframes + variants); each re-share and negative is decoded at the size
+ * the extension samples at (videoFrameSize), 4 frames a second, and played as the content script
+ * plays it: a frame every second from a start phase of 0, ¼, ½ or ¾ s, each frame hashed with
+ * queryProbes and, from the second frame on, the moving picture found in the last three frames
+ * (findMovingPicture → motionProbe), looked up with findPairs + decide (standard rule). The
+ * poster is the re-share's first frame, hashed the same way without motion.
+ * Frames are decoded at the clip's own size and scaled as a canvas scales them down (area
+ * averaging, resizeArea); the moving picture is cut from the clip's own pixels and scaled to the
+ * frame size, as the content script draws it. Differences from the browser: the scaler is not the
+ * canvas's own, and frames are taken at exact quarter seconds.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { probeSize, sampleFrames, videoKeyframes, type Keyframe } from '../../src/cli/keyframes';
+import { hammingDistance, hashFromHex, type Hash256 } from '../../src/core/hash256';
+import { EVIDENCE_RULE, VideoEvidence, crop, decide, findMovingPictures, findPairs, matchRule, motionProbe, queryProbes, resizeArea, sourceRect, videoFrameSize, type Probe, type Rect, type StoredRows } from '../../src/core/match';
+import type { Pixels } from '../../src/core/pdq';
+import { percentile } from './lib/stats';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const CORPUS = path.resolve(ROOT, process.env.VIDEO_CORPUS ?? '.bench-video-corpus');
+const EDITS = ['original', 'lowbitrate', 'trim', 'speed', 'framerate', 'mirror', 'crop90', 'crop80', 'blackbars', 'blur11', 'captionbar', 'captionover', 'screenrec', 'pip'];
+const PHASES = 4; // start phases, quarter seconds
+const PLAY_SEC = 14;
+const WITHIN_SEC = 3;
+
+interface Row {
+  hash: Hash256;
+  entry: number;
+  kind: string;
+  /** The keyframe's time. */
+  t: number;
+}
+
+function storedRows(rows: Row[]): StoredRows {
+  return {
+    query(h, d) {
+      const out = [];
+      for (let i = 0; i < rows.length; i++) {
+        const distance = hammingDistance(h, rows[i]!.hash);
+        if (distance <= d) out.push({ id: i, distance, probe: 0 });
+      }
+      return out;
+    },
+    entryOf: (i) => rows[i]!.entry,
+    kindOf: (i) => rows[i]!.kind,
+  };
+}
+
+/** The clip's frames, 4 a second, at its own size (as the video element has them). */
+async function frames4(file: string): Promise<Pixels[]> {
+  const { width, height } = await probeSize(file);
+  const out: Pixels[] = [];
+  await sampleFrames(file, { width, height }, PHASES, PHASES * (PLAY_SEC + 1), (_t, px) => out.push(px));
+  return out;
+}
+
+/** As the content script draws a frame: scaled to videoFrameSize. */
+const canonical = (px: Pixels) => {
+  const s = videoFrameSize(px.width, px.height);
+  return resizeArea(px, s.width, s.height);
+};
+
+/** As the content script draws the moving picture: its rectangle of the video's own pixels, scaled to videoFrameSize. */
+const inside = (native: Pixels, frame: Pixels, rect: Rect): Probe => {
+  const src = sourceRect(rect, frame, native);
+  const s = videoFrameSize(src.width, src.height);
+  const px = resizeArea(crop(native, src), s.width, s.height);
+  return motionProbe(px, { x: 0, y: 0, width: s.width, height: s.height });
+};
+
+interface Outcome {
+  poster: number[]; // entries accepted from the poster
+  /** Per phase: seconds of playing until the true entry was accepted (null: never), and every entry accepted at any time. */
+  phases: { sec: number | null; accepted: Set<number> }[];
+  /** The same under the sequence rule (VideoEvidence). */
+  sequence: { sec: number | null; accepted: Set<number> }[];
+}
+
+export default async function run(): Promise<string> {
+  if (!fs.existsSync(CORPUS) || !fs.readdirSync(CORPUS).some((f) => f.startsWith('o-'))) {
+    const how = `bash tests/bench/make-video-corpus.sh ${path.relative(ROOT, CORPUS)}   (needs: apt-get install -y ffmpeg fonts-dejavu-core)`;
+    console.error(`\n!! video bench NOT RUN: no corpus at ${CORPUS}. Make one with:\n   ${how}\n`);
+    return `## Video re-shares\n\nNot run: no corpus at ${CORPUS}. Make one with \`${how}\`.`;
+  }
+  const files = fs.readdirSync(CORPUS).sort();
+  const originals = files.filter((f) => f.startsWith('o-')).map((f) => f.slice(2, -4));
+  const rule = matchRule('standard');
+  /** First stage of the sequence rule: the standard rule's pairs, within EVIDENCE_RULE.near. */
+  const near = { ...rule, candidateDistance: EVIDENCE_RULE.near };
+
+  // Publish.
+  const rows: Row[] = [];
+  let keyframes = 0;
+  let variants = 0;
+  let bytes = 0;
+  let seconds = 0;
+  for (const [entry, id] of originals.entries()) {
+    const { frames, durationSec } = await videoKeyframes(path.join(CORPUS, `o-${id}.mp4`));
+    for (const f of frames) {
+      rows.push({ hash: hashFromHex(f.value), entry, kind: 'original', t: f.t });
+      for (const v of f.variants ?? []) rows.push({ hash: hashFromHex(v.value), entry, kind: v.variant, t: f.t });
+      variants += f.variants?.length ?? 0;
+    }
+    keyframes += frames.length;
+    bytes += JSON.stringify({ alg: 'pdq', items: frames satisfies Keyframe[] }).length;
+    seconds += durationSec ?? 0;
+    console.log(`published ${id}: ${frames.length} keyframes, ${frames.reduce((n, f) => n + (f.variants?.length ?? 0), 0)} variant hashes, ${durationSec?.toFixed(1)} s`);
+  }
+  const rows_ = storedRows(rows);
+  /** Hashing per sampled frame (ms): queryProbes, and with the moving picture found and hashed (its rescaling included). */
+  const timing = { withMotion: [] as number[], without: [] as number[] };
+
+  const play = async (file: string, withMotion: boolean, truth: number): Promise<Outcome> => {
+    const native = await frames4(file);
+    const fr = native.map(canonical);
+    const lookup = (probes: Probe[]) => [...decide(findPairs(probes, rows_, rule), rule).keys()];
+    const poster = fr[0] ? lookup(queryProbes(fr[0])) : [];
+    const phases: Outcome['phases'] = [];
+    const sequence: Outcome['sequence'] = [];
+    for (let p = 0; p < PHASES; p++) {
+      let sec: number | null = null;
+      let seqSec: number | null = null;
+      const accepted = new Set<number>();
+      const seqAccepted = new Set<number>();
+      const evidence = new VideoEvidence();
+      const seen: Pixels[] = [];
+      for (let k = 0; k <= PLAY_SEC; k++) {
+        const px = fr[p + PHASES * k];
+        if (!px) break;
+        seen.push(px);
+        const t0 = performance.now();
+        const probes = queryProbes(px);
+        const t1 = performance.now();
+        if (withMotion) for (const rect of findMovingPictures(seen.slice(-3))) probes.push(inside(native[p + PHASES * k]!, px, rect));
+        const t2 = performance.now();
+        timing.without.push(t1 - t0);
+        if (withMotion) timing.withMotion.push(t2 - t0);
+        for (const e of lookup(probes)) {
+          accepted.add(e);
+          if (e === truth && sec === null) sec = k;
+        }
+        // The sequence rule: the same allowed pairs, near (≤ 40), with their keyframes' times.
+        const hits = findPairs(probes, rows_, near).map((h) => ({ entry: h.entry, distance: h.distance, t: rows[Number(h.pair.split('|')[1])]!.t }));
+        for (const e of evidence.add(k, hits)) {
+          seqAccepted.add(e);
+          if (e === truth && seqSec === null) seqSec = k;
+        }
+      }
+      phases.push({ sec, accepted });
+      sequence.push({ sec: seqSec, accepted: seqAccepted });
+    }
+    return { poster, phases, sequence };
+  };
+
+  const lines: string[] = [];
+  const table = async (withMotion: boolean) => {
+    const out = ['| edit | caught from poster | caught while playing (every start) | within 3 s (of starts) | s until notice: median / max | false notices | sequence rule: within 3 s, median / max, false |', '| --- | --- | --- | --- | --- | --- | --- |'];
+    let falseTotal = 0;
+    let seqFalseTotal = 0;
+    for (const edit of EDITS) {
+      let poster = 0;
+      let playing = 0;
+      let within = 0;
+      let starts = 0;
+      let falses = 0;
+      const secs: number[] = [];
+      let seqWithin = 0;
+      let seqFalses = 0;
+      const seqSecs: number[] = [];
+      for (const id of originals) {
+        const file = edit === 'original' ? path.join(CORPUS, `o-${id}.mp4`) : path.join(CORPUS, `r-${id}--${edit}.mp4`);
+        if (!fs.existsSync(file)) continue;
+        const truth = originals.indexOf(id);
+        const o = await play(file, withMotion, truth);
+        if (o.poster.includes(truth)) poster++;
+        if (o.phases.every((ph) => ph.sec !== null)) playing++;
+        for (const ph of o.phases) {
+          starts++;
+          if (ph.sec !== null && ph.sec <= WITHIN_SEC) within++;
+          secs.push(ph.sec ?? Infinity);
+          for (const e of ph.accepted) if (e !== truth) falses++;
+        }
+        for (const e of o.poster) if (e !== truth) falses++;
+        for (const ph of o.sequence) {
+          if (ph.sec !== null && ph.sec <= WITHIN_SEC) seqWithin++;
+          seqSecs.push(ph.sec ?? Infinity);
+          for (const e of ph.accepted) if (e !== truth) seqFalses++;
+        }
+      }
+      seqSecs.sort((a, b) => a - b);
+      falseTotal += falses;
+      secs.sort((a, b) => a - b);
+      const n = originals.length;
+      const fmt = (x: number) => (Number.isFinite(x) ? `${x}` : 'never');
+      out.push(`| ${edit} | ${poster}/${n} | ${playing}/${n} | ${Math.round((100 * within) / Math.max(1, starts))}% | ${fmt(percentile(secs, 50))} / ${fmt(secs.at(-1) ?? Infinity)} | ${falses} | ${Math.round((100 * seqWithin) / Math.max(1, starts))}%, ${fmt(percentile(seqSecs, 50))} / ${fmt(seqSecs.at(-1) ?? Infinity)}, ${seqFalses} |`);
+      console.log(out.at(-1));
+    }
+    // Negatives: never published.
+    const negatives = files.filter((f) => f.startsWith('n-'));
+    const neg: string[] = [];
+    for (const f of negatives) {
+      const o = await play(path.join(CORPUS, f), withMotion, -1);
+      const any = new Set([...o.poster, ...o.phases.flatMap((ph) => [...ph.accepted])]);
+      const seqAny = new Set(o.sequence.flatMap((ph) => [...ph.accepted]));
+      falseTotal += any.size;
+      seqFalseTotal += seqAny.size;
+      neg.push(`${f.slice(2, -4)}: ${any.size ? [...any].map((e) => originals[e]).join(', ') : 'none'}${seqAny.size ? ` (sequence rule: ${[...seqAny].map((e) => originals[e]).join(', ')})` : ''}`);
+    }
+    out.push('', `Negatives (never published; a notice on any is false): ${neg.join('; ')}. False notices in all: **${falseTotal}** (sequence rule: **${seqFalseTotal}**).`);
+    return out.join('\n');
+  };
+
+  lines.push('## Video re-shares', '');
+  lines.push(
+    `Corpus: ${originals.length} originals (${originals.join(', ')}; \`mv-\` = moving shots made from real photos), ${EDITS.length - 1} edits each, ${files.filter((f) => f.startsWith('n-')).length} negatives. ` +
+      `Published: ${keyframes} keyframes and ${variants} variant hashes for ${seconds.toFixed(0)} s of video: ${((bytes / Math.max(1, seconds)) * 60 / 1024).toFixed(1)} KiB of JSON per minute (before the envelope's base64).`,
+    '',
+    `Playing: a frame a second from ${PHASES} start phases, ${PLAY_SEC} s at most; "every start": caught from all of them.`,
+    '',
+    '### With the moving picture (findMovingPicture)',
+    '',
+    await table(true),
+  );
+  const ms = (a: number[]) => {
+    const x = [...a].sort((p, q) => p - q);
+    return `${percentile(x, 50).toFixed(1)} ms median, ${percentile(x, 95).toFixed(1)} ms p95`;
+  };
+  lines.push('', `Hashing per sampled frame in node, side by side on the same frames (one core, loaded machine): the frame's probes alone ${ms(timing.without)}; with the moving picture found, cut and hashed ${ms(timing.withMotion)} (the cut is rescaled in node here; the canvas does it in the browser).`);
+  if (process.env.BENCH_VIDEO_BASELINE !== '0') lines.push('', '### Without it (frames hashed whole, as images)', '', await table(false));
+  return lines.join('\n');
+}

@@ -173,8 +173,9 @@ describe('external processes', () => {
     fs.mkdirSync(bin);
     fs.mkdirSync(tmp);
     const pidFile = path.join(dir, 'ffmpeg.pid');
-    // A stand-in ffmpeg that ignores SIGTERM and SIGINT and never ends, as the issue's did.
-    fs.writeFileSync(path.join(bin, 'ffmpeg'), `#!/bin/sh\ntrap '' TERM INT\necho $$ > ${pidFile}\nexec sleep 300\n`, { mode: 0o755 });
+    // A stand-in ffmpeg that ignores SIGTERM and SIGINT and never ends, as the issue's did (and
+    // ffprobe alike: the tool probes a video's size first, with the same bounded runner).
+    for (const tool of ['ffmpeg', 'ffprobe']) fs.writeFileSync(path.join(bin, tool), `#!/bin/sh\ntrap '' TERM INT\necho $$ > ${pidFile}\nexec sleep 300\n`, { mode: 0o755 });
     fs.writeFileSync(path.join(dir, 'desk/clip2.mp4'), 'not really a video');
     fs.writeFileSync(path.join(dir, 'desk/reviews.json'), JSON.stringify(review(['clip2.mp4'])));
     const cli = spawn(process.execPath, [path.join(ROOT, 'bin/already-debunked.mjs'), 'build', '--input', path.join(dir, 'desk/reviews.json'), '--key', path.join(dir, 'keys/feed-key.secret'), '--out', path.join(dir, 'out-term')], {
@@ -183,7 +184,13 @@ describe('external processes', () => {
       stdio: 'ignore',
     });
     const exited = new Promise<NodeJS.Signals | null>((r) => cli.on('exit', (_code, signal) => r(signal)));
-    while (!fs.existsSync(pidFile) || !fs.readFileSync(pidFile, 'utf8').trim()) await new Promise((r) => setTimeout(r, 50)); // ffmpeg is running
+    let early = false;
+    void exited.then(() => (early = true));
+    // ffmpeg (or ffprobe) is running — or the tool ended before it started one, which fails here.
+    while (!fs.existsSync(pidFile) || !fs.readFileSync(pidFile, 'utf8').trim()) {
+      expect(early, 'the tool ended before it ran ffmpeg').toBe(false);
+      await new Promise((r) => setTimeout(r, 50));
+    }
     expect(fs.readdirSync(tmp).filter((f) => f.startsWith('ad-frames-'))).toHaveLength(1);
     cli.kill('SIGTERM');
     expect(await exited).toBe('SIGTERM');

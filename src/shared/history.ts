@@ -6,7 +6,7 @@
 import type { VerdictLabel } from './messages';
 
 export interface HistoryItem {
-  /** The post's canonical address (https://x.com/<author>/status/<id>), or null off a post. */
+  /** The post's canonical address (as src/shared/x.ts postUrl makes it), or null off a post. */
   post: string | null;
   /** The media URL the notice was put on. */
   media: string;

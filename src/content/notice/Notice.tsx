@@ -121,6 +121,35 @@ function origin(match: MatchView): string | null {
   return originLine(match.originalContext, formatDate) ?? (match.headline || null);
 }
 
+/** "Where it comes from: …", on the card (one line, the whole text as its title) and in the panel. */
+function Origin({ line, oneLine }: { line: string | null; oneLine: boolean }) {
+  if (!line) return null;
+  return (
+    <p class="context" title={oneLine ? line : undefined}>
+      <span class="muted">{t('noticeOriginalContext')} </span>
+      {line}
+    </p>
+  );
+}
+
+/** The fact-check link (https only) and, when the media is blurred, Show anyway / Blur again. */
+function MainActions({ link, mode, revealed, onReveal }: { link: string | null; mode: NoticeMode; revealed: boolean; onReveal: (r: boolean) => void }) {
+  return (
+    <>
+      {link && (
+        <a class="primary" href={link} target="_blank" rel="noopener noreferrer">
+          {t('noticeReadFactCheck')}
+        </a>
+      )}
+      {mode === 'blur' && (
+        <button type="button" onClick={byReader(() => onReveal(!revealed))}>
+          {revealed ? t('noticeHideAgain') : t('noticeShowAnyway')}
+        </button>
+      )}
+    </>
+  );
+}
+
 export function Notice(props: NoticeProps) {
   const match = plainMatch(props.match);
   const { mode, compact, revealed, onReveal, onDetails, detailsOpen = false } = props;
@@ -147,23 +176,9 @@ export function Notice(props: NoticeProps) {
     <div class={blurred ? 'veil blurred' : 'veil'}>
       <section class="card" role="note" aria-label={t('noticeAria')} lang={match.lang} onClick={(e) => e.stopPropagation()}>
         <Heading match={match} />
-        {line && (
-          <p class="context" title={line}>
-            <span class="muted">{t('noticeOriginalContext')} </span>
-            {line}
-          </p>
-        )}
+        <Origin line={line} oneLine />
         <div class="actions">
-          {link && (
-            <a class="primary" href={link} target="_blank" rel="noopener noreferrer">
-              {t('noticeReadFactCheck')}
-            </a>
-          )}
-          {mode === 'blur' && (
-            <button type="button" onClick={byReader(() => onReveal(!revealed))}>
-              {revealed ? t('noticeHideAgain') : t('noticeShowAnyway')}
-            </button>
-          )}
+          <MainActions link={link} mode={mode} revealed={revealed} onReveal={onReveal} />
           <button type="button" class="open-details" aria-haspopup="dialog" aria-expanded={detailsOpen} onClick={openDetails}>
             {t('noticeDetails')}
           </button>
@@ -199,12 +214,7 @@ export function NoticeDetails(props: DetailsProps) {
         </button>
       </div>
       <p class={`label label-${match.label}`}>{t(LABEL_KEYS[match.label])}</p>
-      {line && (
-        <p class="context">
-          <span class="muted">{t('noticeOriginalContext')} </span>
-          {line}
-        </p>
-      )}
+      <Origin line={line} oneLine={false} />
       {match.claim && (
         <p class="claim">
           <span class="muted">{t('noticeClaim')} </span>“{plainText(match.claim)}”
@@ -216,16 +226,7 @@ export function NoticeDetails(props: DetailsProps) {
         <span class="muted">“{match.rating}”</span>
       </p>
       <div class="actions">
-        {link && (
-          <a class="primary" href={link} target="_blank" rel="noopener noreferrer">
-            {t('noticeReadFactCheck')}
-          </a>
-        )}
-        {mode === 'blur' && (
-          <button type="button" onClick={byReader(() => onReveal(!revealed))}>
-            {revealed ? t('noticeHideAgain') : t('noticeShowAnyway')}
-          </button>
-        )}
+        <MainActions link={link} mode={mode} revealed={revealed} onReveal={onReveal} />
       </div>
       <h3>{t('noticeWhy')}</h3>
       <p class="why">{t('noticeWhyText', match.feedName, match.entryId, String(similarity), String(match.distance), match.variant)}</p>

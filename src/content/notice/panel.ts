@@ -10,6 +10,7 @@ import { h, render } from 'preact';
 import { textDirection } from '../../shared/i18n';
 import { postElementOf } from '../../shared/x';
 import { isolateEvents } from '../isolate';
+import { dialogKeys } from '../keyboard';
 import { HOST_ATTR, currentTheme } from '../theme';
 import css from './notice.css?inline';
 import { NoticeDetails, type DetailsProps } from './Notice';
@@ -70,29 +71,6 @@ export function openPanel(box: HTMLElement, props: Omit<DetailsProps, 'onClose'>
     const path = e.composedPath();
     if (!path.includes(host) && !(opener && path.includes(opener))) close();
   };
-  // Escape closes; Tab and Shift+Tab go round the panel's controls (it is a dialog: focus stays in
-  // it until the reader closes it).
-  const onKey = (e: Event) => {
-    const ke = e as KeyboardEvent;
-    if (ke.key === 'Escape') {
-      ke.preventDefault();
-      close();
-      return;
-    }
-    if (ke.key !== 'Tab') return;
-    const items = [...root.querySelectorAll<HTMLElement>('a[href], button:not([disabled])')];
-    if (!items.length) return;
-    const first = items[0]!;
-    const last = items[items.length - 1]!;
-    const active = root.activeElement;
-    if (ke.shiftKey && (active === first || !items.includes(active as HTMLElement))) {
-      ke.preventDefault();
-      last.focus();
-    } else if (!ke.shiftKey && (active === last || !items.includes(active as HTMLElement))) {
-      ke.preventDefault();
-      first.focus();
-    }
-  };
 
   // Its content may change size (a button becomes a thank-you, late layout): place it again then.
   const resized = new win.ResizeObserver(() => schedule());
@@ -120,7 +98,7 @@ export function openPanel(box: HTMLElement, props: Omit<DetailsProps, 'onClose'>
     },
     close,
   };
-  root.addEventListener('keydown', onKey);
+  root.addEventListener('keydown', dialogKeys(root, 'a[href], button:not([disabled])', close));
   win.addEventListener('scroll', schedule, { capture: true, passive: true });
   win.addEventListener('resize', schedule, { passive: true });
   doc.addEventListener('pointerdown', outside, true);

@@ -10,6 +10,7 @@ import { h, render } from 'preact';
 import { IS_TEST_BUILD } from '../../shared/build';
 import { textDirection } from '../../shared/i18n';
 import { isolateEvents } from '../isolate';
+import { dialogKeys } from '../keyboard';
 import { HOST_ATTR, type Theme } from '../theme';
 import css from './dialog.css?inline';
 import { ReportDialog, type DialogProps } from './Dialog';
@@ -42,27 +43,7 @@ export function openDialog(props: Omit<DialogProps, 'onClose'>, opener: HTMLElem
     if (current?.close === close) current = null;
     if (opener?.isConnected) opener.focus();
   };
-  root.addEventListener('keydown', (e) => {
-    const ke = e as KeyboardEvent;
-    if (ke.key === 'Escape') {
-      ke.preventDefault();
-      close();
-      return;
-    }
-    if (ke.key !== 'Tab') return;
-    const items = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)];
-    if (!items.length) return;
-    const first = items[0]!;
-    const last = items[items.length - 1]!;
-    const active = root.activeElement;
-    if (ke.shiftKey && (active === first || !active)) {
-      ke.preventDefault();
-      last.focus();
-    } else if (!ke.shiftKey && (active === last || !active)) {
-      ke.preventDefault();
-      first.focus();
-    }
-  });
+  root.addEventListener('keydown', dialogKeys(root, FOCUSABLE, close));
   // Outside X's React root, on top of everything.
   doc.documentElement.append(host);
   render(h(ReportDialog, { ...props, onClose: close }), app);

@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
-import { LOCALES, LOCALE_NAMES, isLocale } from '../../shared/locales';
 import { t, type MessageKey } from '../../shared/i18n';
 import type { StatusView } from '../../shared/messages';
 import { send } from '../../shared/messaging';
 import { DISPLAY_MODES, MATCH_STRICTNESS, type Settings } from '../../shared/settings';
 import { errorText } from '../components/Field';
 import { Choices, EnabledToggle } from '../components/Toggle';
+import { LanguageSelect } from '../components/LanguageSelect';
 import { StorageNotice } from '../components/StorageNotice';
 import { useStatus } from '../components/use-status';
 import { DataSection } from './DataSection';
@@ -58,25 +58,7 @@ export function Options() {
             <h2 id="general-heading">{t('optionsGeneral')}</h2>
             <EnabledToggle label={t('optionsEnabled')} enabled={loaded.status.enabled} reload={reload} />
             <StorageNotice event={loaded.status.storage} />
-            <p class="field">
-              <label for="language">{t('optionsLanguage')}</label>
-              <select
-                id="language"
-                data-testid="language"
-                value={loaded.status.settings.language ?? ''}
-                onChange={(e) => {
-                  const value = (e.currentTarget as HTMLSelectElement).value;
-                  void update('language', { language: isLocale(value) ? value : null });
-                }}
-              >
-                <option value="">{t('optionsLanguageBrowser')}</option>
-                {LOCALES.map((l) => (
-                  <option key={l} value={l} lang={l}>
-                    {LOCALE_NAMES[l]}
-                  </option>
-                ))}
-              </select>
-            </p>
+            <LanguageSelect value={loaded.status.settings.language} onChange={(language) => void update('language', { language })} />
             {problemFor('language')}
             <p class="muted">
               {t('optionsPrivacy')}{' '}

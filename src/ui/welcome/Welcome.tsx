@@ -8,13 +8,13 @@ import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { BUILD } from '../../shared/build';
 import { t, type MessageKey } from '../../shared/i18n';
-import { LOCALES, LOCALE_NAMES, isLocale } from '../../shared/locales';
 import type { DirectoryFeedView, DirectoryView, StatusView } from '../../shared/messages';
 import { send } from '../../shared/messaging';
 import { MATCH_STRICTNESS, type Settings } from '../../shared/settings';
 import { originPattern } from '../../shared/validate';
 import { errorText } from '../components/Field';
 import { FeedList } from '../components/FeedList';
+import { LanguageSelect } from '../components/LanguageSelect';
 import { Choices } from '../components/Toggle';
 import { useStatus } from '../components/use-status';
 
@@ -127,25 +127,7 @@ export function Welcome() {
       {loaded.state === 'ready' && (
         <>
           <p class="lead">{t('welcomeLead')}</p>
-          <p class="field">
-            <label for="language">{t('optionsLanguage')}</label>{' '}
-            <select
-              id="language"
-              data-testid="language"
-              value={loaded.status.settings.language ?? ''}
-              onChange={(e) => {
-                const value = (e.currentTarget as HTMLSelectElement).value;
-                void update({ language: isLocale(value) ? value : null });
-              }}
-            >
-              <option value="">{t('optionsLanguageBrowser')}</option>
-              {LOCALES.map((l) => (
-                <option key={l} value={l} lang={l}>
-                  {LOCALE_NAMES[l]}
-                </option>
-              ))}
-            </select>
-          </p>
+          <LanguageSelect value={loaded.status.settings.language} onChange={(language) => void update({ language })} />
           <section aria-labelledby="does-heading">
             <h2 id="does-heading">{t('welcomeDoesHeading')}</h2>
             <ul class="points">

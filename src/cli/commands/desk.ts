@@ -56,7 +56,10 @@ export const deskCommand: Command = {
       },
     });
     if (values.help) return (io.out(HELP), 0);
-    const testHosts = values['allow-loopback'] ? ['127.0.0.1', 'localhost'] : [];
+    // Without --public-url the desk is a local trial on this machine: its feed and report address
+    // are loopback http ones (readers elsewhere cannot reach them), which the format allows only so.
+    const local = !values['public-url'];
+    const testHosts = values['allow-loopback'] || local ? ['127.0.0.1', 'localhost'] : [];
     const desk = await startDesk({
       dataDir: path.resolve(values.data),
       databaseUrl: process.env.DATABASE_URL || undefined,
@@ -81,6 +84,7 @@ export const deskCommand: Command = {
     });
     io.out(`desk at ${desk.url}/ (database: ${desk.db.kind}${desk.db.kind === 'pglite' ? ` in ${path.resolve(values.data, 'db')}` : ''})`);
     io.out(`receiving reports at ${desk.url}/reports; feed at ${desk.feedUrl}, public key ${desk.publicKey}`);
+    if (local) io.out(`local trial: readers elsewhere cannot reach ${desk.url}; to publish, put it behind HTTPS and start it with --public-url https://…`);
     if (desk.adminPassword) io.out(`first login: user "admin", one-time password ${desk.adminPassword} (you will choose a new one)`);
     await new Promise<void>((resolve) => {
       const stop = () => void desk.close().then(resolve);

@@ -44,8 +44,12 @@ describe('harvest → build → notices (Chromium)', { skip: skip ?? false }, ()
     assert.equal(code, 0, lines.join('\n'));
     const harvested = JSON.parse(fs.readFileSync(path.join(out, 'reviews.json'), 'utf8')).reviews;
     assert.equal(harvested.length, 6, lines.join('\n'));
-    // The feed the test build is subscribed to, republished from the harvest alone (media paths absolute).
-    const reviews = harvested.map((r) => ({ ...r, media: r.media.map((m) => (typeof m === 'string' ? path.join(out, m) : { ...m, file: path.join(out, m.file) })) }));
+    // The feed the test build is subscribed to, republished from the harvest alone: the harvested
+    // media copied into the feed's build folder (`build` reads media only from inside it).
+    const into = path.join(session.feed.workDir, 'harvest');
+    fs.cpSync(out, into, { recursive: true });
+    const rel = (f) => path.join('harvest', f);
+    const reviews = harvested.map((r) => ({ ...r, media: r.media.map((m) => (typeof m === 'string' ? rel(m) : { ...m, file: rel(m.file) })) }));
     await session.feed.publish(() => reviews);
     await session.popup.evaluate(() => chrome.runtime.sendMessage({ type: 'ui/sync-now', payload: {} }));
     await feedStatus(session.popup, (f) => f.seq === 2 && f.entries === 6 && f.lastError === null);

@@ -90,6 +90,8 @@ export async function startFeedServer({ port = FEED_PORT } = {}) {
     url: `http://127.0.0.1:${port}/feed/index.json`,
     requests,
     publish,
+    /** The folder the feed is built in (its reviews-N.json): media a test publishes go inside it. */
+    workDir: work,
     /**
      * Serve this status code, these bytes, or what `(req, res, realBytes) => …` does at a feed
      * path instead of the real file (a broken or hostile server). `publish` clears them.

@@ -81,14 +81,12 @@ describe('first-run page (Firefox)', { skip: skip ?? false }, () => {
     await server?.close();
   });
 
-  test('opens on install, with the data-consent step and the directory', async () => {
-    const deadline = Date.now() + 20_000;
-    let page;
-    while (!(page = (await ff.browser.pages()).find((p) => p.url().endsWith('/welcome/index.html')))) {
-      if (Date.now() > deadline) throw new Error('no first-run tab in Firefox');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+  // (That it opens on install is checked in Chromium: WebDriver BiDi does not list a tab the
+  // extension itself opened on a moz-extension:// page, so here the page is opened by the test.)
+  test('the data-consent step and the directory', async () => {
+    const page = await ff.openExtensionPage('welcome/index.html');
     await poll(page, () => !!document.querySelector('[data-testid="directory"] li') && !!document.querySelector('[data-testid="allow-reports"], [data-testid="consent-given"]'));
     assert.match(await page.evaluate(() => document.querySelector('main').textContent), /Firefox asks your permission before an extension may send website content/);
+    await page.close();
   });
 });

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The robustness corpus of `npm run bench robustness`: the shared wallpaper corpus
-# (../shared/bench/make-corpus.sh: originals o*.jpg + 14 re-share variants each) grown with
+# (make-corpus-base.sh, from shared/bench: originals o*.jpg + 14 re-share variants each) grown with
 #  - hard originals h*.jpg: photos from Debian data packages (scikit-image, scikit-learn, OpenCV's
 #    examples, MATE's photos), frames of a fixed-camera street crowd (OpenCV's vtest.avi), pairs of
 #    different shots of one place (stereo pairs, exposures, viewpoints), and generated scenes of
@@ -22,7 +22,7 @@ set -euo pipefail
 OUT=${1:?usage: make-corpus.sh OUTDIR [MAX_WALLPAPERS]}
 MAX=${2:-60}
 HERE=$(cd "$(dirname "$0")" && pwd)
-SHARED=${SHARED_CORPUS_SCRIPT:-$HERE/../../../shared/bench/make-corpus.sh}
+SHARED=${SHARED_CORPUS_SCRIPT:-$HERE/make-corpus-base.sh}
 if [ -n "${SOURCES:-}" ]; then
   mkdir -p "$OUT/orig" "$OUT/var"
   echo "variant_path,original_id,transform" > "$OUT/manifest.csv"

@@ -174,7 +174,7 @@ ${lines.join('\n')}`;
 async function variantsSection(hash: Hasher): Promise<string> {
   const photos = await largePhotos();
   if (photos.length < 4) {
-    return `## X's size variants: \`name=small\` vs \`orig\`\n\nNot run: fewer than 4 large photos in ${WALLPAPER_DIRS.join(', ')} (apt-get install the wallpaper packages named in ../shared/bench/make-corpus.sh).`;
+    return `## X's size variants: \`name=small\` vs \`orig\`\n\nNot run: fewer than 4 large photos in ${WALLPAPER_DIRS.join(', ')} (apt-get install the wallpaper packages named in tests/bench/make-corpus-base.sh).`;
   }
   const names = Object.keys(X_VARIANTS) as (keyof typeof X_VARIANTS)[];
   const dist = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<keyof typeof X_VARIANTS, number[]>;

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The robustness corpus of `npm run bench robustness`: the shared wallpaper corpus
-# (make-corpus-base.sh, from shared/bench: originals o*.jpg + 14 re-share variants each) grown with
+# (make-corpus-base.sh, the project research notes' corpus script: originals o*.jpg + 14 re-share variants each) grown with
 #  - hard originals h*.jpg: photos from Debian data packages (scikit-image, scikit-learn, OpenCV's
 #    examples, MATE's photos), frames of a fixed-camera street crowd (OpenCV's vtest.avi), pairs of
 #    different shots of one place (stereo pairs, exposures, viewpoints), and generated scenes of

@@ -2,7 +2,7 @@
 // tarball into an empty prefix, then run the installed command, from outside the checkout:
 // hash (against the reference C++ PDQ's recorded output), keygen, harvest on the fixture web,
 // build and verify, and the desk (its app, a report in, an entry published, verified).
-// build and verify. Nothing from the dev toolchain (vite, typescript) is in the installed tree.
+// Nothing from the dev toolchain (vite, typescript) is in the installed tree.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

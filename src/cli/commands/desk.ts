@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import os from 'node:os';
 import { startDesk } from '../../desk/server/start';
+import { imageHashes } from '../image-hashes';
 import type { Command } from '../command';
 
 const HELP = `usage: already-debunked desk [--port 8788] [--host 127.0.0.1] [--data ./desk-data] [--public-url URL]
@@ -81,6 +83,7 @@ export const deskCommand: Command = {
         perHour: whole(values['per-hour'], 'per-hour', 20_000),
       },
       log: io.out,
+      pictureHashes: hashPictureBytes,
     });
     io.out(`desk at ${desk.url}/ (database: ${desk.db.kind}${desk.db.kind === 'pglite' ? ` in ${path.resolve(values.data, 'db')}` : ''})`);
     io.out(`receiving reports at ${desk.url}/reports; feed at ${desk.feedUrl}, public key ${desk.publicKey}`);
@@ -94,3 +97,18 @@ export const deskCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * The desk's picture hasher: the very code `build` runs on a media file (reference, canonical and
+ * re-share variants), on a private temporary copy of the fetched bytes.
+ */
+export async function hashPictureBytes(bytes: Uint8Array) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-desk-picture-'));
+  try {
+    const file = path.join(dir, 'picture');
+    fs.writeFileSync(file, bytes, { mode: 0o600 });
+    return (await imageHashes(file, 'original', { variants: true })).hashes;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -4,6 +4,7 @@
  * and the app's API at /api/ (src/shared/desk-api.ts) behind a session, a role and a CSRF token.
  */
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
@@ -11,6 +12,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
+import proxyaddr from 'proxy-addr';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { PdqIndex } from '../../core/index';
 import { hashFromHex } from '../../core/hash256';
@@ -65,8 +67,12 @@ export interface DeskOptions {
   /** Cookies are Secure (and __Host-); tests over plain http on loopback keep that: browsers treat loopback as secure. */
   log?: (line: string) => void;
   fetchFn?: typeof fetch;
-  /** Trust X-Forwarded-For from this proxy address (one hop) for the client address. */
-  trustProxy?: string | null;
+  /**
+   * The reverse proxies in front of the desk (addresses, CIDR ranges, or proxy-addr's names
+   * loopback / linklocal / uniquelocal): the client's address is then the right-most
+   * X-Forwarded-For hop that is not one of them. Without it X-Forwarded-For is ignored.
+   */
+  trustProxy?: readonly string[];
   /**
    * The publisher's hashes of a picture's bytes, as `build` computes them for a file (the
    * reference hash, the canonical one and the re-share variants). Injected by the node composition
@@ -108,10 +114,19 @@ export async function createDesk(opts: DeskOptions): Promise<Desk> {
   const rule = matchRule('standard');
 
   const app = new Hono<Env>();
+  // The client's address (per-address limits, login throttling): the socket's, or behind the
+  // named proxies, proxy-addr's reading of X-Forwarded-For (what a client sends itself is ignored).
+  const trust = proxyaddr.compile([...(opts.trustProxy ?? [])]);
   const addressOf = (c: Context) => {
-    const remote = getConnInfo(c).remote.address ?? '?';
-    if (opts.trustProxy && remote === opts.trustProxy) return c.req.header('x-forwarded-for')?.split(',').pop()?.trim() || remote;
-    return remote;
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    if (incoming?.socket) {
+      try {
+        return proxyaddr(incoming, trust);
+      } catch {
+        /* a malformed header: the socket's address below */
+      }
+    }
+    return getConnInfo(c).remote.address ?? '?';
   };
 
   // ---- report intake (open to readers, bounded) ----

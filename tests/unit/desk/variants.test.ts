@@ -87,8 +87,16 @@ describe('the desk publishes the picture’s re-share variants', () => {
     expect(variants).toEqual(expect.arrayContaining(['crop:0.8', 'rotate:3', 'cut-top:0.125']));
     expect(new Set(hashes.map((h) => h.value)).size).toBe(hashes.length); // the reader's hash is the canonical one: stored once
     expect(answer.note).toMatch(/re-share variants: \d+ hashes computed/);
-    const found = lookupProbes(await croppedReshare(), feedRows([entry]), 'standard');
+    const crop = await croppedReshare();
+    const found = lookupProbes(crop, feedRows([entry]), 'standard');
     expect(found.map((f) => f.view)).toEqual(['crop:0.8']);
+    // A reader then reports the cropped re-share: its own cluster, shown as covered by the entry.
+    await desk!.post('/reports', report({ reportId: uuid() }, [{ type: 'photo', url: 'https://pbs.twimg.com/media/GfxBridgeCrop?format=jpg&name=small', quoted: false, pdq: { value: hashToHex(crop[0]!.hashes[0]!), quality: crop[0]!.quality } }]));
+    const paul = new Client(desk!);
+    await paul.login('paul', PW);
+    const queue = (await paul.json<{ clusters: ClusterSummary[] }>('GET', '/api/queue')).clusters;
+    const second = queue.find((c) => c.mediaUrl?.includes('GfxBridgeCrop'));
+    expect(second?.coverage?.entryId).toBe('bridge-photo-2015');
   }, 120_000);
 
   it('without the picture (the network is down) the entry keeps the reported hash, says why, and the crop is not caught', async () => {

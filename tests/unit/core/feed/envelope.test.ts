@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
-import { FeedError, fromBase64, keyId, openEnvelope, pae, publicKeyFromBase64, signEnvelope, toBase64 } from '../../../../src/core/feed';
+import { FeedError, fromBase64, generateKeyPair, keyId, openEnvelope, pae, publicKeyFromBase64, publicKeyFromSecret, signEnvelope, toBase64 } from '../../../../src/core/feed';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -113,6 +113,12 @@ describe('openEnvelope skips a signature it cannot use and tries the next', () =
     expect(keyid).toBe(nodeKeyId(publicKey));
   });
 
+  it('a pinned key the curve library refuses outright (31 bytes) verifies nothing, and the next key is tried', () => {
+    const short = publicKey.subarray(0, 31);
+    expect(codeOf(() => openEnvelope(envelope('{"a":1}'), [short], TYPE, 1 << 16))).toBe('bad-signature');
+    expect(openEnvelope(envelope('{"a":1}'), [short, publicKey], TYPE, 1 << 16).keyid).toBe(nodeKeyId(publicKey));
+  });
+
   it('with two pinned keys (a rotation), the key that verifies is the one named', () => {
     const { keyid } = openEnvelope(envelope('{"a":1}', [sign('{"a":1}', other)]), [publicKey, otherPublic], TYPE, 1 << 16);
     expect(keyid).toBe(nodeKeyId(otherPublic));
@@ -144,6 +150,16 @@ describe('signEnvelope writes what the DSSE spec describes', () => {
     expect(eight.signatures).toHaveLength(8);
     const one = JSON.parse(text(signEnvelope(utf8('{}'), TYPE, secret))) as { signatures: unknown[] };
     expect(one.signatures).toHaveLength(1);
+  });
+
+  it('a new key pair is an Ed25519 pair OpenSSL agrees with (the public key is the secret key’s)', () => {
+    const pair = generateKeyPair();
+    expect(pair.secretKey).toHaveLength(32);
+    expect(Buffer.from(publicKeyFromSecret(pair.secretKey)).equals(Buffer.from(pair.publicKey))).toBe(true);
+    const env = JSON.parse(text(signEnvelope(utf8('{}'), TYPE, pair.secretKey))) as { signatures: { sig: string }[] };
+    const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pair.publicKey]), format: 'der', type: 'spki' });
+    expect(nodeVerify(null, Buffer.from(`DSSEv1 ${TYPE.length} ${TYPE} 2 {}`), spki, Buffer.from(env.signatures[0]!.sig, 'base64'))).toBe(true);
+    expect(Buffer.from(generateKeyPair().secretKey).equals(Buffer.from(pair.secretKey)), 'two pairs differ').toBe(false);
   });
 
   it('the key id is the first 16 hex digits of the public key’s SHA-256', () => {

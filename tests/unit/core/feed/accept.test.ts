@@ -9,6 +9,7 @@ import {
   FeedError,
   LIMITS,
   acceptFeed,
+  openDelta,
   buildDelta,
   buildIndex,
   buildSnapshot,
@@ -141,6 +142,21 @@ describe('acceptFeed: a delta that is not this index’s falls back to the snaps
     expect(failures.map(codeOf)).toEqual(['wrong-feed']);
     expect(reads.map((x) => x.split(' ')[0])).toEqual(['deltas/1-2.json', 'snapshots/2.json']);
     expect(r.update!.replaceAll).toBe(true);
+  });
+
+  it('without onDeltaFailure (the CLI’s verify), a broken delta still falls back to the snapshot', async () => {
+    const f = feed({ delta: signFile('deltas/1-2.json', buildDelta(META.id, BEFORE, AFTER, 1, 2, NOW), 'delta', keys.secretKey) });
+    const { ctx } = context(f, HELD_1, { onDeltaFailure: undefined });
+    expect((await acceptFeed(f.indexBytes, ctx)).update!.replaceAll).toBe(true);
+  });
+
+  it('openDelta on its own (as verify calls it) checks the file against its ref first', () => {
+    const f = feed();
+    const ref = f.index.deltas[0]!;
+    const bytes = f.files.get('deltas/1-2.json')!;
+    expect(openDelta(bytes, ref, f.index, { keys: [keys.publicKey], now: NOW, testHosts: [] }).toSeq).toBe(2);
+    expect(() => openDelta(bytes, { ...ref, bytes: LIMITS.maxDeltaBytes + 1 }, f.index, { keys: [keys.publicKey], now: NOW, testHosts: [] })).toThrow(/more than 4194304/);
+    expect(() => openDelta(bytes.subarray(1), ref, f.index, { keys: [keys.publicKey], now: NOW, testHosts: [] })).toThrow(/does not match the size and SHA-256/);
   });
 
   it('a delta the index announces at exactly the delta limit is read (and then fails its checksum), one byte over is not read', async () => {

@@ -54,6 +54,7 @@ describe('openEnvelope refuses, each with its own code', () => {
     const bad = bytes.slice();
     bad[at] = 0xff;
     expect(codeOf(() => open(bad))).toBe('not-json');
+    expect(() => open(bad)).toThrow('the file is not a JSON envelope');
   });
 
   it.each([
@@ -65,6 +66,7 @@ describe('openEnvelope refuses, each with its own code', () => {
     ['signatures not a list', JSON.stringify({ payloadType: TYPE, payload: b64('{}'), signatures: { sig: 'x' } })],
   ])('an envelope of the wrong shape: %s', (_, json) => {
     expect(codeOf(() => open(utf8(json)))).toBe('bad-envelope');
+    expect(() => open(utf8(json))).toThrow('expected {payloadType, payload, signatures}');
   });
 
   it('a payload that is not base64', () => {
@@ -191,6 +193,7 @@ describe('base64 (RFC 4648, section 10 test vectors) and keys', () => {
 
   it.each([['Zm9'], ['Zm9v!'], ['!Zm9v'], ['Zm9v===='], ['Zm 9v'], ['Zg=a']])('refuses %j (bad-envelope, not a DOMException)', (t) => {
     expect(codeOf(() => fromBase64(t))).toBe('bad-envelope');
+    expect(() => fromBase64(t)).toThrow('not base64');
   });
 
   it('a public key: base64 of 32 bytes, surrounding whitespace allowed; anything else is a bad-key', () => {

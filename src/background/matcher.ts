@@ -9,7 +9,7 @@
  * probes with the rows under the match rule (src/core/match, docs/matching.md).
  */
 import type { Hash256 } from '../core/hash256';
-import { GroupedIndex, INDEX_MAGIC } from '../core/index';
+import { GROUPED_FORMAT_VERSION, GROUPED_MAGIC, GroupedIndex, INDEX_MAGIC } from '../core/index';
 import { MatchRowsBuilder, groupedRows, lookupProbes, type Probe, type StoredRows } from '../core/match';
 import { PDQ_MIN_QUALITY } from '../core/pdq';
 import type { FeedEntry } from '../core/feed';
@@ -108,8 +108,11 @@ async function load(settings: Settings): Promise<Loaded & { current: boolean }> 
   const tx = db.transaction('matchIndex');
   const [found, generation] = await Promise.all([storedIndex(tx.store), listGeneration(tx.store)]);
   let stored = found;
-  if (stored && stored.buffer instanceof ArrayBuffer && stored.buffer.byteLength >= 4 && new Uint32Array(stored.buffer, 0, 1)[0] === INDEX_MAGIC) {
-    stored = undefined; // the single index of the previous version: rebuilt as the grouped one, nothing is wrong
+  if (stored && stored.buffer instanceof ArrayBuffer && stored.buffer.byteLength >= 8) {
+    const [magic, version] = new Uint32Array(stored.buffer, 0, 2);
+    // The single index of an earlier version, or the grouped one of an earlier format: rebuilt in
+    // the current form, nothing is wrong.
+    if (magic === INDEX_MAGIC || (magic === GROUPED_MAGIC && version !== GROUPED_FORMAT_VERSION)) stored = undefined;
   }
   if (stored) {
     let problem: string | null;

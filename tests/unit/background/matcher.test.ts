@@ -20,7 +20,7 @@ vi.mock('webextension-polyfill', () => ({
 }));
 
 import { GENERATION_KEY, openDatabase, type AdDB, type IndexRecord } from '../../../src/background/db';
-import { invalidateMatcher, matchHashes } from '../../../src/background/matcher';
+import { READ_PAGE, invalidateMatcher, matchHashes } from '../../../src/background/matcher';
 import { syncFeed } from '../../../src/background/sync';
 import { testPoints } from '../../../src/background/test-points';
 import { hashFromHex, type Hash256 } from '../../../src/core/hash256';
@@ -109,6 +109,28 @@ describe('the match index and syncs', () => {
     expect(await lookup(N)).toEqual(['n']);
     expect((local.get('storageEvent') as { kind: string; detail: string }).kind).toBe('index-rebuilt');
     expect((await storedIndex())?.generation).toBe(await generation());
+  });
+
+  it('indexes every entry of a feed longer than one read page (READ_PAGE), the first and the last alike', async () => {
+    const many = Array.from({ length: 2 * READ_PAGE + 7 }, (_, i) => entry(`e${String(i).padStart(5, '0')}`, 1, hashOf(`e${i}`)));
+    server.publish(many);
+    expect((await sync()).outcome).toBe('updated');
+    for (const i of [0, READ_PAGE - 1, READ_PAGE, 2 * READ_PAGE + 6]) expect(await lookup(hashOf(`e${i}`), 3)).toEqual([`e${String(i).padStart(5, '0')}`]);
+    expect((await storedIndex())!.entryKeys).toHaveLength(many.length);
+  });
+
+  it('a stored index of the grouped index’s earlier format is rebuilt quietly (no damage reported)', async () => {
+    server.publish([entry('a', 1, A)]);
+    await sync();
+    expect(await lookup(A)).toEqual(['a']);
+    const stored = (await storedIndex())!;
+    const earlier = stored.buffer.slice(0);
+    new Uint32Array(earlier)[1] = 1; // format 1
+    await db.put('matchIndex', { ...stored, buffer: earlier });
+    invalidateMatcher();
+    expect(await lookup(A)).toEqual(['a']);
+    expect(local.get('storageEvent')).toBeUndefined();
+    expect(new Uint32Array((await storedIndex())!.buffer)[1]).toBe(2);
   });
 
   it('a feed disabled since the index was built produces no notice', async () => {

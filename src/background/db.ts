@@ -50,7 +50,7 @@ export interface IndexRecord {
   key: 'current';
   /** The serialised index (src/core/index); its ids are row numbers into the arrays below. */
   buffer: ArrayBuffer;
-  /** Entry of each row: an ordinal into entryKeys. */
+  /** Entry of each row: an entry ordinal (see entryFeed, entryIds). */
   rowEntry: Uint32Array;
   /** Media item (within its entry) of each row. */
   rowMedia: Uint16Array;

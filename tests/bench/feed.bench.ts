@@ -100,6 +100,18 @@ export default async function run(): Promise<string> {
     await tx.done;
     return k;
   });
+  await step('paged', async () => {
+    const tx = db.transaction('entries');
+    let k = 0;
+    for (let after: IDBKeyRange | undefined; ; ) {
+      const page = await tx.store.getAll(after, READ_PAGE);
+      for (const r of page) k += (r.entry as FeedEntry).media.length;
+      if (page.length < READ_PAGE) break;
+      after = IDBKeyRange.lowerBound([page[page.length - 1]!.feedUrl, page[page.length - 1]!.id], true);
+    }
+    await tx.done;
+    return k;
+  });
   await step('chunks', async () => {
     const tx = db.transaction('chunks', 'readwrite');
     const writes: Promise<unknown>[] = [];
@@ -126,6 +138,7 @@ export default async function run(): Promise<string> {
 | read the entries back in pages of ${READ_PAGE} and build the match index (the matcher's path) | ${fmt('index')} |
 | **total** | **${(total / 1000).toFixed(1)} s (CPU ${(totalCpu / 1000).toFixed(1)} s)** (target < 5 s) |
 | side by side: the previous read, one cursor step per entry (read only) | ${fmt('cursor')} |
+| side by side: the matcher's read, pages of ${READ_PAGE} (read only) | ${fmt('paged')} |
 | side by side: the same entries stored as ${Math.ceil(n / 1000)} chunk records of 1,000 | ${fmt('chunks')} |
 | side by side: those chunks read back | ${fmt('chunks-read')} |
 

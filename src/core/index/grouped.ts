@@ -116,6 +116,8 @@ export class GroupedIndex {
   private readonly found = new Set<number>();
   /** Scratch: the slice values to look up (1 + 16 + 120 + 560 at radius 3). */
   private readonly near = new Int32Array(697);
+  /** Scratch: per bucket to read, its entries' span, fingerprint budget and query fingerprint. */
+  private readonly spans = new Int32Array(SLICES * 697 * 4);
 
   private constructor(
     readonly size: number,
@@ -217,12 +219,14 @@ export class GroupedIndex {
     const radius = Math.floor(Math.max(0, max) / 16);
     const lane = Math.floor(Math.max(0, max) / 8);
     const { offsets, entries, count, start, bits, idBits } = g;
-    const { hashes, mark, found, near } = this;
+    const { hashes, mark, found, near, spans } = this;
     const buckets = 1 << bits;
     const shift = 16 - bits;
     const fpShift = 16 - (32 - idBits);
     const idMask = idBits === 32 ? 0xffffffff : (1 << idBits) - 1;
     found.clear();
+    // First every bucket's span (independent reads, which the CPU overlaps), then the entries.
+    let spanCount = 0;
     for (let s = 0; s < SLICES; s++) {
       const word = q[s >> 1]!;
       const v = sliceOf(word, s);
@@ -254,20 +258,28 @@ export class GroupedIndex {
         const b = near[i]! >>> shift;
         if (mark[b] === epoch) continue;
         mark[b] = epoch;
+        const at = spanCount++ * 4;
+        spans[at] = base + offsets[off + b]!;
+        spans[at + 1] = base + offsets[off + b + 1]!;
         // What the lane may still differ by in the partner half, given the bits this bucket differs by.
-        const budget = lane - popcount32(b ^ vb);
-        const end = offsets[off + b + 1]!;
-        for (let k = offsets[off + b]!; k < end; k++) {
-          const e = entries[base + k]!;
-          if (popcount32((e >>> idBits) ^ qfp) > budget) continue;
-          const local = e & idMask;
-          if (local >= count) continue; // a damaged entry never reads outside its group
-          const r = start + local;
-          const d = rowDistance(hashes, r, q, max);
-          if (d <= max && !found.has(r)) {
-            found.add(r);
-            out.push({ id: r, distance: d, probe });
-          }
+        spans[at + 2] = lane - popcount32(b ^ vb);
+        spans[at + 3] = qfp;
+      }
+    }
+    for (let i = 0; i < spanCount * 4; i += 4) {
+      const end = spans[i + 1]!;
+      const budget = spans[i + 2]!;
+      const qfp = spans[i + 3]!;
+      for (let k = spans[i]!; k < end; k++) {
+        const e = entries[k]!;
+        if (popcount32((e >>> idBits) ^ qfp) > budget) continue;
+        const local = e & idMask;
+        if (local >= count) continue; // a damaged entry never reads outside its group
+        const r = start + local;
+        const d = rowDistance(hashes, r, q, max);
+        if (d <= max && !found.has(r)) {
+          found.add(r);
+          out.push({ id: r, distance: d, probe });
         }
       }
     }

@@ -16,7 +16,7 @@ let closeRunner = async () => undefined;
 if (fs.existsSync(source) && process.env.AD_CLI_BUNDLE !== '1') {
   // A module runner that stays open while the command runs: main loads each command when it runs.
   const { createServer, createServerModuleRunner } = await import('vite');
-  const server = await createServer({ configFile: false, logLevel: 'silent', appType: 'custom', server: { middlewareMode: true, hmr: false, ws: false } });
+  const server = await createServer({ configFile: false, logLevel: 'silent', appType: 'custom', server: { middlewareMode: true, hmr: false, ws: false, watch: null } });
   const runner = createServerModuleRunner(server.environments.ssr, { hmr: false });
   ({ main } = await runner.import(source));
   closeRunner = async () => {

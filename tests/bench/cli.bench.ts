@@ -10,7 +10,8 @@
  * builds it, CImg decodes through ImageMagick's `convert`; `--reference-native PATH` adds a build
  * with CImg's own libjpeg/libpng decoders (`-Dcimg_use_jpeg -Dcimg_use_png … -ljpeg -lpng -lz`).
  * `--reference-path DIRS` is the PATH the reference runs with (where its `convert` is found).
- * `--cli BIN` skips packing and uses an installed `already-debunked`.
+ * `--cli BIN` skips packing and uses an installed `already-debunked`; `--cli-before BIN` adds another
+ * installed build of ours (an earlier commit packed the same way), for before/after in one run.
  *
  * Files: the PDQ vectors the reference reads (tests/vectors/pdq/images, 31) and up to 90 photos
  * from Debian's wallpaper packages scaled to ≤ 1200 px (JPEG 92, made once into
@@ -108,6 +109,8 @@ export default async function run(): Promise<string> {
   const installed = given ? { bin: given, cleanup: () => undefined } : installPacked();
   try {
     const contenders: { label: string; cmd: string; args: string[]; env?: NodeJS.ProcessEnv }[] = [{ label: 'ours: the packed CLI, installed (`already-debunked hash`)', cmd: installed.bin, args: ['hash'] }];
+    // An earlier build of ours installed the same way (`--cli-before BIN`): before/after in one run.
+    if (process.env.BENCH_CLI_BEFORE) contenders.push({ label: 'ours before (`--cli-before`)', cmd: process.env.BENCH_CLI_BEFORE, args: ['hash'] });
     if (reference) contenders.push({ label: 'reference `pdq-photo-hasher` (CImg via ImageMagick convert, as its Makefile builds it)', cmd: reference, args: [], env: refEnv });
     if (native) contenders.push({ label: 'reference, CImg with its libjpeg/libpng decoders', cmd: native, args: [] });
     const times = contenders.map(() => [] as number[]);

@@ -40,7 +40,7 @@ interface TraceEvent {
   dur?: number;
   /** Thread (CPU) time, µs: unlike dur, it does not grow while the thread waits for a core. */
   tdur?: number;
-  args?: { data?: { url?: string } };
+  args?: { data?: { url?: string; functionName?: string; lineNumber?: number } };
 }
 
 /** Notes, every frame, when each media box comes near / into the viewport and when its notice appears. */
@@ -154,6 +154,9 @@ function attribute(events: TraceEvent[], scriptUrl: string) {
   const tasks = events.filter((e) => (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && e.pid === pid && e.tid === tid && (e.dur ?? 0) > 50_000);
   const longTasks = tasks.map((t) => ({ ms: t.dur! / 1000, ours: overlap(spans, t.ts, t.ts + t.dur!) / 1000 }));
   const longestCall = Math.max(...spans.map(([a, b]) => (b - a) / 1000));
+  // Where the longest calls were (for chasing them: the test build is not minified).
+  const top = calls.filter((e) => e.pid === pid && e.tid === tid).sort((x, y) => (y.dur ?? 0) - (x.dur ?? 0)).slice(0, 5);
+  console.log('longest calls into the content script:', top.map((e) => `${((e.dur ?? 0) / 1000).toFixed(1)} ms ${e.args?.data?.functionName || '(anonymous)'}:${e.args?.data?.lineNumber ?? '?'}`).join(', '));
   return { totalMs, longTasks, longestCall, calls: spans.length };
 }
 

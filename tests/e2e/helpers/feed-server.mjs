@@ -9,9 +9,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runnerImport } from 'vite';
 import { generatedMedia, seedClip } from './media.mjs';
 import { whenPortFree } from './ports.mjs';
+import { importSource } from './source.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO = path.join(ROOT, 'tests/fixtures/feeds/demo');
@@ -30,7 +30,7 @@ const MEDIA_FILES = {
 };
 
 async function cli(args) {
-  const { module } = await runnerImport(path.join(ROOT, 'src/cli/main.ts'), { configFile: false, logLevel: 'silent' });
+  const module = await importSource(path.join(ROOT, 'src/cli/main.ts'));
   const out = [];
   const code = await module.main(args, { out: (l) => out.push(l), err: (l) => out.push(l) });
   if (code !== 0) throw new Error(`already-debunked ${args[0]} failed:\n${out.join('\n')}`);

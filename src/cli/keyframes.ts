@@ -1,8 +1,9 @@
 /**
  * Video → keyframe hashes for the publisher tool, with Debian's ffmpeg (docs/matching.md, "Video").
  *
- * The clip is sampled SAMPLE_FPS times a second, every frame scaled to the size the extension's
- * sampler hashes (src/core/match/video.ts videoFrameSize: the same pixels on both sides). Kept: the
+ * The clip is sampled SAMPLE_FPS times a second, every frame decoded at the clip's own size (up to
+ * VIDEO_DECODE_SIDE) and scaled by the canonical scaler the extension's sampler uses too
+ * (src/core/match/video.ts videoFramePixels: the same arithmetic on both sides, not ffmpeg's scaler). Kept: the
  * first frame, every scene change (a jump of more than SCENE_BITS between samples), and a frame
  * whenever the picture has drifted more than COVER_BITS from the last kept one — so every frame of
  * the clip is within a few bits of a kept one wherever the reader's playback starts (a static shot
@@ -15,7 +16,7 @@
  */
 import { hammingDistance, hashToHex, type Hash256 } from '../core/hash256';
 import { LIMITS } from '../core/feed';
-import { videoFrameSize, boundedCover, videoVariants, type SampledFrame, type VariantHash } from '../core/match';
+import { videoDecodeSize, videoFramePixels, boundedCover, videoVariants, type SampledFrame, type VariantHash } from '../core/match';
 import { pdqHash, type Pixels } from '../core/pdq';
 import { spawnBounded, tempFolder } from './child';
 import { openRegularFile } from './files';
@@ -79,7 +80,8 @@ export function sampleFrames(
   timeoutMs = FFMPEG_TIMEOUT_MS,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const vf = `fps=${fps}:round=down,showinfo,scale=${size.width}:${size.height}:flags=bilinear`;
+    // At its own size ffmpeg's scale filter passes the frame through; above VIDEO_DECODE_SIDE it averages areas.
+    const vf = `fps=${fps}:round=down,showinfo,scale=${size.width}:${size.height}:flags=area`;
     const p = bounded('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-vf', vf, '-frames:v', String(max), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], timeoutMs);
     const frameBytes = size.width * size.height * 3;
     let buf: Buffer = Buffer.alloc(0);
@@ -132,12 +134,13 @@ export async function videoKeyframes(file: string, opts: KeyframeOptions = {}): 
 
 async function keyframesOf(file: string, opts: KeyframeOptions, timeoutMs: number): Promise<{ frames: Keyframe[]; durationSec: number | null }> {
   const { width, height, durationSec } = await probeSize(file, timeoutMs);
-  const size = videoFrameSize(width, height);
+  const size = videoDecodeSize(width, height);
   const withVariants = opts.variants ?? true;
   const samples: (SampledFrame & { variants?: VariantHash[] })[] = [];
   let prev: Hash256 | null = null;
   let lastVariants = -Infinity;
-  await sampleFrames(file, size, SAMPLE_FPS, LIMITS.maxFramesPerMedia * 10, (t, px) => {
+  await sampleFrames(file, size, SAMPLE_FPS, LIMITS.maxFramesPerMedia * 10, (t, decoded) => {
+    const px = videoFramePixels(decoded);
     const { hash, quality } = pdqHash(px);
     const scene = prev !== null && hammingDistance(hash, prev) > SCENE_BITS;
     prev = hash;

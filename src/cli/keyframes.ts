@@ -117,6 +117,8 @@ export interface KeyframeOptions {
   variants?: boolean;
   /** Time limit for each ffmpeg run (default FFMPEG_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** Store variants with one frame at least this often, seconds (default VARIANT_EVERY_SEC). */
+  variantEverySec?: number;
 }
 
 export async function videoKeyframes(file: string, opts: KeyframeOptions = {}): Promise<{ frames: Keyframe[]; durationSec: number | null }> {
@@ -136,6 +138,7 @@ async function keyframesOf(file: string, opts: KeyframeOptions, timeoutMs: numbe
   const { width, height, durationSec } = await probeSize(file, timeoutMs);
   const size = videoDecodeSize(width, height);
   const withVariants = opts.variants ?? true;
+  const variantEvery = opts.variantEverySec ?? VARIANT_EVERY_SEC;
   const samples: (SampledFrame & { variants?: VariantHash[] })[] = [];
   let prev: Hash256 | null = null;
   let lastVariants = -Infinity;
@@ -145,7 +148,7 @@ async function keyframesOf(file: string, opts: KeyframeOptions, timeoutMs: numbe
     const scene = prev !== null && hammingDistance(hash, prev) > SCENE_BITS;
     prev = hash;
     const s: SampledFrame & { variants?: VariantHash[] } = { t: Math.round(t * 100) / 100, hash, quality, scene };
-    if (withVariants && (samples.length === 0 || scene || t - lastVariants >= VARIANT_EVERY_SEC - 1e-6)) {
+    if (withVariants && (samples.length === 0 || scene || t - lastVariants >= variantEvery - 1e-6)) {
       s.variants = videoVariants(px).filter((v) => v.quality >= 50);
       lastVariants = t;
     }

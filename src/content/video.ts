@@ -69,11 +69,14 @@ export function watchVideo(
     }
     busy = true;
     try {
+      // The sample is done in three slices, the page's own tasks (X's frames) running between them.
+      await breath();
       const decoded: Pixels = { data: data.data, width: w, height: h, channels: 4 };
       const px = videoFramePixels(decoded);
       if (history[0] && (history[0].width !== px.width || history[0].height !== px.height)) history = []; // a new rendition
       history = [...history.slice(1 - HISTORY), px];
       const [full, ...probes] = queryProbes(px);
+      await breath();
       if (lifetime.isInvalid) return;
       // The moving picture, cut from the drawn frame and made canonical: a clip inside a phone's
       // screen recording or a news graphic is a small part of the 256 px frame.
@@ -86,6 +89,8 @@ export function watchVideo(
       busy = false;
     }
   };
+  /** Lets the page run before the next slice of a sample (a timer owned by the context: none after it ends). */
+  const breath = () => new Promise<void>((resolve) => lifetime.setTimeout(resolve, 0));
   const onTime = () => void sample();
   const listening = new AbortController();
   lifetime.addEventListener(video, 'timeupdate', onTime, { signal: listening.signal });

@@ -17,6 +17,7 @@
  * frame size, as the content script draws it. Differences from the browser: the scaler is not the
  * canvas's own, and frames are taken at exact quarter seconds.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { probeSize, sampleFrames, videoKeyframes, type Keyframe } from '../../src/cli/keyframes';
@@ -27,7 +28,11 @@ import { percentile } from './lib/stats';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CORPUS = path.resolve(ROOT, process.env.VIDEO_CORPUS ?? '.bench-video-corpus');
-const EDITS = ['original', 'lowbitrate', 'trim', 'speed', 'framerate', 'mirror', 'crop90', 'crop80', 'blackbars', 'blur11', 'captionbar', 'captionover', 'screenrec', 'pip'];
+const ALL_EDITS = ['original', 'lowbitrate', 'trim', 'speed', 'framerate', 'mirror', 'crop90', 'crop80', 'blackbars', 'blur11', 'captionbar', 'captionover', 'screenrec', 'pip'];
+/** `npm run bench video -- --edits crop90,crop80`: only these edits (the negatives always). */
+const EDITS = process.env.BENCH_EDITS ? ALL_EDITS.filter((e) => process.env.BENCH_EDITS!.split(',').includes(e)) : ALL_EDITS;
+/** `-- --variant-every 1`: the publisher's variant spacing, seconds (src/cli/keyframes.ts VARIANT_EVERY_SEC). */
+const VARIANT_EVERY = process.env.BENCH_VARIANT_EVERY ? Number(process.env.BENCH_VARIANT_EVERY) : undefined;
 const PHASES = 4; // start phases, quarter seconds
 const PLAY_SEC = 14;
 const WITHIN_SEC = 3;
@@ -61,6 +66,12 @@ async function frames4(file: string): Promise<Pixels[]> {
   const out: Pixels[] = [];
   await sampleFrames(file, videoDecodeSize(width, height), PHASES, PHASES * (PLAY_SEC + 1), (_t, px) => out.push(px));
   return out;
+}
+
+/** The clip's first frame, decoded as frames4 decodes (the poster: X shows the first frame; the fps filter may pick another). */
+function firstFrame(file: string, size: { width: number; height: number }): Pixels {
+  const data = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', file, '-vf', `scale=${size.width}:${size.height}:flags=area`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+  return { width: size.width, height: size.height, channels: 3, data: new Uint8Array(data) };
 }
 
 /** As the content script hashes a frame: the canonical scaler down to the frame size (videoFramePixels). */
@@ -100,7 +111,7 @@ export default async function run(): Promise<string> {
   let seconds = 0;
   const alike: boolean[] = [];
   for (const [entry, id] of originals.entries()) {
-    const { frames, durationSec } = await videoKeyframes(path.join(CORPUS, `o-${id}.mp4`));
+    const { frames, durationSec } = await videoKeyframes(path.join(CORPUS, `o-${id}.mp4`), { variantEverySec: VARIANT_EVERY });
     alike[entry] = clipLooksAlike(frames.map((f) => ({ t: f.t, hash: hashFromHex(f.value) })), durationSec);
     for (const f of frames) {
       rows.push({ hash: hashFromHex(f.value), entry, kind: 'original', t: f.t });
@@ -120,7 +131,7 @@ export default async function run(): Promise<string> {
     const native = await frames4(file);
     const fr = native.map(canonical);
     const lookup = (probes: Probe[]) => [...decide(findPairs(probes, rows_, rule), rule).keys()];
-    const poster = fr[0] ? lookup(queryProbes(fr[0])) : [];
+    const poster = native[0] ? lookup(queryProbes(canonical(firstFrame(file, native[0])))) : [];
     const phases: Outcome['phases'] = [];
     const sequence: Outcome['sequence'] = [];
     for (let p = 0; p < PHASES; p++) {

@@ -21,10 +21,13 @@ import { crop, type Rect } from './geometry';
 /** Long side of a hashed video frame, in px, on both sides. */
 export const VIDEO_FRAME_SIDE = 256;
 /**
- * Frames are decoded at the video's own size up to this long side (a larger rendition is drawn
- * down to it first: the one step where the decoder's scaler is used, 5× above the hashed size).
+ * Frames are decoded at the video's own size up to this long side; a larger rendition is drawn
+ * down to it first (by the canvas, by ffmpeg's area filter: the one step where the two sides'
+ * scalers differ, at 2.5× the hashed size or more; X's 1280x720 rendition halves exactly). Measured
+ * in the browser (BENCHMARKS.md, "Video sampling in the browser"): drawing and scaling 1280x720 in
+ * full cost about 4× the main-thread time of 640x360.
  */
-export const VIDEO_DECODE_SIDE = 1280;
+export const VIDEO_DECODE_SIDE = 640;
 
 /** The size a w×h video frame is hashed at: canonicalSize at VIDEO_FRAME_SIDE (down, never up). */
 export function videoFrameSize(width: number, height: number): { width: number; height: number } {

@@ -156,7 +156,8 @@ export default async function run(): Promise<string> {
           accepted.add(e);
           if (e === truth && sec === null) sec = k;
         }
-        // The sequence rule: the same allowed pairs, near (≤ 40), with their keyframes' times.
+        // Evidence across frames, as the extension weighs it: the same allowed pairs, near (≤ 40),
+        // with their keyframes' times (VideoEvidence keeps each entry's nearest, as cs/match-frame answers).
         const hits = findPairs(probes, rows_, near).map((h) => ({ entry: h.entry, distance: h.distance, t: rows[Number(h.pair.split('|')[1])]!.t, alike: alike[h.entry] }));
         for (const e of evidence.add(k, hits)) {
           seqAccepted.add(e);

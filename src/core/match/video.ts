@@ -356,12 +356,17 @@ export function clipLooksAlike(frames: readonly { t: number; hash: Hash256 }[], 
 }
 
 /**
- * Evidence across the frames of one playing video (docs/matching.md, "Video"): a frame within
- * `accept` of an entry is a match, as for pictures — unless the entry's clip looks alike
- * throughout, where one frame must be within `sure`; and `frames` consecutive sampled frames each
- * within `near` of keyframes of the same entry, following in the clip's order at about the pace
- * they were played (from half to twice it, a second's slack), are one too. Unrelated frames that
- * come near an entry by chance, and other moments of a fixed camera's scene, do not line up in time.
+ * Evidence across the frames of one playing video (docs/matching.md, "Video"). Per frame, each
+ * entry's nearest hit counts (the keyframe the frame most likely is):
+ *  - a clip that changes: one frame within `accept` is a match, as for pictures; or `frames`
+ *    consecutive sampled frames each within `near`, whose keyframes follow in the clip's order at
+ *    about the pace they were played (half to twice it, a second's slack);
+ *  - a clip that looks alike throughout (a fixed camera, where other moments of the scene come as
+ *    close as a re-share): one frame within `sure`; or `frames` consecutive frames each within
+ *    `accept` whose keyframes advance at the pace played (half to twice it, a quarter second's
+ *    slack — a moment of the clip itself moves through its keyframes as it plays; another moment
+ *    meets whichever keyframe it resembles).
+ * Unrelated frames that come near an entry by chance do not line up in time.
  */
 export class VideoEvidence<K = number> {
   private chains = new Map<K, { at: number; t: number; n: number }>();
@@ -370,20 +375,28 @@ export class VideoEvidence<K = number> {
 
   /** A sampled frame, played at `at` seconds (the re-share's own time), and its hits: the entries it makes a match. */
   add(at: number, hits: readonly FrameHit<K>[]): K[] {
-    const accepted = new Set<K>();
-    const next = new Map<K, { at: number; t: number; n: number }>();
+    const nearest = new Map<K, FrameHit<K>>();
     for (const h of hits) {
-      if (h.distance <= this.rule.sure || (h.distance <= this.rule.accept && !h.alike)) accepted.add(h.entry);
-      if (h.distance > this.rule.near || h.t === null) continue;
-      const prev = this.chains.get(h.entry);
-      const dt = prev ? at - prev.at : 0;
-      const follows = prev && dt > 0 && h.t >= prev.t + 0.5 * dt - 1 && h.t <= prev.t + 2 * dt + 1;
-      const n = follows ? prev.n + 1 : 1;
-      const best = next.get(h.entry);
-      if (!best || n > best.n) next.set(h.entry, { at, t: h.t, n });
-      if (n >= this.rule.frames) accepted.add(h.entry);
+      const b = nearest.get(h.entry);
+      if (!b || h.distance < b.distance) nearest.set(h.entry, h);
+    }
+    const accepted: K[] = [];
+    const next = new Map<K, { at: number; t: number; n: number }>();
+    for (const h of nearest.values()) {
+      const alone = h.alike ? this.rule.sure : this.rule.accept;
+      const near = h.alike ? this.rule.accept : this.rule.near;
+      const slack = h.alike ? 0.25 : 1;
+      let n = 0;
+      if (h.distance <= near && h.t !== null) {
+        const prev = this.chains.get(h.entry);
+        const dt = prev ? at - prev.at : 0;
+        const follows = prev && dt > 0 && h.t >= prev.t + 0.5 * dt - slack && h.t <= prev.t + 2 * dt + slack;
+        n = follows ? prev.n + 1 : 1;
+        next.set(h.entry, { at, t: h.t, n });
+      }
+      if (h.distance <= alone || n >= this.rule.frames) accepted.push(h.entry);
     }
     this.chains = next; // a frame without a near hit breaks the chain
-    return [...accepted];
+    return accepted;
   }
 }

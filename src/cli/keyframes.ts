@@ -80,9 +80,13 @@ export function sampleFrames(
   timeoutMs = FFMPEG_TIMEOUT_MS,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    // At its own size ffmpeg's scale filter passes the frame through; above VIDEO_DECODE_SIDE it averages areas.
-    const vf = `fps=${fps}:round=down,showinfo,scale=${size.width}:${size.height}:flags=area`;
-    const p = bounded('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-vf', vf, '-frames:v', String(max), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], timeoutMs);
+    // The first frame (X's poster), then the first frame at least 1/fps after the last one taken:
+    // the fps filter would keep the last frame of each slot (the frame at 0.16 s for "0 s" at 5 fps,
+    // 12–34 bits from the first on a pan). At its own size ffmpeg's scale filter passes the frame
+    // through; above VIDEO_DECODE_SIDE it averages areas.
+    const step = (1 / fps - 0.005).toFixed(3);
+    const vf = `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${step})',showinfo,scale=${size.width}:${size.height}:flags=area`;
+    const p = bounded('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-vf', vf, '-fps_mode', 'passthrough', '-frames:v', String(max), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], timeoutMs);
     const frameBytes = size.width * size.height * 3;
     let buf: Buffer = Buffer.alloc(0);
     let err = '';

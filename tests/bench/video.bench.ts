@@ -70,7 +70,7 @@ async function frames4(file: string): Promise<Pixels[]> {
 
 /** The clip's first frame, decoded as frames4 decodes (the poster: X shows the first frame; the fps filter may pick another). */
 function firstFrame(file: string, size: { width: number; height: number }): Pixels {
-  const data = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', file, '-vf', `scale=${size.width}:${size.height}:flags=area`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+  const data = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', file, '-vf', `scale=${size.width}:${size.height}:flags=area`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 26 });
   return { width: size.width, height: size.height, channels: 3, data: new Uint8Array(data) };
 }
 

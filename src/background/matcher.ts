@@ -190,6 +190,12 @@ function getLoaded(settings: Settings): Promise<Loaded> {
   return loading;
 }
 
+/** The loaded index's rows and entry keys, for lookups at another distance (src/background/video-evidence.ts). */
+export async function loadedRows(settings: Settings): Promise<{ rows: StoredRows; entryKeys: readonly [string, string][] }> {
+  const { record, rows } = await getLoaded(settings);
+  return { rows, entryKeys: record.entryKeys };
+}
+
 /** Picks the text in the reader's language, else English, else the first one given. */
 export function localize(text: Record<string, string> | undefined, languages: readonly string[]): { text: string; lang: string } | null {
   if (!text) return null;

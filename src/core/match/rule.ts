@@ -59,6 +59,10 @@ export function pairAllowed(probe: ProbeName, dihedral: number, stored: StoredKi
       return whole || stored === 'picture' || stored.startsWith('crop:');
     case 'center':
       return stored.startsWith('rotate:');
+    case 'turn':
+      // The turned-back centre 90% is meant for crop:0.9; it may meet the whole ladder (one group
+      // of stored kinds for the grouped index: every crop meets the same probes).
+      return stored.startsWith('crop:');
     case 'motion':
       return stored === 'original' || stored === 'picture' || stored.startsWith('crop:') || stored.startsWith('cut-');
     default:

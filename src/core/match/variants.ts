@@ -36,13 +36,35 @@ export const TURN_SHARE = 0.9;
  */
 export const CORNER_LADDER = [0.9, 0.85, 0.8] as const;
 export const CORNERS = ['tl', 'tr', 'bl', 'br'] as const;
+/**
+ * The halves of the picture stored and probed apart (half:top, …): text or a sticker laid over one
+ * part of the picture leaves at least one half as it was (docs/matching.md, "Over the picture").
+ */
+export const HALVES = ['top', 'bottom', 'left', 'right'] as const;
+export type Half = (typeof HALVES)[number];
+
+/** The half of a width x height picture. */
+export function halfRect(width: number, height: number, half: Half): Rect {
+  const w = Math.round(width / 2);
+  const h = Math.round(height / 2);
+  switch (half) {
+    case 'top':
+      return { x: 0, y: 0, width, height: h };
+    case 'bottom':
+      return { x: 0, y: height - h, width, height: h };
+    case 'left':
+      return { x: 0, y: 0, width: w, height };
+    default:
+      return { x: width - w, y: 0, width: w, height };
+  }
+}
 /** Bands cut off the top or the bottom (share of the height) where captions go. */
 export const CUT_LADDER = [0.125, 0.18, 0.25] as const;
 /** The query's centre crop, and the share kept of rotated variants: removes the corners of a turn up to ~3°. */
 export const CENTER_SHARE = 0.9;
 
-export type VariantName = `crop:${number}` | `crop:${number}@${(typeof CORNERS)[number]}` | `rotate:${number}` | `cut-top:${number}` | `cut-bottom:${number}` | 'picture';
-export type ProbeName = 'full' | 'picture' | 'inner' | 'center' | 'turn' | 'motion' | `cut-top:${number}` | `cut-bottom:${number}`;
+export type VariantName = `crop:${number}` | `crop:${number}@${(typeof CORNERS)[number]}` | `rotate:${number}` | `cut-top:${number}` | `cut-bottom:${number}` | `half:${Half}` | 'picture';
+export type ProbeName = 'full' | 'picture' | 'inner' | 'center' | 'turn' | 'motion' | `cut-top:${number}` | `cut-bottom:${number}` | `half:${Half}`;
 
 export interface VariantHash {
   variant: VariantName;
@@ -82,6 +104,7 @@ export function publishVariants(px: Pixels): VariantHash[] {
     add(`cut-top:${b}`, crop(px, cutRect(px, 'top', b)));
     add(`cut-bottom:${b}`, crop(px, cutRect(px, 'bottom', b)));
   }
+  for (const h of HALVES) add(`half:${h}`, crop(px, halfRect(px.width, px.height, h)));
   const pic = findPicture(px);
   if (pic) add('picture', crop(px, pic.rect));
   return out;
@@ -149,6 +172,7 @@ export function queryProbes(px: Pixels): Probe[] {
   const inner = pic && findPicture(px, { frames: 'inner' });
   if (inner && JSON.stringify(inner.rect) !== JSON.stringify(pic.rect)) one('inner', lumaOf(px, inner.rect));
   for (const cut of captionCuts(px)) one(`cut-${cut.side}:${cut.share}`, lumaOf(px, cutRect(px, cut.side, cut.share)));
+  for (const h of HALVES) one(`half:${h}`, lumaOf(px, halfRect(px.width, px.height, h)));
   // A turned picture on its turned canvas: turned back, its centre meets the stored crop:0.9.
   const turn = estimateTurn(px);
   if (turn !== null) one('turn', unturn(px, turn, TURN_SHARE));

@@ -199,6 +199,18 @@ describe('variants and probes meet under the rule', () => {
     expect(matches(original, 'strict')).toBe(true);
   });
 
+  it('matches a picture with a sticker over one part through a half that it leaves as it was', () => {
+    const stickered = fill(photo(400, 300, 21), { x: 250, y: 170, width: 100, height: 100 }, [250, 200, 30]);
+    const full = pdqHash(stickered).hash;
+    const probes = queryProbes(stickered);
+    const left = probes.find((p) => p.probe === 'half:left')!;
+    const stored = variants.find((v) => v.variant === 'half:left')!;
+    expect(hammingDistance(left.hashes[0]!, stored.hash)).toBeLessThanOrEqual(PDQ_MATCH_DISTANCE);
+    expect(variants.find((v) => v.variant === 'half:right')).toBeDefined();
+    expect(matches(stickered)).toBe(true);
+    expect(matches(stickered, 'strict')).toBe(hammingDistance(full, pdqHash(original).hash) <= 24);
+  });
+
   it('does not match a different picture', () => {
     expect(matches(photo(400, 300, 22))).toBe(false);
     expect(matches(photo(400, 300, 23), 'loose')).toBe(false);

@@ -31,13 +31,14 @@ export const ROTATIONS = [3, -3] as const;
 /** The crop of the publisher's ladder the 'turn' probe (a turned picture turned back) is compared with. */
 export const TURN_SHARE = 0.9;
 /**
- * Off-centre crops stored per image: each share kept from each corner (crop:share@tl, @tr, @bl,
- * @br). A crop of 80–90% anchored at a corner lands within ±1.5% of one of them.
+ * Off-centre crops stored per image: each share kept from each corner (crop-tl:share, crop-tr,
+ * crop-bl, crop-br; names the feed format's variant pattern accepts). A crop of 80–90% anchored at
+ * a corner lands within ±1.5% of one of them.
  */
 export const CORNER_LADDER = [0.9, 0.85, 0.8] as const;
 export const CORNERS = ['tl', 'tr', 'bl', 'br'] as const;
 /**
- * The halves of the picture stored and probed apart (half:top, …): text or a sticker laid over one
+ * The halves of the picture stored and probed apart (half-top, …): text or a sticker laid over one
  * part of the picture leaves at least one half as it was (docs/matching.md, "Over the picture").
  */
 export const HALVES = ['top', 'bottom', 'left', 'right'] as const;
@@ -63,8 +64,8 @@ export const CUT_LADDER = [0.125, 0.18, 0.25] as const;
 /** The query's centre crop, and the share kept of rotated variants: removes the corners of a turn up to ~3°. */
 export const CENTER_SHARE = 0.9;
 
-export type VariantName = `crop:${number}` | `crop:${number}@${(typeof CORNERS)[number]}` | `rotate:${number}` | `cut-top:${number}` | `cut-bottom:${number}` | `half:${Half}` | 'picture';
-export type ProbeName = 'full' | 'picture' | 'inner' | 'center' | 'turn' | 'motion' | `cut-top:${number}` | `cut-bottom:${number}` | `half:${Half}`;
+export type VariantName = `crop:${number}` | `crop-${(typeof CORNERS)[number]}:${number}` | `rotate:${number}` | `cut-top:${number}` | `cut-bottom:${number}` | `half-${Half}` | 'picture';
+export type ProbeName = 'full' | 'picture' | 'inner' | 'center' | 'turn' | 'motion' | `cut-top:${number}` | `cut-bottom:${number}` | `half-${Half}`;
 
 export interface VariantHash {
   variant: VariantName;
@@ -99,12 +100,12 @@ export function publishVariants(px: Pixels): VariantHash[] {
     out.push({ variant, hash, quality });
   };
   for (const s of CROP_LADDER) add(`crop:${s}`, crop(px, centerRect(px.width, px.height, s)));
-  for (const s of CORNER_LADDER) for (const c of CORNERS) add(`crop:${s}@${c}`, crop(px, cornerRect(px.width, px.height, s, c)));
+  for (const s of CORNER_LADDER) for (const c of CORNERS) add(`crop-${c}:${s}`, crop(px, cornerRect(px.width, px.height, s, c)));
   for (const b of CUT_LADDER) {
     add(`cut-top:${b}`, crop(px, cutRect(px, 'top', b)));
     add(`cut-bottom:${b}`, crop(px, cutRect(px, 'bottom', b)));
   }
-  for (const h of HALVES) add(`half:${h}`, crop(px, halfRect(px.width, px.height, h)));
+  for (const h of HALVES) add(`half-${h}`, crop(px, halfRect(px.width, px.height, h)));
   const pic = findPicture(px);
   if (pic) add('picture', crop(px, pic.rect));
   return out;
@@ -172,7 +173,7 @@ export function queryProbes(px: Pixels): Probe[] {
   const inner = pic && findPicture(px, { frames: 'inner' });
   if (inner && JSON.stringify(inner.rect) !== JSON.stringify(pic.rect)) one('inner', lumaOf(px, inner.rect));
   for (const cut of captionCuts(px)) one(`cut-${cut.side}:${cut.share}`, lumaOf(px, cutRect(px, cut.side, cut.share)));
-  for (const h of HALVES) one(`half:${h}`, lumaOf(px, halfRect(px.width, px.height, h)));
+  for (const h of HALVES) one(`half-${h}`, lumaOf(px, halfRect(px.width, px.height, h)));
   // A turned picture on its turned canvas: turned back, its centre meets the stored crop:0.9.
   const turn = estimateTurn(px);
   if (turn !== null) one('turn', unturn(px, turn, TURN_SHARE));

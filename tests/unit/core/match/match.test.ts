@@ -181,7 +181,7 @@ describe('variants and probes meet under the rule', () => {
   it('publishes the centred crop ladder, the corner crops and the cuts; no turns (the reader turns back: turn.test.ts)', () => {
     const names = variants.map((v) => v.variant);
     for (const s of CROP_LADDER) expect(names).toContain(`crop:${s}`);
-    for (const s of CORNER_LADDER) for (const c of CORNERS) expect(names).toContain(`crop:${s}@${c}`);
+    for (const s of CORNER_LADDER) for (const c of CORNERS) expect(names).toContain(`crop-${c}:${s}`);
     for (const a of ROTATIONS) expect(names).not.toContain(`rotate:${a}`);
     for (const b of CUT_LADDER) expect(names).toEqual(expect.arrayContaining([`cut-top:${b}`, `cut-bottom:${b}`]));
   });
@@ -203,10 +203,10 @@ describe('variants and probes meet under the rule', () => {
     const stickered = fill(photo(400, 300, 21), { x: 250, y: 170, width: 100, height: 100 }, [250, 200, 30]);
     const full = pdqHash(stickered).hash;
     const probes = queryProbes(stickered);
-    const left = probes.find((p) => p.probe === 'half:left')!;
-    const stored = variants.find((v) => v.variant === 'half:left')!;
+    const left = probes.find((p) => p.probe === 'half-left')!;
+    const stored = variants.find((v) => v.variant === 'half-left')!;
     expect(hammingDistance(left.hashes[0]!, stored.hash)).toBeLessThanOrEqual(PDQ_MATCH_DISTANCE);
-    expect(variants.find((v) => v.variant === 'half:right')).toBeDefined();
+    expect(variants.find((v) => v.variant === 'half-right')).toBeDefined();
     expect(matches(stickered)).toBe(true);
     expect(matches(stickered, 'strict')).toBe(hammingDistance(full, pdqHash(original).hash) <= 24);
   });

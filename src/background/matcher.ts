@@ -191,9 +191,9 @@ function getLoaded(settings: Settings): Promise<Loaded> {
 }
 
 /** The loaded index's rows and entry keys, for lookups at another distance (src/background/video-evidence.ts). */
-export async function loadedRows(settings: Settings): Promise<{ rows: StoredRows; entryKeys: readonly [string, string][] }> {
-  const { record, rows } = await getLoaded(settings);
-  return { rows, entryKeys: record.entryKeys };
+export async function loadedRows(settings: Settings): Promise<{ rows: StoredRows; entryKey: (ordinal: number) => [string, string] }> {
+  const { rows, entryKey } = await getLoaded(settings);
+  return { rows, entryKey };
 }
 
 /** Picks the text in the reader's language, else English, else the first one given. */

@@ -70,7 +70,7 @@ function context(f: Feed, held: AcceptContext['held'], extra: Partial<AcceptCont
 }
 
 const HELD_1 = { feedId: META.id, epoch: 1, seq: 1 };
-const ids = (entries: readonly FeedEntry[]) => entries.map((e) => `${e.id}@${e.rev}`).sort();
+const ids = (chunks: Iterable<readonly FeedEntry[]>) => [...chunks].flat().map((e) => `${e.id}@${e.rev}`).sort();
 const codeOf = (e: unknown) => (e instanceof FeedError ? e.code : String(e));
 
 describe('acceptFeed: what a reader stores', () => {

@@ -154,8 +154,8 @@ async function load(settings: Settings): Promise<Loaded & { current: boolean }> 
   if (stored && stored.buffer instanceof ArrayBuffer && stored.buffer.byteLength >= 8) {
     const [magic, version] = new Uint32Array(stored.buffer, 0, 2);
     // The single index of an earlier version, or the grouped one of an earlier format: rebuilt in
-    // the current form, nothing is wrong.
-    if (magic === INDEX_MAGIC || (magic === GROUPED_MAGIC && version !== GROUPED_FORMAT_VERSION)) stored = undefined;
+    // the current form, nothing is wrong (a format this version does not know is reported).
+    if (magic === INDEX_MAGIC || (magic === GROUPED_MAGIC && version! < GROUPED_FORMAT_VERSION)) stored = undefined;
   }
   if (stored) {
     let problem: string | null;

@@ -197,6 +197,12 @@ function getLoaded(settings: Settings): Promise<Loaded> {
   return loading;
 }
 
+/** The loaded index's rows and entry keys, for lookups at another distance (src/background/video-evidence.ts). */
+export async function loadedRows(settings: Settings): Promise<{ rows: StoredRows; entryKey: (ordinal: number) => [string, string] }> {
+  const { rows, entryKey } = await getLoaded(settings);
+  return { rows, entryKey };
+}
+
 /** Picks the text in the reader's language, else English, else the first one given. */
 export function localize(text: Record<string, string> | undefined, languages: readonly string[]): { text: string; lang: string } | null {
   if (!text) return null;

@@ -123,6 +123,13 @@ async function build(settings: Settings): Promise<{ record: IndexRecord; current
   return { record, current: true };
 }
 
+/** The largest value of a table (0 when empty): a plain loop, a cold start checks millions of rows. */
+function largest(a: Uint8Array | Uint16Array | Uint32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) if (a[i]! > m) m = a[i]!;
+  return m;
+}
+
 /** Why a stored index record cannot be used as it is (stale, damaged, or from another version), or null. */
 function damage(record: IndexRecord, index: GroupedIndex, generation: number, ids: readonly string[]): string | null {
   const { rowEntry, rowMedia, rowKind, kinds, feedUrls, entryFeed } = record;
@@ -131,11 +138,11 @@ function damage(record: IndexRecord, index: GroupedIndex, generation: number, id
     return 'its tables are missing';
   }
   if (rowEntry.length !== index.size || rowMedia.length !== index.size || rowKind.length !== index.size) return `its tables have ${rowEntry.length} rows for ${index.size} hashes`;
-  if (rowKind.some((k) => k >= kinds.length)) return 'it names hash kinds it does not list';
+  if (largest(rowKind) >= kinds.length && rowKind.length) return 'it names hash kinds it does not list';
   const entries = entryFeed.length;
   if (ids.length !== entries) return 'its entry ids do not match its entries';
-  if (entryFeed.some((f) => f >= feedUrls.length)) return 'it names feeds it does not list';
-  if (rowEntry.some((e) => e >= entries)) return 'it names entries it does not list';
+  if (largest(entryFeed) >= feedUrls.length && entryFeed.length) return 'it names feeds it does not list';
+  if (largest(rowEntry) >= entries && rowEntry.length) return 'it names entries it does not list';
   return null;
 }
 
@@ -147,8 +154,8 @@ async function load(settings: Settings): Promise<Loaded & { current: boolean }> 
   if (stored && stored.buffer instanceof ArrayBuffer && stored.buffer.byteLength >= 8) {
     const [magic, version] = new Uint32Array(stored.buffer, 0, 2);
     // The single index of an earlier version, or the grouped one of an earlier format: rebuilt in
-    // the current form, nothing is wrong.
-    if (magic === INDEX_MAGIC || (magic === GROUPED_MAGIC && version !== GROUPED_FORMAT_VERSION)) stored = undefined;
+    // the current form, nothing is wrong (a format this version does not know is reported).
+    if (magic === INDEX_MAGIC || (magic === GROUPED_MAGIC && version! < GROUPED_FORMAT_VERSION)) stored = undefined;
   }
   if (stored) {
     let problem: string | null;

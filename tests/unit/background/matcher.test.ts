@@ -133,6 +133,14 @@ describe('the match index and syncs', () => {
     expect(await lookup(A)).toEqual(['a']);
     expect(local.get('storageEvent')).toBeUndefined();
     expect(new Uint32Array((await storedIndex())!.buffer)[1]).toBe(2);
+    // A format this version does not know (a newer one, or damage) is reported, then rebuilt.
+    const unknown = (await storedIndex())!;
+    const later = unknown.buffer.slice(0);
+    new Uint32Array(later)[1] = 99;
+    await db.put('matchIndex', { ...unknown, buffer: later });
+    invalidateMatcher();
+    expect(await lookup(A)).toEqual(['a']);
+    expect(local.get('storageEvent')).toMatchObject({ kind: 'index-rebuilt', detail: expect.stringMatching(/index format 99/) });
   });
 
   it('a feed disabled since the index was built produces no notice', async () => {

@@ -7,7 +7,7 @@
  * number of notices on <html> for the end-to-end tests.
  */
 import { IS_TEST_BUILD } from '../shared/build';
-import { PROTOCOL_VERSION, type MatchView } from '../shared/messages';
+import { PROTOCOL_VERSION, type FrameHitView, type MatchView } from '../shared/messages';
 import { hashToHex } from '../core/hash256';
 import { isXPageUrl, mediaKey, postOf, postUrl, type FoundMedia } from '../shared/x';
 import { useCatalogue } from '../shared/i18n';
@@ -18,6 +18,7 @@ import { watchMarkup } from './markup';
 import { Scanner } from './scanner';
 import { HOST_ATTR, followTheme } from './theme';
 import { watchVideo } from './video';
+import { VideoEvidence } from '../core/match/video';
 
 /** Media smaller than this (either side) get the notice's label, which opens the details panel. */
 const COMPACT_BELOW = { width: 260, height: 180 };
@@ -102,10 +103,17 @@ async function start(ctx: ContentScriptContext): Promise<void> {
       const video = item.kind === 'video' || item.kind === 'gif' ? item.box.querySelector('video') : null;
       if (!video || watching.has(video)) return;
       watching.add(video);
+      // Evidence across the frames of this video (src/core/match/video.ts): one frame near enough,
+      // or consecutive frames agreeing on an entry in the clip's order.
+      let evidence: VideoEvidence<string> | null = null; // by the reader's level, from the first answer
       watchVideo(
         video,
         async (frame) => {
-          const { matches } = await ctx.send('cs/match-hashes', { hashes: frame.hashes.map(hashToHex), quality: frame.quality, probes: frame.probes });
+          const { hits, rule } = await ctx.send('cs/match-frame', { hashes: frame.hashes.map(hashToHex), quality: frame.quality, probes: frame.probes });
+          const key = (h: FrameHitView) => `${h.match.feedUrl}|${h.match.entryId}`;
+          evidence ??= new VideoEvidence<string>(rule);
+          const accepted = new Set(evidence.add(frame.t, hits.map((h) => ({ entry: key(h), distance: h.distance, t: h.t, alike: h.alike }))));
+          const matches = hits.filter((h) => accepted.has(key(h))).map((h) => h.match);
           if (matches.length && item.box.isConnected) this.show(item, matches);
           return matches.length > 0;
         },

@@ -37,7 +37,8 @@ async function cli(args) {
   return out;
 }
 
-export async function startFeedServer({ port = FEED_PORT } = {}) {
+/** `binary`: the feed is also built in the binary form (`build --binary`), which current readers fetch. */
+export async function startFeedServer({ port = FEED_PORT, binary = false } = {}) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-feed-'));
   fs.writeFileSync(path.join(work, 'key.secret'), KEY.secretKey);
   fs.mkdirSync(path.join(work, 'media'));
@@ -58,7 +59,7 @@ export async function startFeedServer({ port = FEED_PORT } = {}) {
     const input = path.join(work, `reviews-${version + 1}.json`);
     fs.writeFileSync(input, JSON.stringify(doc));
     const out = path.join(work, `out-${version + 1}`);
-    await cli(['build', '--allow-loopback', '--input', input, '--key', path.join(work, 'key.secret'), '--out', out, ...(current ? ['--base', current] : [])]);
+    await cli(['build', '--allow-loopback', '--input', input, '--key', path.join(work, 'key.secret'), '--out', out, ...(current ? ['--base', current] : []), ...(binary ? ['--binary'] : [])]);
     version++;
     current = out;
     overrides.clear();

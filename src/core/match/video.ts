@@ -310,6 +310,12 @@ export interface FrameHit<K = number> {
   /** The keyframe's time in the published clip, seconds; null when the hash met is not a keyframe (a picture, a poster). */
   t: number | null;
   /**
+   * Up to when the keyframe stands for the clip (the next keyframe's time, or the clip's end): the
+   * publisher keeps a frame whenever the picture drifts, so the clip is at [t, until] — a still
+   * stretch has one keyframe for several seconds. Default: t.
+   */
+  until?: number | null;
+  /**
    * The entry's clip looks alike throughout (clipLooksAlike: a fixed camera, a static shot): other
    * moments of the same scene come as close as a re-share, so one frame short of `sure` is not
    * enough.
@@ -369,7 +375,8 @@ export function clipLooksAlike(frames: readonly { t: number; hash: Hash256 }[], 
  * Unrelated frames that come near an entry by chance do not line up in time.
  */
 export class VideoEvidence<K = number> {
-  private chains = new Map<K, { at: number; t: number; n: number }>();
+  /** Per entry: when the last frame of the chain was played, where in the clip it can be ([lo, hi]), the chain's length. */
+  private chains = new Map<K, { at: number; lo: number; hi: number; n: number }>();
 
   constructor(private readonly rule: EvidenceRule = EVIDENCE_RULE) {}
 
@@ -381,7 +388,7 @@ export class VideoEvidence<K = number> {
       if (!b || h.distance < b.distance) nearest.set(h.entry, h);
     }
     const accepted: K[] = [];
-    const next = new Map<K, { at: number; t: number; n: number }>();
+    const next = new Map<K, { at: number; lo: number; hi: number; n: number }>();
     for (const h of nearest.values()) {
       const alone = h.alike ? this.rule.sure : this.rule.accept;
       const near = h.alike ? this.rule.accept : this.rule.near;
@@ -390,9 +397,18 @@ export class VideoEvidence<K = number> {
       if (h.distance <= near && h.t !== null) {
         const prev = this.chains.get(h.entry);
         const dt = prev ? at - prev.at : 0;
-        const follows = prev && dt > 0 && h.t >= prev.t + 0.5 * dt - slack && h.t <= prev.t + 2 * dt + slack;
+        // Where the clip can be now, by the pace played, against where this keyframe stands.
+        let lo = h.t;
+        let hi = Math.max(h.t, h.until ?? h.t);
+        const from = prev ? prev.lo + 0.5 * dt - slack : 0;
+        const to = prev ? prev.hi + 2 * dt + slack : 0;
+        const follows = prev && dt > 0 && hi >= from && lo <= to;
+        if (follows) {
+          lo = Math.max(lo, from);
+          hi = Math.min(hi, to);
+        }
         n = follows ? prev.n + 1 : 1;
-        next.set(h.entry, { at, t: h.t, n });
+        next.set(h.entry, { at, lo, hi, n });
       }
       if (h.distance <= alone || n >= this.rule.frames) accepted.push(h.entry);
     }

@@ -229,6 +229,15 @@ describe('VideoEvidence on a clip that looks alike throughout (a fixed camera)',
     expect(later.add(1, [{ entry: 3, distance: 30, t: 17.2, alike: true }])).toEqual([]);
     expect(later.add(2, [{ entry: 3, distance: 31, t: 1.8, alike: true }])).toEqual([]);
   });
+  it('a keyframe standing for a still stretch (until the next one) is where the clip is for all of it', () => {
+    const ev = new VideoEvidence();
+    expect(ev.add(0, [{ entry: 3, distance: 28, t: 4, until: 8, alike: true }])).toEqual([]);
+    expect(ev.add(1, [{ entry: 3, distance: 29, t: 4, until: 8, alike: true }])).toEqual([3]);
+    // The same keyframe standing for an instant only: the clip did not move through it.
+    const instant = new VideoEvidence();
+    instant.add(0, [{ entry: 3, distance: 28, t: 4, until: 4.2, alike: true }]);
+    expect(instant.add(1, [{ entry: 3, distance: 29, t: 4, until: 4.2, alike: true }])).toEqual([]);
+  });
   it('never chains hits without a keyframe time (a picture or a poster met by a frame)', () => {
     const ev = new VideoEvidence();
     expect(ev.add(0, [{ entry: 3, distance: 36, t: null }])).toEqual([]);

@@ -224,7 +224,8 @@ export default async function run(): Promise<string> {
       const seqAny = new Set(o.sequence.flatMap((ph) => [...ph.accepted]));
       falseTotal += any.size;
       seqFalseTotal += seqAny.size;
-      neg.push(`${f.slice(2, -4)}: ${any.size ? [...any].map((e) => originals[e]).join(', ') : 'none'}${seqAny.size ? ` (evidence across frames: ${[...seqAny].map((e) => originals[e]).join(', ')})` : ''}`);
+      const posterOnly = o.poster.length ? ` (poster: ${o.poster.map((e) => originals[e]).join(', ')})` : '';
+      neg.push(`${f.slice(2, -4)}: ${any.size ? [...any].map((e) => originals[e]).join(', ') : 'none'}${posterOnly}${seqAny.size ? ` (evidence across frames: ${[...seqAny].map((e) => originals[e]).join(', ')})` : ''}`);
     }
     out.push('', `Negatives (never published; a notice on any is false): ${neg.join('; ')}. False notices in all: **${falseTotal}** (evidence across frames: **${seqFalseTotal}**).`);
     return out.join('\n');

@@ -223,6 +223,9 @@ describe('VideoEvidence on a clip that looks alike throughout (a fixed camera)',
     expect(ev.add(1, [{ entry: 3, distance: 29, t: 5, alike: true }])).toEqual([3]); // the next frame, in order
     const sure = new VideoEvidence();
     expect(sure.add(0, [{ entry: 3, distance: EVIDENCE_RULE.sure, t: 4, alike: true }])).toEqual([3]);
+    // Measured: the fixed street camera 45 s later had a frame 18 bits from a keyframe.
+    expect(new VideoEvidence().add(0, [{ entry: 3, distance: 18, t: 0.8, alike: true }])).toEqual([]);
+    expect(new VideoEvidence().add(0, [{ entry: 3, distance: 18, t: 0.8, alike: false }])).toEqual([3]);
     // Another moment of the scene: near frames whose keyframes jump about in the clip.
     const later = new VideoEvidence();
     expect(later.add(0, [{ entry: 3, distance: 28, t: 5.4, alike: true }])).toEqual([]);

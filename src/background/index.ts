@@ -14,6 +14,7 @@ import { onMenuClick } from './menu';
 import { OUTBOX_ALARM } from './outbox';
 import { flushReports } from './reports';
 import { createRouter } from './router';
+import { setNetworkTimeScale } from './net';
 import { ensureSettings, loadSettings } from './settings-store';
 import { IS_TEST_BUILD } from '../shared/build';
 import { decodeImage, hashPixels } from './media';
@@ -79,6 +80,8 @@ if (IS_TEST_BUILD) {
     __alreadyDebunkedTest: {
       clickMenu: onMenuClick,
       points: testPoints,
+      /** 0.1: feed syncs time out 10× sooner (the fault tests); 1: as written. */
+      networkTimeScale: setNetworkTimeScale,
       hashBytes: async (base64: string, type: string) => {
         const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
         const { hashes, quality } = await hashPixels(await decodeImage(bytes, type));

@@ -60,7 +60,7 @@ export async function matchFrame(hashes: Hash256[], quality: number, settings: S
   if (all.every((p) => p.quality < PDQ_MIN_QUALITY)) return [];
   const level = settings.matchStrictness;
   const rule = { ...matchRule(level), candidateDistance: evidenceRule(level).near };
-  const { rows, entryKeys } = await loadedRows(settings);
+  const { rows, entryKey } = await loadedRows(settings);
   const best = new Map<number, PairHit>();
   for (const p of findPairs(all, rows, rule)) {
     const b = best.get(p.entry);
@@ -72,7 +72,7 @@ export async function matchFrame(hashes: Hash256[], quality: number, settings: S
   const enabled = new Set(settings.subscriptions.filter((s) => s.enabled).map((s) => s.url));
   const out: FrameHitView[] = [];
   for (const [ordinal, hit] of [...best].sort((a, b) => a[1].distance - b[1].distance).slice(0, MAX_HITS)) {
-    const [feedUrl, id] = entryKeys[ordinal]!;
+    const [feedUrl, id] = entryKey(ordinal);
     // Checked against what is stored now, as every lookup is (src/background/matcher.ts).
     const stored = await db.get('entries', [feedUrl, id]);
     if (!stored || !matchable(stored.entry) || !enabled.has(feedUrl)) continue;

@@ -1,5 +1,6 @@
-// Fault tolerance, end to end in Debian's Chromium (the test build, whose network clocks run 10x
-// faster than a store build's): a feed server that hangs, fails, redirects, cuts a body off, sends
+// Fault tolerance, end to end in Debian's Chromium (the test build, whose network clocks this test
+// runs 10x faster while a fault waits for a timeout; every other sync keeps them as written, which
+// a loaded machine needs): a feed server that hangs, fails, redirects, cuts a body off, sends
 // ten times too much or drips; a service worker stopped in the middle of a sync. Each ends in a
 // recorded error the popup shows, and the last good list stays in use — never a mix of two.
 import assert from 'node:assert/strict';
@@ -27,6 +28,13 @@ describe('Chromium: fault tolerance', { skip: skip ?? false }, () => {
   after(() => session?.close());
 
   const syncNow = () => popup.evaluate(() => chrome.runtime.sendMessage({ type: 'ui/sync-now', payload: {} }));
+  /** The worker's network clocks: 0.1 = feed files time out 10x sooner (the test hook), 1 = as written. */
+  const networkTimeScale = async (scale) => {
+    await feedStatus(popup, () => true); // wakes a stopped worker
+    const sw = ext.context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${ext.extensionId}/`));
+    assert.ok(sw, 'the extension has a running service worker');
+    await sw.evaluate((s) => globalThis.__alreadyDebunkedTest.networkTimeScale(s), scale);
+  };
   /** Which home-timeline posts carry a notice (the demo feed debunks the clip and the flood photo, among others). */
   const noticed = () => noticedPosts(ext.context, server.url('home'));
 
@@ -57,6 +65,7 @@ describe('Chromium: fault tolerance', { skip: skip ?? false }, () => {
     for (const [what, breakIt, reason] of faults) {
       feed.clearOverrides();
       breakIt();
+      await networkTimeScale(0.1); // each time: a worker restarted meanwhile starts with clocks as written
       const before = (await feedStatus(popup, () => true)).lastAttemptAt;
       await syncNow();
       const s = await feedStatus(popup, (f) => f.lastAttemptAt !== before);
@@ -72,6 +81,7 @@ describe('Chromium: fault tolerance', { skip: skip ?? false }, () => {
     assert.match(await p.locator('.feed-state').textContent(), new RegExp(`${DEMO_ENTRY_COUNT} entries · synced .*timed out`));
     await p.close();
     assert.deepEqual(await noticed(), good, 'the notices come from the last good list');
+    await networkTimeScale(1);
     feed.clearOverrides();
     await syncNow();
     const healed = await feedStatus(popup, (f) => f.seq === 2);

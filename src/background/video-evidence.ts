@@ -32,7 +32,7 @@ function hashOfPair(probes: readonly Probe[], pair: string): Hash256 | null {
  * of the kind it met (the keyframe itself, or its variant of that name), and whether that clip
  * looks alike throughout. `t` is null when no keyframe is that near (the hash met a picture or a poster).
  */
-export function keyframeOf(entry: FeedEntry, hash: Hash256, kind: string, distance: number): { t: number | null; alike: boolean } {
+export function keyframeOf(entry: FeedEntry, hash: Hash256, kind: string, distance: number): { t: number | null; until: number | null; alike: boolean } {
   const whole = kind === 'original' || kind === 'canonical';
   let best: { t: number; d: number; media: number } | null = null;
   entry.media.forEach((m, media) => {
@@ -43,11 +43,14 @@ export function keyframeOf(entry: FeedEntry, hash: Hash256, kind: string, distan
       if (d <= distance && (!best || d < best.d)) best = { t: f.t, d, media };
     }
   });
-  if (!best) return { t: null, alike: false };
+  if (!best) return { t: null, until: null, alike: false };
   const { t, media } = best as { t: number; media: number };
   const m = entry.media[media]!;
   const frames = (m.frames?.items ?? []).filter((f) => f.quality >= PDQ_MIN_QUALITY).map((f) => ({ t: f.t, hash: hashFromHex(f.value) }));
-  return { t, alike: clipLooksAlike(frames, m.durationSec ?? null) };
+  // The keyframe stands for the clip until the next one (or the clip's end).
+  const later = (m.frames?.items ?? []).map((f) => f.t).filter((x) => x > t);
+  const until = later.length ? Math.min(...later) : (m.durationSec ?? t);
+  return { t, until: Math.max(t, until), alike: clipLooksAlike(frames, m.durationSec ?? null) };
 }
 
 /** The entries one video frame comes near, best first (see the module comment). */
@@ -75,8 +78,8 @@ export async function matchFrame(hashes: Hash256[], quality: number, settings: S
     if (!stored || !matchable(stored.entry) || !enabled.has(feedUrl)) continue;
     const hash = hashOfPair(all, hit.pair);
     const kind = rows.kindOf(Number(hit.pair.split('|')[1]));
-    const { t, alike } = hash ? keyframeOf(stored.entry, hash, kind, hit.distance) : { t: null, alike: false };
-    out.push({ match: toMatchView(stored.entry, feedUrl, names.get(feedUrl) ?? feedUrl, hit.distance, viewName(hit.pair, rows.kindOf), languages), distance: hit.distance, t, alike });
+    const { t, until, alike } = hash ? keyframeOf(stored.entry, hash, kind, hit.distance) : { t: null, until: null, alike: false };
+    out.push({ match: toMatchView(stored.entry, feedUrl, names.get(feedUrl) ?? feedUrl, hit.distance, viewName(hit.pair, rows.kindOf), languages), distance: hit.distance, t, until, alike });
   }
   return out;
 }

@@ -101,18 +101,35 @@ export function sampleFrames(
       for (const m of err.slice(0, end).matchAll(/pts_time:\s*([0-9.]+)/g)) times.push(Number(m[1]));
       tail = err.slice(0, end).split('\n').slice(-2).join(' ');
       err = err.slice(end + 1);
+      flush(false);
     });
+    // A frame is passed on once its time is known (showinfo's line on stderr may come after the
+    // frame's bytes on stdout; the frames are not evenly spaced, so a time cannot be guessed).
+    const pending: Uint8Array[] = [];
+    let lastT = -1 / fps;
+    const flush = (final: boolean) => {
+      while (pending.length && (times[n] !== undefined || final)) {
+        const t = times[n] ?? lastT + 1 / fps;
+        lastT = t;
+        onFrame(t, { width: size.width, height: size.height, channels: 3, data: pending.shift()! });
+        n++;
+      }
+    };
     p.stdout.on('data', (d: Buffer) => {
       buf = buf.length ? Buffer.concat([buf, d]) : d;
       while (buf.length >= frameBytes) {
-        const data = new Uint8Array(buf.subarray(0, frameBytes));
+        pending.push(new Uint8Array(buf.subarray(0, frameBytes)));
         buf = buf.subarray(frameBytes);
-        onFrame(times[n] ?? n / fps, { width: size.width, height: size.height, channels: 3, data });
-        n++;
       }
+      flush(false);
     });
     p.on('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'ENOENT' ? 'ffmpeg is not installed (apt-get install ffmpeg)' : e.message)));
-    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed: ${`${tail} ${err}`.trim()}`))));
+    p.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`ffmpeg failed: ${`${tail} ${err}`.trim()}`));
+      for (const m of err.matchAll(/pts_time:\s*([0-9.]+)/g)) times.push(Number(m[1])); // an unfinished last line
+      flush(true);
+      resolve();
+    });
   });
 }
 

@@ -112,7 +112,7 @@ async function start(ctx: ContentScriptContext): Promise<void> {
           const { hits, rule } = await ctx.send('cs/match-frame', { hashes: frame.hashes.map(hashToHex), quality: frame.quality, probes: frame.probes });
           const key = (h: FrameHitView) => `${h.match.feedUrl}|${h.match.entryId}`;
           evidence ??= new VideoEvidence<string>(rule);
-          const accepted = new Set(evidence.add(frame.t, hits.map((h) => ({ entry: key(h), distance: h.distance, t: h.t, alike: h.alike }))));
+          const accepted = new Set(evidence.add(frame.t, hits.map((h) => ({ entry: key(h), distance: h.distance, t: h.t, until: h.until, alike: h.alike }))));
           const matches = hits.filter((h) => accepted.has(key(h))).map((h) => h.match);
           if (matches.length && item.box.isConnected) this.show(item, matches);
           return matches.length > 0;

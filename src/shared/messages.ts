@@ -178,6 +178,8 @@ export interface FrameHitView {
   match: MatchView;
   distance: number;
   t: number | null;
+  /** Up to when that keyframe stands for the clip (the next keyframe's time, or the clip's end). */
+  until: number | null;
   /** The entry's clip looks alike throughout (a fixed camera): one frame must be nearer. */
   alike: boolean;
 }

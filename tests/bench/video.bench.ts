@@ -41,8 +41,9 @@ interface Row {
   hash: Hash256;
   entry: number;
   kind: string;
-  /** The keyframe's time. */
+  /** The keyframe's time, and up to when it stands for the clip (the next keyframe's time, or the clip's end). */
   t: number;
+  until: number;
 }
 
 function storedRows(rows: Row[]): StoredRows {
@@ -113,9 +114,10 @@ export default async function run(): Promise<string> {
   for (const [entry, id] of originals.entries()) {
     const { frames, durationSec } = await videoKeyframes(path.join(CORPUS, `o-${id}.mp4`), { variantEverySec: VARIANT_EVERY });
     alike[entry] = clipLooksAlike(frames.map((f) => ({ t: f.t, hash: hashFromHex(f.value) })), durationSec);
-    for (const f of frames) {
-      rows.push({ hash: hashFromHex(f.value), entry, kind: 'original', t: f.t });
-      for (const v of f.variants ?? []) rows.push({ hash: hashFromHex(v.value), entry, kind: v.variant, t: f.t });
+    for (const [i, f] of frames.entries()) {
+      const until = frames[i + 1]?.t ?? durationSec ?? f.t;
+      rows.push({ hash: hashFromHex(f.value), entry, kind: 'original', t: f.t, until });
+      for (const v of f.variants ?? []) rows.push({ hash: hashFromHex(v.value), entry, kind: v.variant, t: f.t, until });
       variants += f.variants?.length ?? 0;
     }
     keyframes += frames.length;
@@ -158,7 +160,7 @@ export default async function run(): Promise<string> {
         }
         // Evidence across frames, as the extension weighs it: the same allowed pairs, near (≤ 40),
         // with their keyframes' times (VideoEvidence keeps each entry's nearest, as cs/match-frame answers).
-        const hits = findPairs(probes, rows_, near).map((h) => ({ entry: h.entry, distance: h.distance, t: rows[Number(h.pair.split('|')[1])]!.t, alike: alike[h.entry] }));
+        const hits = findPairs(probes, rows_, near).map((h) => ({ entry: h.entry, distance: h.distance, t: rows[Number(h.pair.split('|')[1])]!.t, until: rows[Number(h.pair.split('|')[1])]!.until, alike: alike[h.entry] }));
         for (const e of evidence.add(k, hits)) {
           seqAccepted.add(e);
           if (e === truth && seqSec === null) seqSec = k;
@@ -222,7 +224,8 @@ export default async function run(): Promise<string> {
       const seqAny = new Set(o.sequence.flatMap((ph) => [...ph.accepted]));
       falseTotal += any.size;
       seqFalseTotal += seqAny.size;
-      neg.push(`${f.slice(2, -4)}: ${any.size ? [...any].map((e) => originals[e]).join(', ') : 'none'}${seqAny.size ? ` (evidence across frames: ${[...seqAny].map((e) => originals[e]).join(', ')})` : ''}`);
+      const posterOnly = o.poster.length ? ` (poster: ${o.poster.map((e) => originals[e]).join(', ')})` : '';
+      neg.push(`${f.slice(2, -4)}: ${any.size ? [...any].map((e) => originals[e]).join(', ') : 'none'}${posterOnly}${seqAny.size ? ` (evidence across frames: ${[...seqAny].map((e) => originals[e]).join(', ')})` : ''}`);
     }
     out.push('', `Negatives (never published; a notice on any is false): ${neg.join('; ')}. False notices in all: **${falseTotal}** (evidence across frames: **${seqFalseTotal}**).`);
     return out.join('\n');

@@ -310,6 +310,12 @@ export interface FrameHit<K = number> {
   /** The keyframe's time in the published clip, seconds; null when the hash met is not a keyframe (a picture, a poster). */
   t: number | null;
   /**
+   * Up to when the keyframe stands for the clip (the next keyframe's time, or the clip's end): the
+   * publisher keeps a frame whenever the picture drifts, so the clip is at [t, until] — a still
+   * stretch has one keyframe for several seconds. Default: t.
+   */
+  until?: number | null;
+  /**
    * The entry's clip looks alike throughout (clipLooksAlike: a fixed camera, a static shot): other
    * moments of the same scene come as close as a re-share, so one frame short of `sure` is not
    * enough.
@@ -320,7 +326,7 @@ export interface FrameHit<K = number> {
 export interface EvidenceRule {
   /** One frame this close is a match by itself (the reference rule)… */
   accept: number;
-  /** …and, for a clip that looks alike throughout, one frame this close (the strict level). */
+  /** …and, for a clip that looks alike throughout, one frame this close (within the publisher's cover radius). */
   sure: number;
   /** Frames this close count towards a sequence. */
   near: number;
@@ -328,11 +334,16 @@ export interface EvidenceRule {
   frames: number;
 }
 
-export const EVIDENCE_RULE: EvidenceRule = { accept: 31, sure: 24, near: 40, frames: 2 };
+/**
+ * `sure` is the publisher's cover radius (src/cli/keyframes.ts COVER_BITS: every frame of the
+ * clip is within 12 bits of a keyframe): measured, another moment of the fixed street camera,
+ * 45 s later, had a frame 18 bits from a keyframe.
+ */
+export const EVIDENCE_RULE: EvidenceRule = { accept: 31, sure: 12, near: 40, frames: 2 };
 
 /** The evidence rule of the reader's strictness: strict accepts nothing past 24 bits, frame or sequence. */
 export function evidenceRule(level: 'strict' | 'standard' | 'loose'): EvidenceRule {
-  return level === 'strict' ? { accept: 24, sure: 24, near: 24, frames: 2 } : EVIDENCE_RULE;
+  return level === 'strict' ? { accept: 24, sure: 12, near: 24, frames: 2 } : EVIDENCE_RULE;
 }
 
 /** Keyframes this far apart in time that are still within `accept` bits: the clip looks alike throughout. */
@@ -369,7 +380,8 @@ export function clipLooksAlike(frames: readonly { t: number; hash: Hash256 }[], 
  * Unrelated frames that come near an entry by chance do not line up in time.
  */
 export class VideoEvidence<K = number> {
-  private chains = new Map<K, { at: number; t: number; n: number }>();
+  /** Per entry: when the last frame of the chain was played, where in the clip it can be ([lo, hi]), the chain's length. */
+  private chains = new Map<K, { at: number; lo: number; hi: number; n: number }>();
 
   constructor(private readonly rule: EvidenceRule = EVIDENCE_RULE) {}
 
@@ -381,7 +393,7 @@ export class VideoEvidence<K = number> {
       if (!b || h.distance < b.distance) nearest.set(h.entry, h);
     }
     const accepted: K[] = [];
-    const next = new Map<K, { at: number; t: number; n: number }>();
+    const next = new Map<K, { at: number; lo: number; hi: number; n: number }>();
     for (const h of nearest.values()) {
       const alone = h.alike ? this.rule.sure : this.rule.accept;
       const near = h.alike ? this.rule.accept : this.rule.near;
@@ -390,9 +402,18 @@ export class VideoEvidence<K = number> {
       if (h.distance <= near && h.t !== null) {
         const prev = this.chains.get(h.entry);
         const dt = prev ? at - prev.at : 0;
-        const follows = prev && dt > 0 && h.t >= prev.t + 0.5 * dt - slack && h.t <= prev.t + 2 * dt + slack;
+        // Where the clip can be now, by the pace played, against where this keyframe stands.
+        let lo = h.t;
+        let hi = Math.max(h.t, h.until ?? h.t);
+        const from = prev ? prev.lo + 0.5 * dt - slack : 0;
+        const to = prev ? prev.hi + 2 * dt + slack : 0;
+        const follows = prev && dt > 0 && hi >= from && lo <= to;
+        if (follows) {
+          lo = Math.max(lo, from);
+          hi = Math.min(hi, to);
+        }
         n = follows ? prev.n + 1 : 1;
-        next.set(h.entry, { at, t: h.t, n });
+        next.set(h.entry, { at, lo, hi, n });
       }
       if (h.distance <= alone || n >= this.rule.frames) accepted.push(h.entry);
     }

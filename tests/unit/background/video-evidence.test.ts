@@ -54,7 +54,7 @@ describe('cs/match-frame (src/background/video-evidence.ts)', () => {
   it('answers each entry the frame comes within 40 of, with the time of the keyframe it met', async () => {
     await storeClip('pan', pan, 8);
     const hits = await matchFrame(query(flipped(pan[3]!, 36)), 90, settings, ['en']);
-    expect(hits.map((h) => [h.match.entryId, h.distance, h.t, h.alike])).toEqual([['pan', 36, 3, false]]);
+    expect(hits.map((h) => [h.match.entryId, h.distance, h.t, h.until, h.alike])).toEqual([['pan', 36, 3, 4, false]]);
     expect(await matchFrame(query(flipped(pan[3]!, 41)), 90, settings, ['en'])).toEqual([]);
   });
 
@@ -68,11 +68,11 @@ describe('cs/match-frame (src/background/video-evidence.ts)', () => {
     await storeClip('pan', pan, 8);
     await storeClip('street', fixed, 8);
     const evidence = new VideoEvidence<string>(EVIDENCE_RULE);
-    const step = async (at: number, h: Hash256) => evidence.add(at, (await matchFrame(query(h), 90, settings, ['en'])).map((x) => ({ entry: x.match.entryId, distance: x.distance, t: x.t, alike: x.alike })));
+    const step = async (at: number, h: Hash256) => evidence.add(at, (await matchFrame(query(h), 90, settings, ['en'])).map((x) => ({ entry: x.match.entryId, distance: x.distance, t: x.t, until: x.until, alike: x.alike })));
     expect(await step(0, flipped(pan[2]!, 30))).toEqual(['pan']);
     // Another moment of the fixed camera: 30 bits from a keyframe, then from keyframes out of the clip's order.
     let evidenceOf = new VideoEvidence<string>(EVIDENCE_RULE);
-    const near = async (at: number, h: Hash256) => evidenceOf.add(at, (await matchFrame(query(h), 90, settings, ['en'])).filter((x) => x.match.entryId === 'street').map((x) => ({ entry: x.match.entryId, distance: x.distance, t: x.t, alike: x.alike })));
+    const near = async (at: number, h: Hash256) => evidenceOf.add(at, (await matchFrame(query(h), 90, settings, ['en'])).filter((x) => x.match.entryId === 'street').map((x) => ({ entry: x.match.entryId, distance: x.distance, t: x.t, until: x.until, alike: x.alike })));
     expect(await near(0, flipped(fixed[6]!, 30, 200))).toEqual([]);
     expect(await near(1, flipped(fixed[1]!, 30, 200))).toEqual([]);
     expect(await near(2, flipped(fixed[7]!, 30, 200))).toEqual([]);

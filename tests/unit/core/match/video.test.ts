@@ -223,11 +223,23 @@ describe('VideoEvidence on a clip that looks alike throughout (a fixed camera)',
     expect(ev.add(1, [{ entry: 3, distance: 29, t: 5, alike: true }])).toEqual([3]); // the next frame, in order
     const sure = new VideoEvidence();
     expect(sure.add(0, [{ entry: 3, distance: EVIDENCE_RULE.sure, t: 4, alike: true }])).toEqual([3]);
+    // Measured: the fixed street camera 45 s later had a frame 18 bits from a keyframe.
+    expect(new VideoEvidence().add(0, [{ entry: 3, distance: 18, t: 0.8, alike: true }])).toEqual([]);
+    expect(new VideoEvidence().add(0, [{ entry: 3, distance: 18, t: 0.8, alike: false }])).toEqual([3]);
     // Another moment of the scene: near frames whose keyframes jump about in the clip.
     const later = new VideoEvidence();
     expect(later.add(0, [{ entry: 3, distance: 28, t: 5.4, alike: true }])).toEqual([]);
     expect(later.add(1, [{ entry: 3, distance: 30, t: 17.2, alike: true }])).toEqual([]);
     expect(later.add(2, [{ entry: 3, distance: 31, t: 1.8, alike: true }])).toEqual([]);
+  });
+  it('a keyframe standing for a still stretch (until the next one) is where the clip is for all of it', () => {
+    const ev = new VideoEvidence();
+    expect(ev.add(0, [{ entry: 3, distance: 28, t: 4, until: 8, alike: true }])).toEqual([]);
+    expect(ev.add(1, [{ entry: 3, distance: 29, t: 4, until: 8, alike: true }])).toEqual([3]);
+    // The same keyframe standing for an instant only: the clip did not move through it.
+    const instant = new VideoEvidence();
+    instant.add(0, [{ entry: 3, distance: 28, t: 4, until: 4.2, alike: true }]);
+    expect(instant.add(1, [{ entry: 3, distance: 29, t: 4, until: 4.2, alike: true }])).toEqual([]);
   });
   it('never chains hits without a keyframe time (a picture or a poster met by a frame)', () => {
     const ev = new VideoEvidence();

@@ -12,9 +12,17 @@ const source = path.resolve(here, '../src/cli/main.ts');
 const bundle = path.resolve(here, '../dist/cli/main.js');
 
 let main;
+let closeRunner = async () => undefined;
 if (fs.existsSync(source) && process.env.AD_CLI_BUNDLE !== '1') {
-  const { runnerImport } = await import('vite');
-  ({ main } = (await runnerImport(source, { configFile: false, logLevel: 'silent' })).module);
+  // A module runner that stays open while the command runs: main loads each command when it runs.
+  const { createServer, createServerModuleRunner } = await import('vite');
+  const server = await createServer({ configFile: false, logLevel: 'silent', appType: 'custom', server: { middlewareMode: true, hmr: false, ws: false, watch: null } });
+  const runner = createServerModuleRunner(server.environments.ssr, { hmr: false });
+  ({ main } = await runner.import(source));
+  closeRunner = async () => {
+    await runner.close();
+    await server.close();
+  };
 } else if (fs.existsSync(bundle)) {
   ({ main } = await import(pathToFileURL(bundle).href));
 } else {
@@ -22,3 +30,4 @@ if (fs.existsSync(source) && process.env.AD_CLI_BUNDLE !== '1') {
   process.exit(2);
 }
 process.exitCode = await main(process.argv.slice(2));
+await closeRunner();

@@ -4,7 +4,7 @@ import browser from 'webextension-polyfill';
 import { BUILD } from '../shared/build';
 import { PROTOCOL_VERSION, type ReportsView, type StatusView } from '../shared/messages';
 import { hashFromHex } from '../core/hash256';
-import { probeFromHex, type ProbeHex } from '../core/match';
+import { evidenceRule, probeFromHex, type ProbeHex } from '../core/match';
 import { resolveLocale } from '../shared/locales';
 import { fetchCatalogue, t, type Catalogue } from '../shared/i18n';
 import { migrateSettings, settingsSchema, type Settings } from '../shared/settings';
@@ -15,6 +15,7 @@ import { bumpListGeneration, dropStoredIndex, openDatabase } from './db';
 import { addFeed, feedStatuses, removeFeed, scheduleNext, setFeedEnabled, syncAll } from './feeds';
 import { invalidateMatcher, matchHashes } from './matcher';
 import { hashMediaUrl } from './media';
+import { matchFrame } from './video-evidence';
 import { backUpOutbox, lastStorageEvent } from './health';
 import { lastMarkup, recordMarkup } from './diagnostics';
 import { deleteReports, listReports, requeue } from './outbox';
@@ -98,6 +99,12 @@ export const handlers: Handlers = {
     const settings = await loadSettings();
     const views = (probes ?? []).map((p) => probeFromHex(p as ProbeHex)); // probe names checked by the schema
     return { matches: await matchHashes(hashes.map(hashFromHex), quality, settings, languages(settings), views) };
+  },
+
+  async 'cs/match-frame'({ hashes, quality, probes }) {
+    const settings = await loadSettings();
+    const views = (probes ?? []).map((p) => probeFromHex(p as ProbeHex));
+    return { hits: await matchFrame(hashes.map(hashFromHex), quality, settings, languages(settings), views), rule: evidenceRule(settings.matchStrictness) };
   },
 
   'cs/prepare-report': (req) => prepareReport(req),

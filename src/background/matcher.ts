@@ -9,7 +9,7 @@
  * probes with the rows under the match rule (src/core/match, docs/matching.md).
  */
 import type { Hash256 } from '../core/hash256';
-import { GroupedIndex, INDEX_MAGIC } from '../core/index';
+import { GROUPED_FORMAT_VERSION, GROUPED_MAGIC, GroupedIndex, INDEX_MAGIC } from '../core/index';
 import { MatchRowsBuilder, groupedRows, lookupProbes, type Probe, type StoredRows } from '../core/match';
 import { PDQ_MIN_QUALITY } from '../core/pdq';
 import type { FeedEntry } from '../core/feed';
@@ -23,6 +23,15 @@ interface Loaded {
   index: GroupedIndex;
   record: IndexRecord;
   rows: StoredRows;
+  /** [feedUrl, entry id] of an entry ordinal (the ids are split on first use). */
+  entryKey(ordinal: number): [string, string];
+}
+
+/** The entry ids of an index record (see IndexRecord), one per entry ordinal. */
+const idsOf = (record: IndexRecord): string[] => (record.entryIds === '' ? [] : record.entryIds.split('\n'));
+
+function entryKeysOf(record: IndexRecord, ids: readonly string[]): (ordinal: number) => [string, string] {
+  return (ordinal) => [record.feedUrls[record.entryFeed[ordinal]!]!, ids[ordinal]!];
 }
 
 let loaded: Promise<Loaded> | null = null;
@@ -36,6 +45,9 @@ export function invalidateMatcher(): void {
 export function matchable(entry: FeedEntry): boolean {
   return entry.status === 'active' && entry.verdict.label !== 'accurate';
 }
+
+/** Entries read per request while building the index. */
+export const READ_PAGE = 1000;
 
 /** Attempts at building an index while syncs keep changing the entries under it. */
 const BUILD_ATTEMPTS = 3;
@@ -51,14 +63,33 @@ async function build(settings: Settings): Promise<{ record: IndexRecord; current
   // Rows go into growing typed arrays as the cursor reads (src/core/match/rows.ts), then into the
   // grouped index (src/core/index/grouped.ts): no per-row objects, no number arrays.
   const rows = new MatchRowsBuilder();
-  const entryKeys: [string, string][] = [];
+  const feedUrls: string[] = [];
+  const feedNo = new Map<string, number>();
+  let entryFeed = new Uint16Array(1024);
+  const entryIds: string[] = [];
   // The generation and the entries are read in one transaction: they describe the same list.
   const read = db.transaction(['entries', 'matchIndex']);
   const generation = await listGeneration(read.objectStore('matchIndex'));
-  for (let c = await read.objectStore('entries').openCursor(); c; c = await c.continue()) {
-    const { feedUrl, entry } = c.value;
-    if (!enabled.has(feedUrl) || !matchable(entry)) continue;
-    rows.addEntry(entry, entryKeys.push([feedUrl, entry.id]) - 1);
+  // Read in pages (getAll, up to READ_PAGE records a request), not one cursor step per entry: at
+  // hundreds of thousands of entries the per-request cost dominated (tests/bench/feed.bench.ts).
+  const entries = read.objectStore('entries');
+  for (let after: IDBKeyRange | undefined; ; ) {
+    const page = await entries.getAll(after, READ_PAGE);
+    for (const { feedUrl, entry } of page) {
+      if (!enabled.has(feedUrl) || !matchable(entry)) continue;
+      let f = feedNo.get(feedUrl);
+      if (f === undefined) feedNo.set(feedUrl, (f = feedUrls.push(feedUrl) - 1));
+      if (entryIds.length === entryFeed.length) {
+        const more = new Uint16Array(entryFeed.length * 2);
+        more.set(entryFeed);
+        entryFeed = more;
+      }
+      entryFeed[entryIds.length] = f;
+      rows.addEntry(entry, entryIds.push(entry.id) - 1);
+    }
+    if (page.length < READ_PAGE) break;
+    const last = page[page.length - 1]!;
+    after = IDBKeyRange.lowerBound([last.feedUrl, last.id], true);
   }
   const built = rows.build();
   const record: IndexRecord = {
@@ -68,7 +99,9 @@ async function build(settings: Settings): Promise<{ record: IndexRecord; current
     rowMedia: built.rowMedia,
     rowKind: built.rowKind,
     kinds: built.kinds,
-    entryKeys,
+    feedUrls,
+    entryFeed: entryFeed.slice(0, entryIds.length),
+    entryIds: entryIds.join('\n'),
     generation,
     builtAt: new Date().toISOString(),
   };
@@ -91,15 +124,18 @@ async function build(settings: Settings): Promise<{ record: IndexRecord; current
 }
 
 /** Why a stored index record cannot be used as it is (stale, damaged, or from another version), or null. */
-function damage(record: IndexRecord, index: GroupedIndex, generation: number): string | null {
-  const { rowEntry, rowMedia, rowKind, kinds, entryKeys } = record;
+function damage(record: IndexRecord, index: GroupedIndex, generation: number, ids: readonly string[]): string | null {
+  const { rowEntry, rowMedia, rowKind, kinds, feedUrls, entryFeed } = record;
   if (record.generation !== generation) return `it was built from entries of generation ${String(record.generation)}, not the current ${generation}`;
-  if (!(rowEntry instanceof Uint32Array) || !(rowMedia instanceof Uint16Array) || !(rowKind instanceof Uint8Array) || !Array.isArray(kinds) || !Array.isArray(entryKeys)) {
+  if (!(rowEntry instanceof Uint32Array) || !(rowMedia instanceof Uint16Array) || !(rowKind instanceof Uint8Array) || !Array.isArray(kinds) || !Array.isArray(feedUrls) || !(entryFeed instanceof Uint16Array) || typeof record.entryIds !== 'string') {
     return 'its tables are missing';
   }
   if (rowEntry.length !== index.size || rowMedia.length !== index.size || rowKind.length !== index.size) return `its tables have ${rowEntry.length} rows for ${index.size} hashes`;
   if (rowKind.some((k) => k >= kinds.length)) return 'it names hash kinds it does not list';
-  if (rowEntry.some((e) => e >= entryKeys.length)) return 'it names entries it does not list';
+  const entries = entryFeed.length;
+  if (ids.length !== entries) return 'its entry ids do not match its entries';
+  if (entryFeed.some((f) => f >= feedUrls.length)) return 'it names feeds it does not list';
+  if (rowEntry.some((e) => e >= entries)) return 'it names entries it does not list';
   return null;
 }
 
@@ -108,19 +144,24 @@ async function load(settings: Settings): Promise<Loaded & { current: boolean }> 
   const tx = db.transaction('matchIndex');
   const [found, generation] = await Promise.all([storedIndex(tx.store), listGeneration(tx.store)]);
   let stored = found;
-  if (stored && stored.buffer instanceof ArrayBuffer && stored.buffer.byteLength >= 4 && new Uint32Array(stored.buffer, 0, 1)[0] === INDEX_MAGIC) {
-    stored = undefined; // the single index of the previous version: rebuilt as the grouped one, nothing is wrong
+  if (stored && stored.buffer instanceof ArrayBuffer && stored.buffer.byteLength >= 8) {
+    const [magic, version] = new Uint32Array(stored.buffer, 0, 2);
+    // The single index of an earlier version, or the grouped one of an earlier format: rebuilt in
+    // the current form, nothing is wrong.
+    if (magic === INDEX_MAGIC || (magic === GROUPED_MAGIC && version !== GROUPED_FORMAT_VERSION)) stored = undefined;
   }
   if (stored) {
     let problem: string | null;
     let index: GroupedIndex | null = null;
+    let ids: string[] = [];
     try {
       index = GroupedIndex.deserialize(stored.buffer);
-      problem = damage(stored, index, generation);
+      if (typeof stored.entryIds === 'string') ids = idsOf(stored);
+      problem = damage(stored, index, generation, ids);
     } catch (e) {
       problem = e instanceof Error ? e.message : String(e);
     }
-    if (!problem && index) return { index, record: stored, rows: groupedRows(index, stored.kinds, stored.rowKind, stored.rowEntry), current: true };
+    if (!problem && index) return { index, record: stored, rows: groupedRows(index, stored.kinds, stored.rowKind, stored.rowEntry), entryKey: entryKeysOf(stored, ids), current: true };
     console.warn('[already-debunked] stored match index unusable, rebuilding:', problem);
     await recordStorageEvent({ kind: 'index-rebuilt', detail: problem, reportsKept: null });
   }
@@ -128,7 +169,7 @@ async function load(settings: Settings): Promise<Loaded & { current: boolean }> 
   for (let i = 1; i < BUILD_ATTEMPTS && !built.current; i++) built = await build(settings);
   const index = GroupedIndex.deserialize(built.record.buffer);
   const { record } = built;
-  return { index, record, rows: groupedRows(index, record.kinds, record.rowKind, record.rowEntry), current: built.current };
+  return { index, record, rows: groupedRows(index, record.kinds, record.rowKind, record.rowEntry), entryKey: entryKeysOf(record, idsOf(record)), current: built.current };
 }
 
 function getLoaded(settings: Settings): Promise<Loaded> {
@@ -147,6 +188,12 @@ function getLoaded(settings: Settings): Promise<Loaded> {
   );
   loaded = loading;
   return loading;
+}
+
+/** The loaded index's rows and entry keys, for lookups at another distance (src/background/video-evidence.ts). */
+export async function loadedRows(settings: Settings): Promise<{ rows: StoredRows; entryKey: (ordinal: number) => [string, string] }> {
+  const { rows, entryKey } = await getLoaded(settings);
+  return { rows, entryKey };
 }
 
 /** Picks the text in the reader's language, else English, else the first one given. */
@@ -196,7 +243,7 @@ export async function matchHashes(hashes: Hash256[], quality: number, settings: 
   if (!settings.enabled) return [];
   const all: Probe[] = [{ probe: 'full', hashes, quality }, ...probes];
   if (all.every((p) => p.quality < PDQ_MIN_QUALITY)) return [];
-  const { record, rows } = await getLoaded(settings);
+  const { rows, entryKey } = await getLoaded(settings);
   const found = lookupProbes(all, rows, settings.matchStrictness);
   if (!found.length) return [];
   const db = await openDatabase();
@@ -204,7 +251,7 @@ export async function matchHashes(hashes: Hash256[], quality: number, settings: 
   const enabled = new Set(settings.subscriptions.filter((s) => s.enabled).map((s) => s.url));
   const views: MatchView[] = [];
   for (const { entry: ordinal, distance, view } of found) {
-    const [feedUrl, id] = record.entryKeys[ordinal]!;
+    const [feedUrl, id] = entryKey(ordinal);
     // Checked against what is stored now, not what the index was built from: an entry removed or
     // withdrawn since, or a feed disabled since, never produces a notice.
     const stored = await db.get('entries', [feedUrl, id]);

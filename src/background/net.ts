@@ -66,6 +66,8 @@ export interface FetchOptions {
   /** 'error': a redirect fails the request without following it. Default 'follow'. */
   redirect?: 'follow' | 'error';
   clock?: NetClock;
+  /** The body's size when known (a feed file's, from its signed index): read into one buffer of it. */
+  expectBytes?: number;
 }
 
 export type FetchResult = { status: 304; etag: string | null } | { status: 200; bytes: Uint8Array; etag: string | null; contentType: string };
@@ -112,7 +114,7 @@ export async function fetchLimited(url: string, opts: FetchOptions): Promise<Fet
     if (!res.ok) throw new NetError(`HTTP ${res.status} from ${url}`, res.status);
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (declared > opts.maxBytes) throw new NetError(`${url} is ${declared} bytes, more than the limit of ${opts.maxBytes}`);
-    const bytes = await readCapped(res, opts.maxBytes, url, alive, () => why);
+    const bytes = await readCapped(res, opts.maxBytes, url, alive, () => why, opts.expectBytes);
     return { status: 200, bytes, etag, contentType: res.headers.get('content-type') ?? '' };
   } finally {
     cancelTotal();
@@ -121,9 +123,12 @@ export async function fetchLimited(url: string, opts: FetchOptions): Promise<Fet
   }
 }
 
-async function readCapped(res: Response, maxBytes: number, url: string, alive: () => void, aborted: () => string | null): Promise<Uint8Array> {
+async function readCapped(res: Response, maxBytes: number, url: string, alive: () => void, aborted: () => string | null, expectBytes?: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let total = 0;
+  // Known size (the cap itself): one buffer, filled as the body streams in; a longer body is
+  // refused above, a shorter one returned at its own length for the caller's size check to refuse.
+  const into = expectBytes !== undefined && expectBytes === maxBytes ? new Uint8Array(expectBytes) : null;
   try {
     if (!res.body) {
       const all = new Uint8Array(await res.arrayBuffer());
@@ -140,12 +145,14 @@ async function readCapped(res: Response, maxBytes: number, url: string, alive: (
         await reader.cancel().catch(() => {});
         throw new NetError(`${url} is more than the limit of ${maxBytes} bytes`);
       }
-      chunks.push(value);
+      if (into) into.set(value, total - value.byteLength);
+      else chunks.push(value);
     }
   } catch (e) {
     if (e instanceof NetError) throw e;
     throw new NetError(aborted() ?? `the connection to ${url} broke after ${total} bytes`);
   }
+  if (into) return total === into.length ? into : into.slice(0, total);
   const out = new Uint8Array(total);
   let at = 0;
   for (const c of chunks) {

@@ -60,8 +60,9 @@ export const fileTimeoutMs = (bytes: number) => 60_000 + Math.ceil(bytes / 50_00
 
 /** Fetches a file the index names; acceptFeed (src/core/feed/accept.ts) checks what comes back. */
 async function fetchFile(url: string, ref: FileRef, allowUrl: (u: string) => boolean): Promise<Uint8Array> {
-  // The cap is the size the signed index announces: a longer body is refused as it streams in.
-  const res = await fetchLimited(url, { maxBytes: ref.bytes, allowUrl, redirect: 'error', timeoutMs: fileTimeoutMs(ref.bytes) });
+  // The cap is the size the signed index announces: a longer body is refused as it streams in,
+  // and the body is read straight into one buffer of that size (no second copy).
+  const res = await fetchLimited(url, { maxBytes: ref.bytes, expectBytes: ref.bytes, allowUrl, redirect: 'error', timeoutMs: fileTimeoutMs(ref.bytes) });
   if (res.status !== 200) throw new NetError(`unexpected 304 for ${url}`);
   return res.bytes;
 }
@@ -73,28 +74,48 @@ async function loadEntries(db: AdDB, feedUrl: string): Promise<Map<string, FeedE
 
 
 
-/** Commits an update atomically: entries, feed state and the index's invalidation together. */
+/** Entries written per request batch: a snapshot's entries reach the store a chunk at a time. */
+const WRITE_BATCH = 1000;
+
+/**
+ * Commits an update atomically: entries, feed state and the index's invalidation together, in ONE
+ * transaction. The entries come a chunk at a time (a binary snapshot is decoded as they are read,
+ * its last checks run after its last chunk): each chunk is written and its writes awaited before
+ * the next is decoded, so only one chunk is in memory; any failure — a check of the feed, a write
+ * refused (a full disk) — aborts the transaction and the previous list stays, whole.
+ */
 async function commit(db: AdDB, rec: FeedRecord, u: FeedUpdate): Promise<void> {
   const tx = db.transaction(['feeds', 'entries', 'matchIndex'], 'readwrite');
   const entries = tx.objectStore('entries');
-  const writes: Promise<unknown>[] = [];
+  let pending: Promise<unknown>[] = [];
   try {
-    if (u.replaceAll) writes.push(entries.delete(IDBKeyRange.bound([rec.url, ''], [rec.url, '\uffff'])));
-    for (const id of u.remove) writes.push(entries.delete([rec.url, id]));
-    for (const entry of u.put) writes.push(entries.put({ feedUrl: rec.url, id: entry.id, entry } satisfies EntryRecord));
-    writes.push(tx.objectStore('feeds').put(rec));
+    if (u.replaceAll) pending.push(entries.delete(IDBKeyRange.bound([rec.url, ''], [rec.url, '\uffff'])));
+    for (const id of u.remove) pending.push(entries.delete([rec.url, id]));
+    for (const chunk of u.put) {
+      for (let i = 0; i < chunk.length; i += WRITE_BATCH) {
+        for (const entry of chunk.slice(i, i + WRITE_BATCH)) pending.push(entries.put({ feedUrl: rec.url, id: entry.id, entry } satisfies EntryRecord));
+        // Awaiting IndexedDB requests keeps the transaction open; awaiting anything else would not.
+        await Promise.all(pending);
+        pending = [];
+      }
+    }
+    pending.push(tx.objectStore('feeds').put(rec));
     // The match index was built from the old entries: drop it and bump the list's generation in
     // the same transaction, so an index being built from the old entries is never saved (see
     // ./matcher.ts); the next lookup rebuilds it from what is stored.
-    writes.push(bumpListGeneration(tx.objectStore('matchIndex')));
+    pending.push(bumpListGeneration(tx.objectStore('matchIndex')));
   } catch (e) {
-    // A write refused as it is made (a full disk, an entry the store cannot hold): undo the ones
-    // already made — left alone, the transaction would commit them, half an update.
-    tx.abort();
-    await Promise.allSettled([...writes, tx.done]);
+    // A check that failed at the end of the entries, or a write refused as it is made: undo the
+    // writes already made — left alone, the transaction would commit them, half an update.
+    try {
+      tx.abort();
+    } catch {
+      // Already aborted (a refused write aborts it).
+    }
+    await Promise.allSettled([...pending, tx.done]);
     throw e;
   }
-  await Promise.all([...writes, tx.done]);
+  await Promise.all([...pending, tx.done]);
 }
 
 /** Syncs one feed. Never throws: the outcome and the reason are recorded on the feed's record. */

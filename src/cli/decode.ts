@@ -49,7 +49,9 @@ async function decodeRaw(file: string): Promise<Pixels> {
     throw new DecodeError(e instanceof FileError ? e.message.replace(`${file}: `, '') : (e as Error).message);
   }
   try {
-    const image = sharp(bytes, { limitInputPixels: LIMIT_INPUT_PIXELS, pages: 1, failOn: 'error', ignoreIcc: true });
+    // sequentialRead: the image is read once, top to bottom, into raw pixels — libvips need not keep
+    // it for random access (less memory, and faster; the pixels are the same).
+    const image = sharp(bytes, { limitInputPixels: LIMIT_INPUT_PIXELS, pages: 1, failOn: 'error', ignoreIcc: true, sequentialRead: true });
     const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
     const channels = info.channels === 2 ? 1 : info.channels; // grey + alpha: keep the grey
     const pixels =

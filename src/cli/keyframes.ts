@@ -1,8 +1,9 @@
 /**
  * Video → keyframe hashes for the publisher tool, with Debian's ffmpeg (docs/matching.md, "Video").
  *
- * The clip is sampled SAMPLE_FPS times a second, every frame scaled to the size the extension's
- * sampler hashes (src/core/match/video.ts videoFrameSize: the same pixels on both sides). Kept: the
+ * The clip is sampled SAMPLE_FPS times a second, every frame decoded at the clip's own size (up to
+ * VIDEO_DECODE_SIDE) and scaled by the canonical scaler the extension's sampler uses too
+ * (src/core/match/video.ts videoFramePixels: the same arithmetic on both sides, not ffmpeg's scaler). Kept: the
  * first frame, every scene change (a jump of more than SCENE_BITS between samples), and a frame
  * whenever the picture has drifted more than COVER_BITS from the last kept one — so every frame of
  * the clip is within a few bits of a kept one wherever the reader's playback starts (a static shot
@@ -15,7 +16,7 @@
  */
 import { hammingDistance, hashToHex, type Hash256 } from '../core/hash256';
 import { LIMITS } from '../core/feed';
-import { videoFrameSize, boundedCover, videoVariants, type SampledFrame, type VariantHash } from '../core/match';
+import { videoDecodeSize, videoFramePixels, boundedCover, videoVariants, type SampledFrame, type VariantHash } from '../core/match';
 import { pdqHash, type Pixels } from '../core/pdq';
 import { spawnBounded, tempFolder } from './child';
 import { openRegularFile } from './files';
@@ -79,8 +80,13 @@ export function sampleFrames(
   timeoutMs = FFMPEG_TIMEOUT_MS,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const vf = `fps=${fps}:round=down,showinfo,scale=${size.width}:${size.height}:flags=bilinear`;
-    const p = bounded('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-vf', vf, '-frames:v', String(max), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], timeoutMs);
+    // The first frame (X's poster), then the first frame at least 1/fps after the last one taken:
+    // the fps filter would keep the last frame of each slot (the frame at 0.16 s for "0 s" at 5 fps,
+    // 12–34 bits from the first on a pan). At its own size ffmpeg's scale filter passes the frame
+    // through; above VIDEO_DECODE_SIDE it averages areas.
+    const step = (1 / fps - 0.005).toFixed(3);
+    const vf = `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${step})',showinfo,scale=${size.width}:${size.height}:flags=area`;
+    const p = bounded('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-vf', vf, '-fps_mode', 'passthrough', '-frames:v', String(max), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], timeoutMs);
     const frameBytes = size.width * size.height * 3;
     let buf: Buffer = Buffer.alloc(0);
     let err = '';
@@ -115,6 +121,8 @@ export interface KeyframeOptions {
   variants?: boolean;
   /** Time limit for each ffmpeg run (default FFMPEG_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** Store variants with one frame at least this often, seconds (default VARIANT_EVERY_SEC). */
+  variantEverySec?: number;
 }
 
 export async function videoKeyframes(file: string, opts: KeyframeOptions = {}): Promise<{ frames: Keyframe[]; durationSec: number | null }> {
@@ -132,17 +140,19 @@ export async function videoKeyframes(file: string, opts: KeyframeOptions = {}): 
 
 async function keyframesOf(file: string, opts: KeyframeOptions, timeoutMs: number): Promise<{ frames: Keyframe[]; durationSec: number | null }> {
   const { width, height, durationSec } = await probeSize(file, timeoutMs);
-  const size = videoFrameSize(width, height);
+  const size = videoDecodeSize(width, height);
   const withVariants = opts.variants ?? true;
+  const variantEvery = opts.variantEverySec ?? VARIANT_EVERY_SEC;
   const samples: (SampledFrame & { variants?: VariantHash[] })[] = [];
   let prev: Hash256 | null = null;
   let lastVariants = -Infinity;
-  await sampleFrames(file, size, SAMPLE_FPS, LIMITS.maxFramesPerMedia * 10, (t, px) => {
+  await sampleFrames(file, size, SAMPLE_FPS, LIMITS.maxFramesPerMedia * 10, (t, decoded) => {
+    const px = videoFramePixels(decoded);
     const { hash, quality } = pdqHash(px);
     const scene = prev !== null && hammingDistance(hash, prev) > SCENE_BITS;
     prev = hash;
     const s: SampledFrame & { variants?: VariantHash[] } = { t: Math.round(t * 100) / 100, hash, quality, scene };
-    if (withVariants && (samples.length === 0 || scene || t - lastVariants >= VARIANT_EVERY_SEC - 1e-6)) {
+    if (withVariants && (samples.length === 0 || scene || t - lastVariants >= variantEvery - 1e-6)) {
       s.variants = videoVariants(px).filter((v) => v.quality >= 50);
       lastVariants = t;
     }

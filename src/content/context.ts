@@ -99,9 +99,16 @@ export class ContentScriptContext {
     return observer;
   }
 
+  // A one-shot timer or frame lets go of its invalidation callback when it runs: the scanner asks
+  // for a frame at every change of the page, and each used to leave a listener on the signal for
+  // the page's life.
   setTimeout(handler: () => void, ms?: number): ReturnType<typeof setTimeout> {
-    const id = setTimeout(this.guard(handler), ms);
-    this.onInvalidated(() => clearTimeout(id));
+    let off = () => undefined as void;
+    const id = setTimeout(() => {
+      off();
+      if (this.isValid) handler();
+    }, ms);
+    off = this.onInvalidated(() => clearTimeout(id));
     return id;
   }
 
@@ -112,8 +119,12 @@ export class ContentScriptContext {
   }
 
   requestAnimationFrame(handler: FrameRequestCallback): number {
-    const id = requestAnimationFrame(this.guard(handler));
-    this.onInvalidated(() => cancelAnimationFrame(id));
+    let off = () => undefined as void;
+    const id = requestAnimationFrame((time) => {
+      off();
+      if (this.isValid) handler(time);
+    });
+    off = this.onInvalidated(() => cancelAnimationFrame(id));
     return id;
   }
 

@@ -7,17 +7,18 @@
  * number of notices on <html> for the end-to-end tests.
  */
 import { IS_TEST_BUILD } from '../shared/build';
-import { PROTOCOL_VERSION } from '../shared/messages';
+import { PROTOCOL_VERSION, type FrameHitView, type MatchView } from '../shared/messages';
 import { hashToHex } from '../core/hash256';
 import { isXPageUrl, mediaKey, postOf, postUrl, type FoundMedia } from '../shared/x';
 import { useCatalogue } from '../shared/i18n';
-import { mountNotice, type MountedNotice } from './notice/mount';
+import { mountNotice, type MountedNotice, type NoticeInput } from './notice/mount';
 import { startReporting } from './report';
 import { ContentScriptContext } from './context';
 import { watchMarkup } from './markup';
 import { Scanner } from './scanner';
 import { HOST_ATTR, followTheme } from './theme';
 import { watchVideo } from './video';
+import { VideoEvidence } from '../core/match/video';
 
 /** Media smaller than this (either side) get the notice's label, which opens the details panel. */
 const COMPACT_BELOW = { width: 260, height: 180 };
@@ -60,6 +61,40 @@ async function start(ctx: ContentScriptContext): Promise<void> {
   const revealed = new Set<string>(); // media the reader chose to see: the choice sticks
   const dismissed = new Set<string>(); // "this post uses it correctly"
   const watching = new WeakSet<HTMLVideoElement>();
+  const displayMode = hello.displayMode;
+  /**
+   * Notices go on in one batch per frame, just before the browser lays the page out: first every
+   * read (each box's size, whether it is positioned), then every write (the hosts). Mounting one by
+   * one as answers arrive read the layout after the previous notice's write each time, a forced
+   * layout of the page per notice.
+   */
+  const mounting = new Map<HTMLElement, { item: FoundMedia; match: MatchView; postKey: string }>();
+  function mountAll(): void {
+    const batch = [...mounting.values()].filter(({ item }) => item.box.isConnected);
+    mounting.clear();
+    const measured = batch.map((m) => ({ ...m, compact: isSmall(m.item.box), positioned: getComputedStyle(m.item.box).position !== 'static' }));
+    for (const { item, match, postKey, compact, positioned } of measured) {
+      if (dismissed.has(postKey)) continue;
+      const key = mediaKey(item.url);
+      const props: NoticeInput = {
+        match,
+        mode: displayMode,
+        compact,
+        revealed: revealed.has(key),
+        onReveal: (on: boolean) => {
+          if (on) revealed.add(key);
+          else revealed.delete(key);
+          notices.get(item.box)?.update({ ...props, revealed: on });
+        },
+        onCorrectUse: () => {
+          dismissed.add(postKey);
+          ctx.setTimeout(() => notices.get(item.box)?.unmount(), 1500);
+        },
+        onWrongMatch: reporting.wrongMatch(item, match),
+      };
+      notices.set(item.box, mountNotice(item.box, props, { positioned }));
+    }
+  }
   const scanner = new Scanner(document, {
     check: async (urls) => (await ctx.send('cs/match-media', { urls })).results,
     visible: (item) => reporting.visible(item),
@@ -68,10 +103,17 @@ async function start(ctx: ContentScriptContext): Promise<void> {
       const video = item.kind === 'video' || item.kind === 'gif' ? item.box.querySelector('video') : null;
       if (!video || watching.has(video)) return;
       watching.add(video);
+      // Evidence across the frames of this video (src/core/match/video.ts): one frame near enough,
+      // or consecutive frames agreeing on an entry in the clip's order.
+      let evidence: VideoEvidence<string> | null = null; // by the reader's level, from the first answer
       watchVideo(
         video,
         async (frame) => {
-          const { matches } = await ctx.send('cs/match-hashes', { hashes: frame.hashes.map(hashToHex), quality: frame.quality, probes: frame.probes });
+          const { hits, rule } = await ctx.send('cs/match-frame', { hashes: frame.hashes.map(hashToHex), quality: frame.quality, probes: frame.probes });
+          const key = (h: FrameHitView) => `${h.match.feedUrl}|${h.match.entryId}`;
+          evidence ??= new VideoEvidence<string>(rule);
+          const accepted = new Set(evidence.add(frame.t, hits.map((h) => ({ entry: key(h), distance: h.distance, t: h.t, alike: h.alike }))));
+          const matches = hits.filter((h) => accepted.has(key(h))).map((h) => h.match);
           if (matches.length && item.box.isConnected) this.show(item, matches);
           return matches.length > 0;
         },
@@ -83,26 +125,12 @@ async function start(ctx: ContentScriptContext): Promise<void> {
       const post = postOf(item.box);
       const postKey = `${post?.id ?? location.pathname}|${mediaKey(item.url)}`;
       if (dismissed.has(postKey)) return;
-      const props = {
-        match,
-        mode: hello.displayMode,
-        compact: isSmall(item.box),
-        revealed: revealed.has(mediaKey(item.url)),
-        onReveal: (on: boolean) => {
-          if (on) revealed.add(mediaKey(item.url));
-          else revealed.delete(mediaKey(item.url));
-          notices.get(item.box)?.update({ ...props, revealed: on });
-        },
-        onCorrectUse: () => {
-          dismissed.add(postKey);
-          ctx.setTimeout(() => notices.get(item.box)?.unmount(), 1500);
-        },
-        onWrongMatch: reporting.wrongMatch(item, match),
-      };
       reporting.noticed(item, match);
+      // X re-rendered a post that has its notice (or one is on its way): nothing to do, and no
+      // layout read for it.
       const existing = notices.get(item.box);
       if (existing && existing.host.isConnected) return;
-      if (!existing) {
+      if (!existing && !mounting.has(item.box)) {
         const shown = {
           post: post ? postUrl(post.author, post.id) : null,
           media: item.url,
@@ -115,9 +143,11 @@ async function start(ctx: ContentScriptContext): Promise<void> {
         };
         void ctx.send('cs/notice-shown', shown).catch(() => undefined);
       }
-      notices.set(item.box, mountNotice(item.box, props));
+      mounting.set(item.box, { item, match, postKey });
+      if (mounting.size === 1) ctx.requestAnimationFrame(mountAll);
     },
   }, ctx);
+
   followTheme(document, ctx); // before the first host is made: hosts take the followed theme
   scanner.start();
   // When X changes its markup: quiet for the reader, a diagnostics line in the popup, loud in the

@@ -17,6 +17,23 @@ const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1e9));
 const reportIds = v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(10_000));
 const reportOptions = { testHosts: BUILD.testHosts };
 
+/**
+ * The 8 dihedral PDQ hashes of a video frame the reader is playing (hashed in the content
+ * script), and optionally the frame's other views hashed for matching (src/core/match
+ * queryProbes: the picture inside a player or a letterbox, caption cuts, the centre; the moving
+ * picture).
+ */
+const frameSchema = v.strictObject({
+  hashes: v.pipe(v.array(hex), v.length(8)),
+  quality,
+  probes: v.optional(
+    v.pipe(
+      v.array(v.strictObject({ probe: v.pipe(v.string(), v.regex(/^(picture|inner|center|motion|cut-(top|bottom):0\.[0-9]{1,4})$/)), hashes: v.pipe(v.array(hex), v.length(1)), quality })),
+      v.maxLength(8),
+    ),
+  ),
+});
+
 export const requestSchemas = {
   /** A content script announces itself; the answer says whether it should do anything. */
   'cs/hello': v.strictObject({ protocol: v.pipe(v.number(), v.integer()), page: url }),
@@ -27,16 +44,13 @@ export const requestSchemas = {
    * script), and optionally the frame's other views hashed for matching (src/core/match
    * queryProbes: the picture inside a player or a letterbox, caption cuts, the centre).
    */
-  'cs/match-hashes': v.strictObject({
-    hashes: v.pipe(v.array(hex), v.length(8)),
-    quality,
-    probes: v.optional(
-      v.pipe(
-        v.array(v.strictObject({ probe: v.pipe(v.string(), v.regex(/^(picture|inner|center|motion|cut-(top|bottom):0\.[0-9]{1,4})$/)), hashes: v.pipe(v.array(hex), v.length(1)), quality })),
-        v.maxLength(8),
-      ),
-    ),
-  }),
+  'cs/match-hashes': frameSchema,
+  /**
+   * A video frame the reader is playing, hashed as for cs/match-hashes: the entries it comes near
+   * (within the evidence rule's `near` distance), each with its keyframe's time, for the sequence
+   * rule the content script applies across frames (src/core/match/video.ts VideoEvidence).
+   */
+  'cs/match-frame': frameSchema,
   /** Popup/options: everything they render, from stored state only (no network). */
   'ui/get-status': v.strictObject({}),
   /** Popup/options: turn the extension on or off everywhere. */

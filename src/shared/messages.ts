@@ -12,6 +12,7 @@
 import type { HistoryItem } from './history';
 import type { InferOutput } from 'valibot';
 import type { Recipient, ReportDraft, ReportRow } from '../core/report';
+import type { EvidenceRule } from '../core/match/video';
 import type { Catalogue } from './i18n';
 import type { Locale } from './locales';
 import type { requestSchemas } from './message-schemas';
@@ -167,6 +168,20 @@ export interface MediaResult {
   error: string | null;
 }
 
+/**
+ * A feed entry a video frame came near (src/background/video-evidence.ts): the notice it would
+ * show, how near, and when in the published clip (the keyframe's time, null when the hash met is
+ * not a keyframe), for the content script's evidence across frames (src/core/match/video.ts
+ * VideoEvidence, which decides).
+ */
+export interface FrameHitView {
+  match: MatchView;
+  distance: number;
+  t: number | null;
+  /** The entry's clip looks alike throughout (a fixed camera): one frame must be nearer. */
+  alike: boolean;
+}
+
 export interface ResponseMap {
   'cs/hello': {
     enabled: boolean;
@@ -179,6 +194,8 @@ export interface ResponseMap {
   };
   'cs/match-media': { results: MediaResult[] };
   'cs/match-hashes': { matches: MatchView[] };
+  /** The hits, and the evidence rule of the reader's level to weigh them by. */
+  'cs/match-frame': { hits: FrameHitView[]; rule: EvidenceRule };
   'ui/get-status': StatusView;
   'ui/set-enabled': { enabled: boolean };
   'ui/set-display-mode': StatusView;

@@ -152,7 +152,36 @@ extra() {  # $1=id: the transforms added here
      "${FONTARG[@]}" -fill white -pointsize 26 -gravity southwest -annotate +20+20 '0:14 / 0:42' -quality 85 "$v.screenrec.jpg"
   for t in border pillarbox caption_top crop90_offset rotm3 tweetshot_dark screenrec; do echo "var/$id.$t.jpg,$id,$t"; done
 }
-export -f standard extra; export OUT FONT
+# the re-share edits of issue 14's second round: turns up to 6 degrees, crops kept from other
+# positions than the centre, text and stickers laid over the picture (not at an edge)
+more() {  # $1=id
+  local id=$1 o="$OUT/orig/$1.jpg" v="$OUT/var/$1" W H; read -r W H < <(identify -format '%w %h' "$o")
+  local m=$(( W < H ? W : H )) pt=$(( H/11 )) sw=$(( H/450 + 1 ))
+  local seed; seed=$(( $(printf '%d' "'${id:1:1}") + 10#${id:1} ))
+  convert "$o" -background white -rotate 5 -quality 85 "$v.rot5.jpg"
+  convert "$o" -background white -rotate 6 -quality 85 "$v.rot6.jpg"
+  convert "$o" -background white -rotate -6 -quality 85 "$v.rotm6.jpg"
+  # off-centre crops: 85% from the bottom-right corner, 80% from the top-right, and 88% from a
+  # position that depends on the picture (anywhere along both axes)
+  convert "$o" -gravity southeast -crop 85%x85%+0+0 +repage -quality 85 "$v.crop85_se.jpg"
+  convert "$o" -gravity northeast -crop 80%x80%+0+0 +repage -quality 85 "$v.crop80_ne.jpg"
+  local cw=$(( W*88/100 )) ch=$(( H*88/100 ))
+  convert "$o" -crop "${cw}x${ch}+$(( (W - cw) * (seed * 37 % 100) / 100 ))+$(( (H - ch) * (seed * 61 % 100) / 100 ))" +repage -quality 85 "$v.crop88_any.jpg"
+  # meme text at the top and the bottom (white, black outline), a watermark across the middle,
+  # an emoji-like sticker, a red circle round a detail
+  convert "$o" "${FONTARG[@]}" -pointsize $pt -fill white -stroke black -strokewidth $sw \
+     -gravity north -annotate +0+$(( H/40 )) 'WHEN THEY SAY' -gravity south -annotate +0+$(( H/40 )) 'IT NEVER HAPPENED' -quality 85 "$v.meme.jpg"
+  convert "$o" "${FONTARG[@]}" -pointsize $(( W/9 )) -fill '#ffffff70' -gravity center -annotate -20x-20+0+0 '@viral_news' -quality 85 "$v.watermark.jpg"
+  local r=$(( m/9 )) cx=$(( W*(60 + seed % 25)/100 )) cy=$(( H*(55 + seed % 30)/100 ))
+  convert "$o" -stroke '#7a4a00' -strokewidth 3 -fill '#ffcc22' -draw "circle $cx,$cy $((cx + r)),$cy" \
+     -fill '#3a2a10' -stroke none -draw "circle $((cx - r/3)),$((cy - r/4)) $((cx - r/3 + r/8)),$((cy - r/4))" \
+     -draw "circle $((cx + r/3)),$((cy - r/4)) $((cx + r/3 + r/8)),$((cy - r/4))" \
+     -fill none -stroke '#3a2a10' -strokewidth 4 -draw "arc $((cx - r/2)),$((cy - r/4)) $((cx + r/2)),$((cy + r/2)) 20,160" -quality 85 "$v.sticker.jpg"
+  local ex=$(( W*(30 + seed % 40)/100 )) ey=$(( H*(30 + seed % 40)/100 ))
+  convert "$o" -fill none -stroke '#ff1010' -strokewidth $(( m/90 + 3 )) -draw "ellipse $ex,$ey $(( m/7 )),$(( m/9 )) 0,360" -quality 85 "$v.circled.jpg"
+  for t in rot5 rot6 rotm6 crop85_se crop80_ne crop88_any meme watermark sticker circled; do echo "var/$id.$t.jpg,$id,$t"; done
+}
+export -f standard extra more; export OUT FONT
 
 echo "original_id,kind,source" > "$OUT/scenes.csv"
 i=0
@@ -169,6 +198,7 @@ done
 # variants in parallel, one job per original; the manifest is rebuilt from the job outputs
 ls "$OUT/orig" | sed -n 's/^\([hs][0-9]*\)\.jpg$/\1/p' | xargs -P "$(nproc)" -I{} bash -c 'FONTARG=(); [ -n "$FONT" ] && FONTARG=(-font "$FONT"); [ -f "$OUT/var/.s.{}" ] || standard {} > "$OUT/var/.s.{}"'
 ls "$OUT/orig" | sed -n 's/^\([ohs][0-9]*\)\.jpg$/\1/p' | xargs -P "$(nproc)" -I{} bash -c 'FONTARG=(); [ -n "$FONT" ] && FONTARG=(-font "$FONT"); [ -f "$OUT/var/.x.{}" ] || extra {} > "$OUT/var/.x.{}"'
-{ grep -v '^var/[hs]' "$OUT/manifest.csv" | grep -vE ',(border|pillarbox|caption_top|crop90_offset|rotm3|tweetshot_dark|screenrec)$'; cat "$OUT"/var/.s.* "$OUT"/var/.x.* | sort; } | awk '!seen[$0]++' > "$OUT/manifest.new"
+ls "$OUT/orig" | sed -n 's/^\([ohs][0-9]*\)\.jpg$/\1/p' | xargs -P "$(nproc)" -I{} bash -c 'FONTARG=(); [ -n "$FONT" ] && FONTARG=(-font "$FONT"); [ -f "$OUT/var/.m.{}" ] || more {} > "$OUT/var/.m.{}"'
+{ grep -v '^var/[hs]' "$OUT/manifest.csv" | grep -vE ',(border|pillarbox|caption_top|crop90_offset|rotm3|tweetshot_dark|screenrec|rot5|rot6|rotm6|crop85_se|crop80_ne|crop88_any|meme|watermark|sticker|circled)$'; cat "$OUT"/var/.s.* "$OUT"/var/.x.* "$OUT"/var/.m.* | sort; } | awk '!seen[$0]++' > "$OUT/manifest.new"
 mv "$OUT/manifest.new" "$OUT/manifest.csv"
 echo "originals: $(ls "$OUT/orig" | wc -l) ($i hard)  variants: $(( $(wc -l < "$OUT/manifest.csv") - 1 ))"

@@ -40,6 +40,8 @@ import {
 import { hashFromWords32, hashToHex } from '../../src/core/hash256';
 import { GroupedIndex, PdqIndex } from '../../src/core/index';
 import { MatchRowsBuilder, decide, findPairs, groupedRows, matchRule, type Probe, type StoredRows } from '../../src/core/match';
+import { GroupedIndexV1 } from './lib/grouped-v1';
+import { media } from './lib/scale-media';
 import { HashGen, syntheticImages, type SyntheticImage } from './lib/synthetic';
 import { percentile } from './lib/stats';
 
@@ -69,21 +71,6 @@ function entryOf(img: SyntheticImage, i: number, rev = 1): FeedEntry {
       },
     ],
   };
-}
-
-/** The probes of one picture seen on X: 1 in 10 a re-share of a stored image, the rest unrelated photos. */
-function media(gen: HashGen, images: readonly SyntheticImage[]): Probe[] {
-  const one = (probe: Probe['probe'], h: Uint32Array): Probe => ({ probe, hashes: [hashFromWords32(h)], quality: 90 });
-  if (gen.rand() % 10 === 0) {
-    const img = images[gen.rand() % images.length]!;
-    const full = [gen.moved(img.hash, 4 + (gen.rand() % 12)), ...Array.from({ length: 7 }, () => gen.photo())];
-    const crop = img.variants[gen.rand() % 4]!;
-    return [{ probe: 'full', hashes: full.map((h) => hashFromWords32(h)), quality: 90 }, one('picture', gen.moved(crop.hash, 10)), one('center', gen.photo()), one('cut-bottom:0.125', gen.moved(img.variants[7]!.hash, 8))];
-  }
-  const probes: Probe[] = [{ probe: 'full', hashes: Array.from({ length: 8 }, () => hashFromWords32(gen.photo())), quality: 90 }, one('center', gen.photo())];
-  if (gen.rand() % 2) probes.push(one('picture', gen.photo()));
-  if (gen.rand() % 5 === 0) probes.push(one('cut-top:0.18', gen.photo()));
-  return probes;
 }
 
 /**
@@ -190,6 +177,29 @@ async function one(n: number, withOld: boolean): Promise<{ figures: ScaleFigures
   const workload = Array.from({ length: 400 }, () => media(wgen, images));
   const fresh = lookupTimes(grouped, workload, n >= 300_000 ? 2000 : 3000);
 
+  // The grouped index's previous format (1: row numbers only, every candidate read on its hash),
+  // same rows, same groups, same media: answers checked equal, CPU side by side.
+  const counts = Array.from({ length: built.index.groupCount }, (_, g) => built.index.groupRange(g).count);
+  const v1Index = GroupedIndexV1.build(built.index.hashes, counts);
+  const v1Rows = groupedRows(v1Index as unknown as GroupedIndex, built.kinds, built.rowKind, built.rowEntry);
+  {
+    const rule = matchRule('standard');
+    const key = (r: StoredRows, w: Probe[]) => JSON.stringify([...decide(findPairs(w, r, rule), rule)].sort((a, b) => a[0] - b[0]));
+    const differ = workload.filter((w) => key(v1Rows, w) !== key(grouped, w)).length;
+    if (differ) throw new Error(`format 2 answered ${differ} of ${workload.length} media differently from format 1`);
+  }
+  // Interleaved in rounds, so both meet the same load.
+  const v1Cpu: number[] = [];
+  const v2Cpu: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    v1Cpu.push(...lookupTimes(v1Rows, workload, 400).sorted);
+    v2Cpu.push(...lookupTimes(grouped, workload, 400).sorted);
+  }
+  v1Cpu.sort((a, b) => a - b);
+  v2Cpu.sort((a, b) => a - b);
+  const v1 = { p50: percentile(v1Cpu, 50), p99: percentile(v1Cpu, 99), bytesPerRow: v1Index.serialize().byteLength / rows + 7, ratio: v1Cpu.reduce((a, b) => a + b, 0) / v2Cpu.reduce((a, b) => a + b, 0), v2p50: percentile(v2Cpu, 50), v2p99: percentile(v2Cpu, 99) };
+  console.log(`format 1 vs 2 (interleaved): p50 ${v1.p50.toFixed(3)} / ${v1.v2p50.toFixed(3)} ms, p99 ${v1.p99.toFixed(3)} / ${v1.v2p99.toFixed(3)} ms, mean CPU ${v1.ratio.toFixed(2)}×; bytes/row ${v1.bytesPerRow.toFixed(1)} / ${((indexBytes + metaBytes) / rows).toFixed(1)}`);
+
   // The previous design side by side: one index over all rows, every probe against every row.
   let old = { p50: NaN, p99: NaN, bytesPerRow: NaN, build: NaN, matched: -1, cpuRatio: NaN };
   if (withOld) {
@@ -245,7 +255,7 @@ async function one(n: number, withOld: boolean): Promise<{ figures: ScaleFigures
   const row =
     `| ${n.toLocaleString('en')} | ${rows.toLocaleString('en')} | ${(jsonEnvelopeBytes / MB).toFixed(0)} MB → ${(envelope.length / MB).toFixed(1)} MB | ${(deltaJson.length / MB).toFixed(2)} → ${(deltaBinary.length / MB).toFixed(2)} MB | ` +
     `${((t3 - t0) / 1000).toFixed(1)} s, CPU ${(sync.cpuMs / 1000).toFixed(1)} s (verify ${((t1 - t0) / 1000).toFixed(1)}, decode ${((t2 - t1) / 1000).toFixed(1)}, index ${((t3 - tb) / 1000).toFixed(1)}) | ${syncPeak.toFixed(0)} MB (${sync.startRssMB.toFixed(0)} at start) | ` +
-    `+${Math.max(0, sync.peakRssMB - sync.rssBeforeBuildMB).toFixed(0)} / ${steadyMB.toFixed(0)} MB | ${f1(figures.bytesPerRow)} (old ${f1(old.bytesPerRow)}) | ${f3(figures.lookupP50Ms)} / ${f3(figures.lookupP99Ms)} (wall ${f3(percentile(fresh.wall, 50))} / ${f3(percentile(fresh.wall, 99))}) | ${f3(old.p50)} / ${f3(old.p99)} (${f1(old.cpuRatio)}× the CPU) | ${figures.coldStartMs} ms |`;
+    `+${Math.max(0, sync.peakRssMB - sync.rssBeforeBuildMB).toFixed(0)} / ${steadyMB.toFixed(0)} MB | ${f1(figures.bytesPerRow)} (old ${f1(old.bytesPerRow)}) | ${f3(figures.lookupP50Ms)} / ${f3(figures.lookupP99Ms)} (wall ${f3(percentile(fresh.wall, 50))} / ${f3(percentile(fresh.wall, 99))}) | ${f3(old.p50)} / ${f3(old.p99)} (${f1(old.cpuRatio)}× the CPU) | ${f3(v1.p50)} / ${f3(v1.p99)}, ${f1(v1.bytesPerRow)} B/row (${v1.ratio.toFixed(2)}× the CPU) | ${figures.coldStartMs} ms |`;
   return { figures, row };
 }
 
@@ -270,7 +280,7 @@ time beside it). "old" = the previous single index over all rows
 Sync = verify the signed envelope + decode/validate chunk by chunk + collect rows + build the index
 (IndexedDB writes not included). Envelope limit used here: none (LIMITS.maxSnapshotBytes is ${LIMITS.maxSnapshotBytes / MB} MiB).
 
-| images | rows | snapshot JSON → binary (signed) | 1% delta JSON → binary | node sync (wall, CPU) | sync peak RSS (fresh process) | index build: peak over RSS before / index size | bytes/row | lookup p50 / p99 | old p50 / p99 | cold start |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| images | rows | snapshot JSON → binary (signed) | 1% delta JSON → binary | node sync (wall, CPU) | sync peak RSS (fresh process) | index build: peak over RSS before / index size | bytes/row | lookup p50 / p99 | old p50 / p99 | grouped format 1: p50 / p99, bytes/row | cold start |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}`;
 }

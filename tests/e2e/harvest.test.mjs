@@ -10,11 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runnerImport } from 'vite';
 import { chromiumPath, missingPrerequisite } from './helpers/browsers.mjs';
 import { feedStatus } from './helpers/checks.mjs';
 import { chromiumSession, noticedPosts } from './helpers/session.mjs';
 import { startFixtureWeb } from '../fixtures/web/server.mjs';
+import { importSource } from './helpers/source.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const skip = missingPrerequisite('Chromium', chromiumPath(), 'test-chrome');
@@ -35,7 +35,7 @@ describe('harvest → build → notices (Chromium)', { skip: skip ?? false }, ()
   });
 
   test('re-shares of the debunked pictures get a notice; posts using the articles’ logos, author photos, ads and illustrations do not', async () => {
-    const { module } = await runnerImport(path.join(ROOT, 'src/cli/main.ts'), { configFile: false, logLevel: 'silent' });
+    const module = await importSource(path.join(ROOT, 'src/cli/main.ts'));
     fs.writeFileSync(path.join(work, 'feed.json'), '{}');
     const lines = [];
     const io = { out: (l) => lines.push(l), err: (l) => lines.push(l) };

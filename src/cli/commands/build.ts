@@ -12,8 +12,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  BINARY_PAYLOAD_TYPES,
   LIMITS,
   PAYLOAD_TYPES,
+  maxSnapshotFileBytes,
+  openSnapshot,
+  signBinaryFile,
   buildDelta,
   buildIndex,
   buildSnapshot,
@@ -22,7 +26,6 @@ import {
   openEnvelope,
   parseEntry,
   parseIndex,
-  parseSnapshot,
   publicKeyFromSecret,
   signEnvelope,
   signFile,
@@ -48,7 +51,11 @@ REVIEWS.json: { "feed": { "id", "name": {"en": …}, "publisher": {"name", "url"
 --media-timeout: seconds ffmpeg may take per video (default 600); it is stopped after that.
 Media paths are relative to REVIEWS.json and must stay inside its folder.
 --plain: store only each image's reference PDQ hash and its canonical one, not the hashes of its re-share variants
-         (crops, turns, caption cuts; docs/matching.md), about 12 more per image.`;
+         (crops, turns, caption cuts; docs/matching.md), about 12 more per image.
+--binary: also write the binary form (snapshots/N.adfb, deltas/A-B.adfb; docs/feed-format.md "Binary payloads"),
+          ~5× smaller, read by current readers; older readers keep to the JSON files. A JSON file over its
+          limit (a snapshot over ${LIMITS.maxSnapshotBytes / 2 ** 20} MiB, a delta over ${LIMITS.maxDeltaBytes / 2 ** 20} MiB) is left out: those readers
+          then refuse the feed (or fetch the snapshot), current readers read the binary form.`;
 
 const MAX_REVIEWS_BYTES = 64 * 1024 * 1024;
 const text = (bytes: Uint8Array) => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -95,6 +102,7 @@ export const buildCommand: Command = {
         help: { type: 'boolean', short: 'h' },
         'allow-loopback': { type: 'boolean', default: false },
         plain: { type: 'boolean', default: false },
+        binary: { type: 'boolean', default: false },
         'media-timeout': { type: 'string', default: '600' },
       },
     });
@@ -172,20 +180,25 @@ export const buildCommand: Command = {
     let epoch = 1;
     let previous: FeedEntry[] = [];
     const deltas: { fromSeq: number; toSeq: number; file: BuiltFile }[] = [];
+    const binaryDeltas: { fromSeq: number; toSeq: number; file: BuiltFile }[] = [];
     const publicKeys = secretKeys.map(publicKeyFromSecret);
     if (values.base) {
       const index = parseIndex(openEnvelope(await readRegularFile(path.join(values.base, 'index.json'), LIMITS.maxIndexBytes), publicKeys, PAYLOAD_TYPES.index, LIMITS.maxIndexBytes).payload, opts);
-      const snap = parseSnapshot(openEnvelope(await readRegularFile(path.join(values.base, index.snapshot.path), LIMITS.maxSnapshotBytes), publicKeys, PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes).payload, opts);
+      // The previous list, from whichever form a current reader reads (the binary one when listed).
+      const snapRef = index.binary?.snapshot ?? index.snapshot;
+      const snap = openSnapshot(await readRegularFile(path.join(values.base, snapRef.path), maxSnapshotFileBytes()), index, { keys: publicKeys, now: new Date(), testHosts: opts.testHosts }, snapRef);
       seq = index.seq + 1;
       epoch = index.epoch;
       previous = snap.entries;
       // The deltas kept from the previous build, signed again with today's keys (the same bytes
       // unless the keys changed: Ed25519 is deterministic), so after a key rotation every file
       // verifies with every current key.
-      for (const d of index.deltas) {
-        const { payload } = openEnvelope(await readRegularFile(path.join(values.base, d.path), LIMITS.maxDeltaBytes), publicKeys, PAYLOAD_TYPES.delta, LIMITS.maxDeltaBytes);
-        deltas.push({ fromSeq: d.fromSeq, toSeq: d.toSeq, file: { path: d.path, bytes: signEnvelope(payload, PAYLOAD_TYPES.delta, secretKeys) } });
-      }
+      const resign = async (d: { path: string; fromSeq: number; toSeq: number }, type: string) => {
+        const { payload } = openEnvelope(await readRegularFile(path.join(values.base!, d.path), LIMITS.maxDeltaBytes), publicKeys, type, LIMITS.maxDeltaBytes);
+        return { fromSeq: d.fromSeq, toSeq: d.toSeq, file: { path: d.path, bytes: signEnvelope(payload, type, secretKeys) } };
+      };
+      for (const d of index.deltas) deltas.push(await resign(d, PAYLOAD_TYPES.delta));
+      if (values.binary) for (const d of index.binary?.deltas ?? []) binaryDeltas.push(await resign(d, BINARY_PAYLOAD_TYPES.delta));
       // A record that changed gets a new rev (publishers need not count revisions by hand).
       const old = new Map(previous.map((e) => [e.id, e]));
       for (const e of entries) {
@@ -195,11 +208,34 @@ export const buildCommand: Command = {
       }
     }
     const now = new Date();
-    const snapshot = signFile(`snapshots/${seq}.json`, buildSnapshot(doc.feed, entries, seq, epoch, now, days), 'snapshot', secretKeys);
-    if (values.base) deltas.push({ fromSeq: seq - 1, toSeq: seq, file: signFile(`deltas/${seq - 1}-${seq}.json`, buildDelta(doc.feed.id, previous, entries, seq - 1, epoch, now, days), 'delta', secretKeys) });
+    const snapshotPayload = buildSnapshot(doc.feed, entries, seq, epoch, now, days);
+    const deltaPayload = values.base ? buildDelta(doc.feed.id, previous, entries, seq - 1, epoch, now, days) : null;
+    const binary = values.binary ? signBinaryFile(`snapshots/${seq}.adfb`, snapshotPayload, secretKeys) : null;
+    let snapshot: BuiltFile;
+    try {
+      snapshot = signFile(`snapshots/${seq}.json`, snapshotPayload, 'snapshot', secretKeys);
+    } catch (e) {
+      // Past the longest string the runtime can make (~512 MB): far over the limit in any case.
+      if (!(binary && e instanceof RangeError)) throw e;
+      snapshot = { path: '', bytes: new Uint8Array(LIMITS.maxSnapshotBytes + 1) };
+    }
+    if (binary && snapshot.bytes.length > LIMITS.maxSnapshotBytes) {
+      // Too large for any reader in the JSON form: the index names the binary file in both places.
+      io.err(`the JSON snapshot would be over the ${LIMITS.maxSnapshotBytes} bytes readers accept: only the binary form is written (readers older than it refuse this feed)`);
+      snapshot = binary;
+    }
+    if (deltaPayload) {
+      const json = signFile(`deltas/${seq - 1}-${seq}.json`, deltaPayload, 'delta', secretKeys);
+      if (!binary || json.bytes.length <= LIMITS.maxDeltaBytes) deltas.push({ fromSeq: seq - 1, toSeq: seq, file: json });
+      if (binary) binaryDeltas.push({ fromSeq: seq - 1, toSeq: seq, file: signBinaryFile(`deltas/${seq - 1}-${seq}.adfb`, deltaPayload, secretKeys) });
+    }
     const keep = deltas.slice(-LIMITS.maxDeltas);
-    const index = signFile('index.json', buildIndex(doc.feed, { seq, epoch, file: snapshot }, keep, now, Math.min(days, 2)), 'index', secretKeys);
-    for (const f of [snapshot, ...keep.map((d) => d.file), index]) {
+    const keepBinary = binaryDeltas.slice(-LIMITS.maxDeltas);
+    const binaryForm = binary ? { snapshot: binary, deltas: keepBinary } : undefined;
+    const index = signFile('index.json', buildIndex(doc.feed, { seq, epoch, file: snapshot }, keep, now, Math.min(days, 2), undefined, binaryForm), 'index', secretKeys);
+    const files = new Map<string, BuiltFile>();
+    for (const f of [snapshot, ...keep.map((d) => d.file), ...(binaryForm ? [binaryForm.snapshot, ...keepBinary.map((d) => d.file)] : []), index]) files.set(f.path, f);
+    for (const f of files.values()) {
       fs.mkdirSync(path.join(values.out, path.dirname(f.path)), { recursive: true });
       fs.writeFileSync(path.join(values.out, f.path), f.bytes);
     }

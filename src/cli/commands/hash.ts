@@ -7,9 +7,12 @@
  */
 import { parseArgs } from 'node:util';
 import { hashToHex } from '../../core/hash256';
-import { pdqHash, pdqHashDihedral } from '../../core/pdq';
+import { pdqHash, pdqHashDihedral, type Pixels } from '../../core/pdq';
 import type { Command } from '../command';
 import { decodeFile } from '../decode';
+
+/** Files being decoded while one is hashed (their decodes overlap its hash). */
+export const READ_AHEAD = 4;
 
 const HELP = `usage: already-debunked hash [--dihedral] FILE...
 
@@ -36,9 +39,26 @@ export const hashCommand: Command = {
       return 2;
     }
     let failed = 0;
-    for (const file of positionals) {
+    // Decoding (sharp: libvips on libuv's threads) runs ahead of hashing (JavaScript, on this
+    // thread), so the two overlap on a machine with more than one core; at most READ_AHEAD files
+    // ahead, so memory stays bounded. Lines come out in the order of the files, each failure where
+    // its line would be.
+    const pending = new Map<number, Promise<Pixels>>();
+    const readAhead = (from: number) => {
+      for (let j = from; j < Math.min(positionals.length, from + READ_AHEAD); j++) {
+        if (pending.has(j)) continue;
+        const p = decodeFile(positionals[j]!);
+        p.catch(() => undefined); // awaited, and reported, in its turn
+        pending.set(j, p);
+      }
+    };
+    for (const [i, file] of positionals.entries()) {
+      readAhead(i);
+      const decoding = pending.get(i)!;
+      pending.delete(i);
       try {
-        const px = await decodeFile(file);
+        const px = await decoding;
+        readAhead(i + 1);
         if (values.dihedral) {
           const { hashes, quality } = pdqHashDihedral(px);
           io.out(`${hashes.map(hashToHex).join(',')},${quality},${file}`);

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { FeedError, LIMITS, acceptFeed, keyId, openDelta, publicKeyFromBase64 } from '../../core/feed';
+import { FeedError, LIMITS, acceptFeed, keyId, maxSnapshotFileBytes, openDelta, openSnapshot, publicKeyFromBase64 } from '../../core/feed';
 import type { Command } from '../command';
 import { FileError, readRegularFile } from '../files';
 
@@ -47,8 +47,25 @@ export const verifyCommand: Command = {
         const indexBytes = await readRegularFile(indexPath, LIMITS.maxIndexBytes);
         const ctx = { keys: [key], held: null, now, testHosts, read };
         const { index, update } = await acceptFeed(indexBytes, ctx);
+        // Every check a reader makes runs as the entries are read (a binary snapshot chunk by chunk).
+        let count = 0;
+        let hashes = 0;
+        for (const chunk of update?.put ?? []) {
+          count += chunk.length;
+          for (const e of chunk) hashes += e.media.reduce((m, x) => m + x.hashes.length + (x.frames?.items.length ?? 0), 0);
+        }
+        // With a binary form listed, readers of this version use it; older readers the JSON form:
+        // it must carry the same list (a refusal is a warning: those readers keep their last list).
+        if (index.binary) {
+          try {
+            const old = openSnapshot(await read(index.snapshot, maxSnapshotFileBytes()), index, ctx, index.snapshot);
+            if (update && old.stateHash !== update.stateHash) throw new FeedError('state-hash', 'the JSON snapshot holds another list than the binary one (state hashes differ)');
+          } catch (e) {
+            io.err(`WARNING: ${index.snapshot.path}: ${(e as Error).message} (readers older than the binary form refuse the feed)`);
+          }
+        }
         let brokenDeltas = 0;
-        for (const ref of index.deltas) {
+        for (const ref of [...index.deltas, ...(index.binary?.deltas ?? [])]) {
           try {
             const delta = openDelta(await read(ref, LIMITS.maxDeltaBytes), ref, index, ctx);
             if (delta.toSeq === index.seq && update && delta.stateHash !== update.stateHash) {
@@ -59,10 +76,9 @@ export const verifyCommand: Command = {
             io.err(`WARNING: ${ref.path}: ${(e as Error).message} (readers will fetch the snapshot instead)`);
           }
         }
-        const entries = update?.put ?? [];
-        const hashes = entries.reduce((n, e) => n + e.media.reduce((m, x) => m + x.hashes.length + (x.frames?.items.length ?? 0), 0), 0);
         result =
-          `OK ${index.feedId}: epoch ${index.epoch}, seq ${index.seq}, ${entries.length} entries, ${hashes} hashes, ${index.deltas.length} deltas` +
+          `OK ${index.feedId}: epoch ${index.epoch}, seq ${index.seq}, ${count} entries, ${hashes} hashes, ${index.deltas.length} deltas` +
+          `${index.binary ? ` (binary form: ${index.binary.snapshot.path}, ${index.binary.deltas.length} deltas)` : ''}` +
           `${brokenDeltas ? ` (${brokenDeltas} broken)` : ''}, expires ${index.expiresAt}`;
       }
       io.out(keyList.length > 1 ? `${result}; every file signed by each of ${keyList.map(keyId).join(', ')}` : result);

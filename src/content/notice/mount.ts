@@ -23,7 +23,11 @@ export interface MountedNotice {
   unmount(): void;
 }
 
-export function mountNotice(box: HTMLElement, input: NoticeInput): MountedNotice {
+/**
+ * @param layout what the caller already read of the box (so that a batch of mounts reads the page
+ *   once, before writing): whether it is positioned (else it is made relative, to hold the notice).
+ */
+export function mountNotice(box: HTMLElement, input: NoticeInput, layout?: { positioned: boolean }): MountedNotice {
   const host = box.ownerDocument.createElement('div');
   host.setAttribute(NOTICE_ATTR, 'notice');
   host.dataset['theme'] = currentTheme(box.ownerDocument);
@@ -47,7 +51,7 @@ export function mountNotice(box: HTMLElement, input: NoticeInput): MountedNotice
     },
     true,
   );
-  if (getComputedStyle(box).position === 'static') box.style.position = 'relative';
+  if (!(layout?.positioned ?? getComputedStyle(box).position !== 'static')) box.style.position = 'relative';
   box.append(host);
 
   let props = input;

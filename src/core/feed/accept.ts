@@ -12,10 +12,11 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { BINARY_PAYLOAD_TYPES, openBinary, parseBinaryDelta } from './binary';
 import { openEnvelope } from './envelope';
 import { FeedError } from './errors';
 import { LIMITS, PAYLOAD_TYPES } from './limits';
-import { parseDelta, parseIndex, parseSnapshot, type FeedDelta, type FeedEntry, type FeedIndex, type FeedSnapshot, type FileRef } from './schema';
+import { parseDelta, parseIndex, parseSnapshot, parseSnapshotHead, parseSnapshotValue, type FeedDelta, type FeedEntry, type FeedIndex, type FeedSnapshot, type FileRef } from './schema';
 import { applyDelta, checkIndexAgainstState, computeStateHash, type HeldState } from './state';
 
 export interface AcceptContext {
@@ -42,7 +43,13 @@ export interface AcceptContext {
 
 /** What to store: entries to write and ids to delete; `replaceAll` drops every stored entry first. */
 export interface FeedUpdate {
-  put: FeedEntry[];
+  /**
+   * The entries to write, a chunk at a time (a binary snapshot is decoded as it is iterated, never
+   * whole). Iterating runs the checks left — each entry's schema, the count, unique ids, the state
+   * hash after the last chunk — and throws FeedError: store nothing unless the iteration ends
+   * without one (the extension writes the chunks in one transaction and aborts it on a throw).
+   */
+  put: Iterable<FeedEntry[]>;
   remove: string[];
   replaceAll: boolean;
   entryCount: number;
@@ -67,34 +74,91 @@ async function readChecked(ctx: AcceptContext, ref: FileRef, maxBytes: number): 
   return bytes;
 }
 
+/**
+ * The files a reader of this version fetches: the binary form when the index lists it (older
+ * readers ignore `binary` and read `snapshot` and `deltas`), else the JSON form.
+ */
+export function filesToRead(index: FeedIndex): Pick<FeedIndex, 'snapshot' | 'deltas'> {
+  return index.binary ?? { snapshot: index.snapshot, deltas: index.deltas };
+}
+
 /** The index: signature, payload type, schema, then against what is held. */
 export function acceptIndex(bytes: Uint8Array, ctx: Pick<AcceptContext, 'keys' | 'held' | 'now' | 'testHosts'>) {
   const { payload } = openEnvelope(bytes, ctx.keys, PAYLOAD_TYPES.index, LIMITS.maxIndexBytes);
   const index = parseIndex(payload, { testHosts: ctx.testHosts, now: ctx.now });
-  const plan = checkIndexAgainstState(index, ctx.held, ctx.now);
+  const plan = checkIndexAgainstState({ ...index, ...filesToRead(index) }, ctx.held, ctx.now);
   return { index, plan };
 }
+
+const SNAPSHOT_TYPES = [PAYLOAD_TYPES.snapshot, BINARY_PAYLOAD_TYPES.snapshot];
+const DELTA_TYPES = [PAYLOAD_TYPES.delta, BINARY_PAYLOAD_TYPES.delta];
 
 /** One delta file of this index: file checks, signature, schema, and that it is this feed's and epoch's. */
 export function openDelta(bytes: Uint8Array, ref: FileRef, index: FeedIndex, ctx: Pick<AcceptContext, 'keys' | 'now' | 'testHosts'>): FeedDelta {
   checkFileAgainstRef(bytes, ref, LIMITS.maxDeltaBytes);
-  const { payload } = openEnvelope(bytes, ctx.keys, PAYLOAD_TYPES.delta, LIMITS.maxDeltaBytes);
-  const delta = parseDelta(payload, { testHosts: ctx.testHosts, now: ctx.now });
+  const { payload, payloadType } = openEnvelope(bytes, ctx.keys, DELTA_TYPES, LIMITS.maxDeltaBytes);
+  const opts = { testHosts: ctx.testHosts, now: ctx.now };
+  const delta = payloadType === BINARY_PAYLOAD_TYPES.delta ? parseBinaryDelta(payload, opts) : parseDelta(payload, opts);
   if (delta.feedId !== index.feedId || delta.epoch !== index.epoch) throw new FeedError('wrong-feed', `${ref.path} belongs to another feed or epoch`);
   return delta;
 }
 
-/** The snapshot of this index: file checks, signature, schema, the index's feed, epoch and seq, its own state hash. */
-export function openSnapshot(bytes: Uint8Array, index: FeedIndex, ctx: Pick<AcceptContext, 'keys' | 'now' | 'testHosts'>): FeedSnapshot {
-  const ref = index.snapshot;
-  checkFileAgainstRef(bytes, ref, LIMITS.maxSnapshotBytes);
-  const { payload } = openEnvelope(bytes, ctx.keys, PAYLOAD_TYPES.snapshot, LIMITS.maxSnapshotBytes);
-  const snapshot = parseSnapshot(payload, { testHosts: ctx.testHosts, now: ctx.now });
-  if (snapshot.feed.id !== index.feedId || snapshot.epoch !== index.epoch || snapshot.seq !== index.seq) {
-    throw new FeedError('wrong-feed', `${ref.path} is not the snapshot this index announces`);
+/** The limit for a snapshot file: the binary form's (the JSON form's is checked once the payload type is known). */
+export const maxSnapshotFileBytes = () => Math.max(LIMITS.maxSnapshotBytes, LIMITS.maxBinarySnapshotBytes);
+
+/** A snapshot opened: its fields, and its entries a chunk at a time (checked as they are iterated). */
+export interface OpenedSnapshot {
+  head: Omit<FeedSnapshot, 'entries'>;
+  entries: Iterable<FeedEntry[]>;
+}
+
+/**
+ * The snapshot of this index, in either form: file checks (size, SHA-256), signature, payload type,
+ * the schema of its fields, the index's feed, epoch and seq. Its entries are checked as they are
+ * iterated (a binary snapshot is decoded one chunk at a time): each entry's schema, the count, unique
+ * ids, and after the last chunk its state hash.
+ */
+export function openSnapshotStream(bytes: Uint8Array, index: FeedIndex, ctx: Pick<AcceptContext, 'keys' | 'now' | 'testHosts'>, ref: FileRef = filesToRead(index).snapshot): OpenedSnapshot {
+  checkFileAgainstRef(bytes, ref, maxSnapshotFileBytes());
+  const { payload, payloadType } = openEnvelope(bytes, ctx.keys, SNAPSHOT_TYPES, maxSnapshotFileBytes());
+  const opts = { testHosts: ctx.testHosts, now: ctx.now };
+  const isThis = (h: Omit<FeedSnapshot, 'entries'>) => {
+    if (h.feed.id !== index.feedId || h.epoch !== index.epoch || h.seq !== index.seq) throw new FeedError('wrong-feed', `${ref.path} is not the snapshot this index announces`);
+  };
+  if (payloadType === PAYLOAD_TYPES.snapshot) {
+    if (bytes.length > LIMITS.maxSnapshotBytes) throw new FeedError('too-large', `${ref.path} is ${bytes.length} bytes, more than the ${LIMITS.maxSnapshotBytes} of a JSON snapshot`);
+    const { entries, ...head } = parseSnapshot(payload, opts);
+    isThis(head);
+    if (computeStateHash(entries) !== head.stateHash) throw new FeedError('state-hash', `${ref.path}: the entries do not match its state hash`);
+    return { head, entries: [entries] };
   }
-  if (computeStateHash(snapshot.entries) !== snapshot.stateHash) throw new FeedError('state-hash', `${ref.path}: the entries do not match its state hash`);
-  return snapshot;
+  const opened = openBinary(payload);
+  const head = parseSnapshotHead(opened.head, opts);
+  isThis(head);
+  if (head.entryCount !== opened.entryCount) throw new FeedError('schema', `says ${head.entryCount} entries, has ${opened.entryCount}`, 'entryCount');
+  return {
+    head,
+    entries: {
+      *[Symbol.iterator]() {
+        const ids: { id: string; rev: number }[] = [];
+        for (const chunk of opened.entries(opts)) {
+          for (const e of chunk) ids.push({ id: e.id, rev: e.rev });
+          yield chunk;
+        }
+        // The count and unique ids, as parseSnapshotValue checks them for the JSON form.
+        parseSnapshotValue({ ...opened.head, entries: ids }, opts, true);
+        if (computeStateHash(ids) !== head.stateHash) throw new FeedError('state-hash', `${ref.path}: the entries do not match its state hash`);
+      },
+    },
+  };
+}
+
+/** The snapshot of this index, whole (either form): every check of openSnapshotStream. */
+export function openSnapshot(bytes: Uint8Array, index: FeedIndex, ctx: Pick<AcceptContext, 'keys' | 'now' | 'testHosts'>, ref?: FileRef): FeedSnapshot {
+  const { head, entries } = openSnapshotStream(bytes, index, ctx, ref);
+  const all: FeedEntry[] = [];
+  for (const chunk of entries) for (const e of chunk) all.push(e);
+  return { ...head, entries: all };
 }
 
 /**
@@ -115,22 +179,23 @@ export async function acceptFeed(indexBytes: Uint8Array, ctx: AcceptContext): Pr
       }
       const put = [...working.values()].filter((e) => current.get(e.id)?.rev !== e.rev);
       const remove = [...current.keys()].filter((id) => !working.has(id));
-      return { index, update: { put, remove, replaceAll: false, entryCount: working.size, stateHash: computeStateHash(working.values()), publisherName: null } };
+      return { index, update: { put: [put], remove, replaceAll: false, entryCount: working.size, stateHash: computeStateHash(working.values()), publisherName: null } };
     } catch (e) {
       // A broken delta chain is not fatal: the snapshot is always the fallback.
       ctx.onDeltaFailure?.(e);
     }
   }
-  const snapshot = openSnapshot(await readChecked(ctx, index.snapshot, LIMITS.maxSnapshotBytes), index, ctx);
+  const ref = filesToRead(index).snapshot;
+  const snapshot = openSnapshotStream(await readChecked(ctx, ref, maxSnapshotFileBytes()), index, ctx, ref);
   return {
     index,
     update: {
       put: snapshot.entries,
       remove: [],
       replaceAll: true,
-      entryCount: snapshot.entries.length,
-      stateHash: snapshot.stateHash,
-      publisherName: snapshot.feed.publisher.name,
+      entryCount: snapshot.head.entryCount,
+      stateHash: snapshot.head.stateHash,
+      publisherName: snapshot.head.feed.publisher.name,
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { BINARY_PAYLOAD_TYPES, encodeBinaryDelta, encodeBinarySnapshot } from './binary';
 import { signEnvelope } from './envelope';
 import { FORMAT_VERSION, PAYLOAD_TYPES } from './limits';
 import type { FeedDelta, FeedEntry, FeedIndex, FeedSnapshot } from './schema';
@@ -71,6 +72,12 @@ export function signFile(path: string, payload: unknown, type: keyof typeof PAYL
   return { path, bytes: signEnvelope(json(payload), PAYLOAD_TYPES[type], secretKey) };
 }
 
+/** A snapshot or delta in the binary form (ADFB, docs/feed-format.md "Binary payloads"), signed. */
+export function signBinaryFile(path: string, payload: FeedSnapshot | FeedDelta, secretKey: Uint8Array | readonly Uint8Array[]): BuiltFile {
+  if ('entries' in payload) return { path, bytes: signEnvelope(encodeBinarySnapshot(payload), BINARY_PAYLOAD_TYPES.snapshot, secretKey) };
+  return { path, bytes: signEnvelope(encodeBinaryDelta(payload), BINARY_PAYLOAD_TYPES.delta, secretKey) };
+}
+
 function ref(file: BuiltFile) {
   return { path: file.path, sha256: bytesToHex(sha256(file.bytes)), bytes: file.bytes.length };
 }
@@ -82,6 +89,8 @@ export function buildIndex(
   now: Date,
   validDays = 2,
   minimumWaitSeconds = 3600,
+  /** The same sequence in the binary form, for readers that know it. */
+  binary?: { snapshot: BuiltFile; deltas: { fromSeq: number; toSeq: number; file: BuiltFile }[] },
 ): FeedIndex {
   const index: FeedIndex = {
     format: 'already-debunked/index',
@@ -94,6 +103,12 @@ export function buildIndex(
     snapshot: { ...ref(snapshot.file), seq: snapshot.seq },
     deltas: deltas.map((d) => ({ ...ref(d.file), fromSeq: d.fromSeq, toSeq: d.toSeq })),
   };
+  if (binary) {
+    index.binary = {
+      snapshot: { ...ref(binary.snapshot), seq: snapshot.seq },
+      deltas: binary.deltas.map((d) => ({ ...ref(d.file), fromSeq: d.fromSeq, toSeq: d.toSeq })),
+    };
+  }
   if (meta.reportEndpoint) index.reportEndpoint = meta.reportEndpoint;
   return index;
 }

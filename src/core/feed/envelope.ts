@@ -83,13 +83,17 @@ export function signEnvelope(payload: Uint8Array, payloadType: string, secretKey
   return enc.encode(`${JSON.stringify(envelope, null, 1)}\n`);
 }
 
-/** Verifies an envelope and returns its payload bytes. Throws FeedError; never anything else. */
+/**
+ * Verifies an envelope and returns its payload bytes and type (one of `expectedPayloadType`: a
+ * snapshot or delta file may be in either form, JSON or binary). Throws FeedError; never anything else.
+ */
 export function openEnvelope(
   bytes: Uint8Array,
   publicKeys: readonly Uint8Array[],
-  expectedPayloadType: string,
+  expectedPayloadType: string | readonly string[],
   maxBytes: number,
-): { payload: Uint8Array; keyid: string } {
+): { payload: Uint8Array; keyid: string; payloadType: string } {
+  const expected: readonly string[] = typeof expectedPayloadType === 'string' ? [expectedPayloadType] : expectedPayloadType;
   if (bytes.length > maxBytes) throw new FeedError('too-large', `${bytes.length} bytes, more than the limit of ${maxBytes}`);
   let env: unknown;
   try {
@@ -120,10 +124,10 @@ export function openEnvelope(
         ok = false;
       }
       if (ok) {
-        if (e.payloadType !== expectedPayloadType) {
-          throw new FeedError('wrong-payload-type', `expected ${expectedPayloadType}, got ${e.payloadType.slice(0, 80)}`);
+        if (!expected.includes(e.payloadType)) {
+          throw new FeedError('wrong-payload-type', `expected ${expected.join(' or ')}, got ${e.payloadType.slice(0, 80)}`);
         }
-        return { payload, keyid: keyId(key) };
+        return { payload, keyid: keyId(key), payloadType: e.payloadType };
       }
     }
   }

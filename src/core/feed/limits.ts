@@ -1,9 +1,16 @@
 /** Limits that protect the client (docs/feed-format.md, "Limits"). A file over any is refused whole. */
 export const LIMITS = {
   maxIndexBytes: 64 * 1024,
+  /** A snapshot in the JSON form: parsed as one string, so held in memory whole several times over. */
   maxSnapshotBytes: 128 * 1024 * 1024,
+  /**
+   * A snapshot in the binary form (ADFB, docs/feed-format.md "Limits"): its bytes are held once and
+   * decoded a chunk at a time; 300k images with every variant and real text fit (~230 MB signed).
+   */
+  maxBinarySnapshotBytes: 256 * 1024 * 1024,
   maxDeltaBytes: 4 * 1024 * 1024,
-  maxEntries: 200_000,
+  /** Entries per snapshot or delta: every fact-check published worldwide (100k–300k) with room to grow. */
+  maxEntries: 500_000,
   maxMediaPerEntry: 20,
   maxHashesPerMedia: 64,
   maxFramesPerMedia: 600,

@@ -182,6 +182,16 @@ function indexSchema(testHosts: readonly string[]) {
     minimumWaitSeconds: v.optional(int(0, 7 * 86_400)),
     snapshot: v.object({ ...fileRef.entries, seq: int(1) }),
     deltas: v.optional(v.pipe(v.array(v.object({ ...fileRef.entries, fromSeq: int(0), toSeq: int(1) })), v.maxLength(LIMITS.maxDeltas)), []),
+    /**
+     * The same sequence in the binary form (ADFB payloads): readers that know it use these files,
+     * older readers ignore the field (unknown fields are dropped) and keep to `snapshot`/`deltas`.
+     */
+    binary: v.optional(
+      v.object({
+        snapshot: v.object({ ...fileRef.entries, seq: int(1) }),
+        deltas: v.optional(v.pipe(v.array(v.object({ ...fileRef.entries, fromSeq: int(0), toSeq: int(1) })), v.maxLength(LIMITS.maxDeltas)), []),
+      }),
+    ),
     reportEndpoint: v.optional(urlSchema(testHosts)),
   });
 }
@@ -277,6 +287,7 @@ export function parseIndex(payload: Uint8Array, opts: ParseOptions = {}): FeedIn
   const index = validate(indexSchema(opts.testHosts ?? []), parseJson(payload), 'index');
   checkTimes(index, 'index');
   if (index.snapshot.seq !== index.seq) throw new FeedError('schema', 'the snapshot must be of the index’s seq', 'snapshot.seq');
+  if (index.binary && index.binary.snapshot.seq !== index.seq) throw new FeedError('schema', 'the snapshot must be of the index’s seq', 'binary.snapshot.seq');
   return index;
 }
 
@@ -297,6 +308,16 @@ export function parseSnapshotValue(value: unknown, opts: ParseOptions = {}, entr
   if (raw.entryCount !== list.length) throw new FeedError('schema', `says ${raw.entryCount} entries, has ${list.length}`, 'entryCount');
   checkUniqueIds(list, 'entries');
   return { ...raw, entries: list };
+}
+
+/**
+ * A snapshot's fields but its entries (the binary form's head), validated as parseSnapshotValue
+ * does; the entries are checked as they are decoded, their count and ids at the end.
+ */
+export function parseSnapshotHead(value: unknown, opts: ParseOptions = {}): Omit<FeedSnapshot, 'entries'> {
+  const raw = validate(snapshotSchema(opts.testHosts ?? []), { ...(value as object), entries: [] }, 'snapshot');
+  checkTimes(raw, 'snapshot');
+  return Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'entries')) as Omit<FeedSnapshot, 'entries'>;
 }
 
 export function parseDelta(payload: Uint8Array, opts: ParseOptions = {}): FeedDelta {

@@ -53,12 +53,16 @@ export function pairAllowed(probe: ProbeName, dihedral: number, stored: StoredKi
   if (!rule.variants || dihedral !== 0) return false;
   switch (probe) {
     case 'full':
-      return stored.startsWith('crop:');
+      return stored.startsWith('crop'); // the centred ladder (crop:S) and the corner crops (crop-tl:S, …)
     case 'picture':
     case 'inner':
-      return whole || stored === 'picture' || stored.startsWith('crop:');
+      return whole || stored === 'picture' || stored.startsWith('crop');
     case 'center':
       return stored.startsWith('rotate:');
+    case 'turn':
+      // The turned-back centre 90% is meant for crop:0.9; it may meet the whole ladder (one group
+      // of stored kinds for the grouped index: every crop meets the same probes).
+      return stored.startsWith('crop');
     case 'motion':
       return stored === 'original' || stored === 'picture' || stored.startsWith('crop:') || stored.startsWith('cut-');
     default:
@@ -84,6 +88,8 @@ export interface PairHit {
  */
 export function viewFamily(stored: StoredKind): string {
   if (stored === 'original' || stored === 'canonical') return 'whole';
+  if (stored.startsWith('crop')) return 'crop'; // centred and corner crops overlap most of their pixels
+  if (stored.startsWith('half-')) return 'half';
   return stored.split(':')[0]!;
 }
 

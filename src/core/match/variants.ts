@@ -2,33 +2,70 @@
  * The two halves of robust matching (docs/matching.md), both plain PDQ hashes:
  *
  *  - publishVariants (the publisher tool, once per debunked image): PDQ hashes of what re-shares
- *    most often make of it: centred crops (a ladder), small rotations (centre 90% of the turned
- *    image, so whatever fills the corners does not matter), the image without a band at the top or
- *    the bottom (where a caption is laid over it), and the picture without its own borders.
+ *    most often make of it: centred crops (a ladder), crops anchored at each corner (a smaller
+ *    ladder), the image without a band at the top or the bottom (where a caption is laid over
+ *    it), and the picture without its own borders.
  *  - queryProbes (the extension, once per picture seen): the dihedral hashes as before, plus the
  *    picture found inside interface lines (borders, bars, a post's card, a player), the same image
- *    cut where a caption band was found (to the next step of the publisher's ladder), and its
- *    centre 90% (for rotations).
+ *    cut where a caption band was found (to the next step of the publisher's ladder), and a turned
+ *    picture turned back (./turn.ts), whose centre meets the stored centred 90% crop.
  *
- * Which probe may meet which variant is fixed in ./rule.ts. PDQ cost is per probe: the picture
- * and the cut are only hashed when the detector found something.
+ * Which probe may meet which variant is fixed in ./rule.ts. PDQ cost is per probe: the picture,
+ * the cut and the turn are only hashed when the detector found something.
  */
 import { hashFromHex, hashToHex, type Hash256 } from '../hash256';
 import { pdqHash, pdqHashDihedral, type Pixels } from '../pdq';
-import { centerRect, crop, lumaOf, rotate, type Rect } from './geometry';
+import { centerRect, crop, lumaOf, type Rect } from './geometry';
+import { estimateTurn, unturn } from './turn';
 import { bandDepth, findPicture } from './regions';
 
 /** Centred crops stored per image (share of each side kept). */
 export const CROP_LADDER = [0.9, 0.85, 0.8, 0.75] as const;
-/** Rotations stored per image, degrees (positive: clockwise), each as the centre CENTER_SHARE of the turned image. */
+/**
+ * Rotations stored per image before issue 14's second round, degrees (positive: clockwise), each
+ * as the centre CENTER_SHARE of the turned image. No longer published: the reader undoes a turn
+ * itself (./turn.ts, the 'turn' probe against crop:0.9), whatever the angle; rows of this kind in
+ * older feeds still meet the 'center' probe of older clients.
+ */
 export const ROTATIONS = [3, -3] as const;
+/** The crop of the publisher's ladder the 'turn' probe (a turned picture turned back) is compared with. */
+export const TURN_SHARE = 0.9;
+/**
+ * Off-centre crops stored per image: each share kept from each corner (crop-tl:share, crop-tr,
+ * crop-bl, crop-br; names the feed format's variant pattern accepts). A crop of 80–90% anchored at
+ * a corner lands within ±1.5% of one of them.
+ */
+export const CORNER_LADDER = [0.9, 0.85, 0.8] as const;
+export const CORNERS = ['tl', 'tr', 'bl', 'br'] as const;
+/**
+ * The halves of the picture stored and probed apart (half-top, …): text or a sticker laid over one
+ * part of the picture leaves at least one half as it was (docs/matching.md, "Over the picture").
+ */
+export const HALVES = ['top', 'bottom', 'left', 'right'] as const;
+export type Half = (typeof HALVES)[number];
+
+/** The half of a width x height picture. */
+export function halfRect(width: number, height: number, half: Half): Rect {
+  const w = Math.round(width / 2);
+  const h = Math.round(height / 2);
+  switch (half) {
+    case 'top':
+      return { x: 0, y: 0, width, height: h };
+    case 'bottom':
+      return { x: 0, y: height - h, width, height: h };
+    case 'left':
+      return { x: 0, y: 0, width: w, height };
+    default:
+      return { x: width - w, y: 0, width: w, height };
+  }
+}
 /** Bands cut off the top or the bottom (share of the height) where captions go. */
 export const CUT_LADDER = [0.125, 0.18, 0.25] as const;
 /** The query's centre crop, and the share kept of rotated variants: removes the corners of a turn up to ~3°. */
 export const CENTER_SHARE = 0.9;
 
-export type VariantName = `crop:${number}` | `rotate:${number}` | `cut-top:${number}` | `cut-bottom:${number}` | 'picture';
-export type ProbeName = 'full' | 'picture' | 'inner' | 'center' | 'motion' | `cut-top:${number}` | `cut-bottom:${number}`;
+export type VariantName = `crop:${number}` | `crop-${(typeof CORNERS)[number]}:${number}` | `rotate:${number}` | `cut-top:${number}` | `cut-bottom:${number}` | `half-${Half}` | 'picture';
+export type ProbeName = 'full' | 'picture' | 'inner' | 'center' | 'turn' | 'motion' | `cut-top:${number}` | `cut-bottom:${number}` | `half-${Half}`;
 
 export interface VariantHash {
   variant: VariantName;
@@ -41,6 +78,13 @@ export interface Probe {
   /** 'full' carries the 8 dihedral hashes (reference order); the others one hash. */
   hashes: Hash256[];
   quality: number;
+}
+
+/** The rectangle of `share` of each side anchored at a corner. */
+export function cornerRect(width: number, height: number, share: number, corner: (typeof CORNERS)[number]): Rect {
+  const w = Math.max(1, Math.round(width * share));
+  const h = Math.max(1, Math.round(height * share));
+  return { x: corner.endsWith('r') ? width - w : 0, y: corner.startsWith('b') ? height - h : 0, width: w, height: h };
 }
 
 function cutRect(px: Pixels, side: 'top' | 'bottom', share: number) {
@@ -56,14 +100,12 @@ export function publishVariants(px: Pixels): VariantHash[] {
     out.push({ variant, hash, quality });
   };
   for (const s of CROP_LADDER) add(`crop:${s}`, crop(px, centerRect(px.width, px.height, s)));
-  for (const a of ROTATIONS) {
-    const turned = rotate(px, a);
-    add(`rotate:${a}`, crop(turned, centerRect(turned.width, turned.height, CENTER_SHARE)));
-  }
+  for (const s of CORNER_LADDER) for (const c of CORNERS) add(`crop-${c}:${s}`, crop(px, cornerRect(px.width, px.height, s, c)));
   for (const b of CUT_LADDER) {
     add(`cut-top:${b}`, crop(px, cutRect(px, 'top', b)));
     add(`cut-bottom:${b}`, crop(px, cutRect(px, 'bottom', b)));
   }
+  for (const h of HALVES) add(`half-${h}`, crop(px, halfRect(px.width, px.height, h)));
   const pic = findPicture(px);
   if (pic) add('picture', crop(px, pic.rect));
   return out;
@@ -131,7 +173,10 @@ export function queryProbes(px: Pixels): Probe[] {
   const inner = pic && findPicture(px, { frames: 'inner' });
   if (inner && JSON.stringify(inner.rect) !== JSON.stringify(pic.rect)) one('inner', lumaOf(px, inner.rect));
   for (const cut of captionCuts(px)) one(`cut-${cut.side}:${cut.share}`, lumaOf(px, cutRect(px, cut.side, cut.share)));
-  one('center', lumaOf(px, centerRect(px.width, px.height, CENTER_SHARE)));
+  for (const h of HALVES) one(`half-${h}`, lumaOf(px, halfRect(px.width, px.height, h)));
+  // A turned picture on its turned canvas: turned back, its centre meets the stored crop:0.9.
+  const turn = estimateTurn(px);
+  if (turn !== null) one('turn', unturn(px, turn, TURN_SHARE));
   return probes;
 }
 

@@ -15,16 +15,43 @@
  * Pure: frames in, rectangles and hashes out.
  */
 import { hammingDistance, type Hash256 } from '../hash256';
-import type { Pixels } from '../pdq';
-import type { Rect } from './geometry';
+import { canonicalPixels, canonicalSize, type Pixels } from '../pdq';
+import { crop, type Rect } from './geometry';
 
 /** Long side of a hashed video frame, in px, on both sides. */
 export const VIDEO_FRAME_SIDE = 256;
+/**
+ * Frames are decoded at the video's own size up to this long side; a larger rendition is drawn
+ * down to it first (by the canvas, by ffmpeg's area filter: the one step where the two sides'
+ * scalers differ, at 2.5× the hashed size or more; X's 1280x720 rendition halves exactly). Measured
+ * in the browser (BENCHMARKS.md, "Video sampling in the browser"): drawing and scaling 1280x720 in
+ * full cost about 4× the main-thread time of 640x360.
+ */
+export const VIDEO_DECODE_SIDE = 640;
 
-/** The size a w×h video frame is scaled to before hashing (long side VIDEO_FRAME_SIDE, up or down). */
+/** The size a w×h video frame is hashed at: canonicalSize at VIDEO_FRAME_SIDE (down, never up). */
 export function videoFrameSize(width: number, height: number): { width: number; height: number } {
-  const s = VIDEO_FRAME_SIDE / Math.max(width, height, 1);
-  return { width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)) };
+  return canonicalSize(Math.max(1, width), Math.max(1, height), VIDEO_FRAME_SIDE);
+}
+
+/** The size a w×h video frame is decoded (drawn, piped) at before videoFramePixels: its own, up to VIDEO_DECODE_SIDE. */
+export function videoDecodeSize(width: number, height: number): { width: number; height: number } {
+  return canonicalSize(Math.max(1, width), Math.max(1, height), VIDEO_DECODE_SIDE);
+}
+
+/**
+ * The pixels a video frame is hashed from, on both sides (the publisher's keyframes, the frames
+ * the reader plays): the decoded frame through the image path's canonical scaler (exact area
+ * average, src/core/pdq/canonical.ts) down to VIDEO_FRAME_SIDE — plain arithmetic, so node,
+ * Chromium and Firefox make the same bytes from the same decoded frame.
+ */
+export function videoFramePixels(decoded: Pixels): Pixels {
+  return canonicalPixels(decoded, VIDEO_FRAME_SIDE);
+}
+
+/** The moving picture `rect` (found in the hashed frame) cut from the decoded frame and made canonical, as a keyframe is. */
+export function movingPicturePixels(decoded: Pixels, frame: { width: number; height: number }, rect: Rect): Pixels {
+  return videoFramePixels(crop(decoded, sourceRect(rect, frame, decoded)));
 }
 
 export interface SampledFrame {
@@ -276,53 +303,100 @@ export function resizeArea(px: Pixels, width: number, height: number): Pixels {
 
 // --- evidence across frames
 
-/** One stored keyframe a sampled frame came near: its entry, the distance, and the keyframe's time. */
-export interface FrameHit {
-  entry: number;
+/** One stored hash a sampled frame came near: its entry, the distance, and the keyframe's time. */
+export interface FrameHit<K = number> {
+  entry: K;
   distance: number;
-  /** The keyframe's time in the published clip, seconds. */
-  t: number;
+  /** The keyframe's time in the published clip, seconds; null when the hash met is not a keyframe (a picture, a poster). */
+  t: number | null;
+  /**
+   * The entry's clip looks alike throughout (clipLooksAlike: a fixed camera, a static shot): other
+   * moments of the same scene come as close as a re-share, so one frame short of `sure` is not
+   * enough.
+   */
+  alike?: boolean;
 }
 
 export interface EvidenceRule {
-  /** One frame this close is a match by itself (the reference rule). */
+  /** One frame this close is a match by itself (the reference rule)… */
   accept: number;
+  /** …and, for a clip that looks alike throughout, one frame this close (the strict level). */
+  sure: number;
   /** Frames this close count towards a sequence. */
   near: number;
   /** This many consecutive sampled frames near the same entry, in the clip's time order, are a match. */
   frames: number;
 }
 
-export const EVIDENCE_RULE: EvidenceRule = { accept: 31, near: 40, frames: 2 };
+export const EVIDENCE_RULE: EvidenceRule = { accept: 31, sure: 24, near: 40, frames: 2 };
+
+/** The evidence rule of the reader's strictness: strict accepts nothing past 24 bits, frame or sequence. */
+export function evidenceRule(level: 'strict' | 'standard' | 'loose'): EvidenceRule {
+  return level === 'strict' ? { accept: 24, sure: 24, near: 24, frames: 2 } : EVIDENCE_RULE;
+}
+
+/** Keyframes this far apart in time that are still within `accept` bits: the clip looks alike throughout. */
+export const ALIKE_SECONDS = 5;
 
 /**
- * Evidence across the frames of one playing video (docs/matching.md, "Video"): a frame within
- * `accept` of an entry's keyframe is a match, as for pictures; below that, `frames` consecutive
- * sampled frames each within `near` of the same entry, whose keyframes follow in the clip's order
- * at about the pace the frames were played (from half to twice it, a second's slack), are one too.
+ * Does a published clip look alike throughout (a fixed camera's street, a static shot)? True when
+ * two keyframes at least ALIKE_SECONDS apart are within `accept` bits of each other, or when no
+ * keyframe was kept for ALIKE_SECONDS (the publisher keeps one whenever the picture drifts 12 bits:
+ * so long a stretch without one did not change). Other moments of such a scene — not the published
+ * clip — then come as close to its keyframes as a re-share does.
+ */
+export function clipLooksAlike(frames: readonly { t: number; hash: Hash256 }[], durationSec: number | null = null, accept = 31): boolean {
+  const f = [...frames].sort((a, b) => a.t - b.t);
+  for (let i = 0; i < f.length; i++) {
+    const next = f[i + 1]?.t ?? durationSec;
+    if (next !== null && next - f[i]!.t >= ALIKE_SECONDS) return true;
+    for (let j = i + 1; j < f.length; j++) if (f[j]!.t - f[i]!.t >= ALIKE_SECONDS && hammingDistance(f[i]!.hash, f[j]!.hash) <= accept) return true;
+  }
+  return false;
+}
+
+/**
+ * Evidence across the frames of one playing video (docs/matching.md, "Video"). Per frame, each
+ * entry's nearest hit counts (the keyframe the frame most likely is):
+ *  - a clip that changes: one frame within `accept` is a match, as for pictures; or `frames`
+ *    consecutive sampled frames each within `near`, whose keyframes follow in the clip's order at
+ *    about the pace they were played (half to twice it, a second's slack);
+ *  - a clip that looks alike throughout (a fixed camera, where other moments of the scene come as
+ *    close as a re-share): one frame within `sure`; or `frames` consecutive frames each within
+ *    `accept` whose keyframes advance at the pace played (half to twice it, a quarter second's
+ *    slack — a moment of the clip itself moves through its keyframes as it plays; another moment
+ *    meets whichever keyframe it resembles).
  * Unrelated frames that come near an entry by chance do not line up in time.
  */
-export class VideoEvidence {
-  private chains = new Map<number, { at: number; t: number; n: number }>();
+export class VideoEvidence<K = number> {
+  private chains = new Map<K, { at: number; t: number; n: number }>();
 
   constructor(private readonly rule: EvidenceRule = EVIDENCE_RULE) {}
 
-  /** A sampled frame, played at `at` seconds, and its hits: the entries it makes a match. */
-  add(at: number, hits: readonly FrameHit[]): number[] {
-    const accepted = new Set<number>();
-    const next = new Map<number, { at: number; t: number; n: number }>();
+  /** A sampled frame, played at `at` seconds (the re-share's own time), and its hits: the entries it makes a match. */
+  add(at: number, hits: readonly FrameHit<K>[]): K[] {
+    const nearest = new Map<K, FrameHit<K>>();
     for (const h of hits) {
-      if (h.distance <= this.rule.accept) accepted.add(h.entry);
-      if (h.distance > this.rule.near) continue;
-      const prev = this.chains.get(h.entry);
-      const dt = prev ? at - prev.at : 0;
-      const follows = prev && dt > 0 && h.t >= prev.t + 0.5 * dt - 1 && h.t <= prev.t + 2 * dt + 1;
-      const n = follows ? prev.n + 1 : 1;
-      const best = next.get(h.entry);
-      if (!best || n > best.n) next.set(h.entry, { at, t: h.t, n });
-      if (n >= this.rule.frames) accepted.add(h.entry);
+      const b = nearest.get(h.entry);
+      if (!b || h.distance < b.distance) nearest.set(h.entry, h);
+    }
+    const accepted: K[] = [];
+    const next = new Map<K, { at: number; t: number; n: number }>();
+    for (const h of nearest.values()) {
+      const alone = h.alike ? this.rule.sure : this.rule.accept;
+      const near = h.alike ? this.rule.accept : this.rule.near;
+      const slack = h.alike ? 0.25 : 1;
+      let n = 0;
+      if (h.distance <= near && h.t !== null) {
+        const prev = this.chains.get(h.entry);
+        const dt = prev ? at - prev.at : 0;
+        const follows = prev && dt > 0 && h.t >= prev.t + 0.5 * dt - slack && h.t <= prev.t + 2 * dt + slack;
+        n = follows ? prev.n + 1 : 1;
+        next.set(h.entry, { at, t: h.t, n });
+      }
+      if (h.distance <= alone || n >= this.rule.frames) accepted.push(h.entry);
     }
     this.chains = next; // a frame without a near hit breaks the chain
-    return [...accepted];
+    return accepted;
   }
 }

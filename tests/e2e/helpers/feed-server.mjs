@@ -9,9 +9,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runnerImport } from 'vite';
 import { generatedMedia, seedClip } from './media.mjs';
 import { whenPortFree } from './ports.mjs';
+import { importSource } from './source.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO = path.join(ROOT, 'tests/fixtures/feeds/demo');
@@ -30,14 +30,15 @@ const MEDIA_FILES = {
 };
 
 async function cli(args) {
-  const { module } = await runnerImport(path.join(ROOT, 'src/cli/main.ts'), { configFile: false, logLevel: 'silent' });
+  const module = await importSource(path.join(ROOT, 'src/cli/main.ts'));
   const out = [];
   const code = await module.main(args, { out: (l) => out.push(l), err: (l) => out.push(l) });
   if (code !== 0) throw new Error(`already-debunked ${args[0]} failed:\n${out.join('\n')}`);
   return out;
 }
 
-export async function startFeedServer({ port = FEED_PORT } = {}) {
+/** `binary`: the feed is also built in the binary form (`build --binary`), which current readers fetch. */
+export async function startFeedServer({ port = FEED_PORT, binary = false } = {}) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-feed-'));
   fs.writeFileSync(path.join(work, 'key.secret'), KEY.secretKey);
   fs.mkdirSync(path.join(work, 'media'));
@@ -58,7 +59,7 @@ export async function startFeedServer({ port = FEED_PORT } = {}) {
     const input = path.join(work, `reviews-${version + 1}.json`);
     fs.writeFileSync(input, JSON.stringify(doc));
     const out = path.join(work, `out-${version + 1}`);
-    await cli(['build', '--allow-loopback', '--input', input, '--key', path.join(work, 'key.secret'), '--out', out, ...(current ? ['--base', current] : [])]);
+    await cli(['build', '--allow-loopback', '--input', input, '--key', path.join(work, 'key.secret'), '--out', out, ...(current ? ['--base', current] : []), ...(binary ? ['--binary'] : [])]);
     version++;
     current = out;
     overrides.clear();

@@ -7,9 +7,9 @@ import { DEMO_ENTRY_COUNT, startFeedServer } from './feed-server.mjs';
 import { startReportServer } from './report-server.mjs';
 import { startFixtureServer } from './server.mjs';
 
-export async function chromiumSession({ receiver = false, waitForSync = true } = {}) {
+export async function chromiumSession({ receiver = false, waitForSync = true, binaryFeed = false } = {}) {
   const server = await startFixtureServer();
-  const feed = await startFeedServer();
+  const feed = await startFeedServer({ binary: binaryFeed });
   const reports = receiver ? await startReportServer() : null;
   const ext = await launchChromium('test-chrome');
   const popup = await ext.context.newPage();

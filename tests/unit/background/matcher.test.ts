@@ -20,7 +20,7 @@ vi.mock('webextension-polyfill', () => ({
 }));
 
 import { GENERATION_KEY, openDatabase, type AdDB, type IndexRecord } from '../../../src/background/db';
-import { invalidateMatcher, matchHashes } from '../../../src/background/matcher';
+import { READ_PAGE, invalidateMatcher, matchHashes } from '../../../src/background/matcher';
 import { syncFeed } from '../../../src/background/sync';
 import { testPoints } from '../../../src/background/test-points';
 import { hashFromHex, type Hash256 } from '../../../src/core/hash256';
@@ -111,6 +111,30 @@ describe('the match index and syncs', () => {
     expect((await storedIndex())?.generation).toBe(await generation());
   });
 
+  it('indexes every entry of a feed longer than one read page (READ_PAGE), the first and the last alike', async () => {
+    const many = Array.from({ length: 2 * READ_PAGE + 7 }, (_, i) => entry(`e${String(i).padStart(5, '0')}`, 1, hashOf(`e${i}`)));
+    server.publish(many);
+    expect((await sync()).outcome).toBe('updated');
+    for (const i of [0, READ_PAGE - 1, READ_PAGE, 2 * READ_PAGE + 6]) expect(await lookup(hashOf(`e${i}`), 3)).toEqual([`e${String(i).padStart(5, '0')}`]);
+    const saved = (await storedIndex())!;
+    expect(saved.entryFeed).toHaveLength(many.length);
+    expect(saved.entryIds.split('\n')).toEqual(many.map((e) => e.id).sort());
+  });
+
+  it('a stored index of the grouped index’s earlier format is rebuilt quietly (no damage reported)', async () => {
+    server.publish([entry('a', 1, A)]);
+    await sync();
+    expect(await lookup(A)).toEqual(['a']);
+    const stored = (await storedIndex())!;
+    const earlier = stored.buffer.slice(0);
+    new Uint32Array(earlier)[1] = 1; // format 1
+    await db.put('matchIndex', { ...stored, buffer: earlier });
+    invalidateMatcher();
+    expect(await lookup(A)).toEqual(['a']);
+    expect(local.get('storageEvent')).toBeUndefined();
+    expect(new Uint32Array((await storedIndex())!.buffer)[1]).toBe(2);
+  });
+
   it('a feed disabled since the index was built produces no notice', async () => {
     server.publish([entry('a', 1, A)]);
     await sync();
@@ -132,6 +156,27 @@ describe('the match rule on a real database (reference: distance ≤ 31, quality
   const at = (hex: string, k: number, quality = 100, level_: MatchStrictness = 'standard', probes: Probe[] = []) =>
     matchHashes(query(hex, k), quality, level(level_), ['en'], probes);
   const ids = async (p: ReturnType<typeof at>) => (await p).map((m) => m.entryId);
+
+  it('names the right feed and entry with two feeds holding the same entry id, from a built index and from a stored one', async () => {
+    const other = { ...sub, url: 'https://other.example.org/feed/index.json', name: 'Other desk' };
+    const two: Settings = { ...settings, subscriptions: [sub, other] };
+    await store('same', [{ value: H, quality: 90 }]);
+    await db.put('entries', { feedUrl: other.url, id: 'same', entry: { ...entry('same'), media: [{ type: 'image', hashes: [{ alg: 'pdq', value: C, quality: 90 }] }] } });
+    const where = async (hex: string) => (await matchHashes(query(hex, 2), 100, two, ['en'])).map((m) => `${m.feedName}/${m.entryId}`);
+    expect(await where(C)).toEqual(['Other desk/same']);
+    invalidateMatcher(); // a cold worker: the same answers from the stored record
+    expect(await where(H)).toEqual([`${sub.name}/same`]);
+    expect(await where(C)).toEqual(['Other desk/same']);
+  });
+
+  it('a stored index whose entry ids do not match its entries is refused and rebuilt', async () => {
+    await store('e', [{ value: H, quality: 90 }]);
+    expect(await ids(at(H, 0))).toEqual(['e']);
+    await db.put('matchIndex', { ...(await storedIndex())!, entryIds: 'e\nx' });
+    invalidateMatcher();
+    expect(await ids(at(H, 0))).toEqual(['e']);
+    expect(local.get('storageEvent')).toMatchObject({ kind: 'index-rebuilt', detail: 'its entry ids do not match its entries' });
+  });
 
   it('standard: distance 31 matches, 32 does not', async () => {
     await store('e', [{ value: H, quality: 90 }]);
@@ -167,7 +212,7 @@ describe('the match rule on a real database (reference: distance ≤ 31, quality
     expect(await ids(at(H, 0))).toEqual([]);
     expect(await ids(at(C, 0))).toEqual([]);
     const saved = (await storedIndex())!;
-    expect(saved.entryKeys, 'neither is in the index').toEqual([]);
+    expect([saved.entryIds, saved.entryFeed.length], 'neither is in the index').toEqual(['', 0]);
   });
 
   it('strict: distance 24 matches, 25 does not; the publisher’s variants are not compared', async () => {

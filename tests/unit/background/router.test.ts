@@ -20,6 +20,7 @@ function handlers(): Handlers {
     'ui/set-enabled': vi.fn(async ({ enabled }) => ({ enabled })),
     'cs/match-media': vi.fn(notUsed),
     'cs/match-hashes': vi.fn(notUsed),
+    'cs/match-frame': vi.fn(notUsed),
     'ui/set-display-mode': vi.fn(notUsed),
     'ui/sync-now': vi.fn(notUsed),
     'ui/add-feed': vi.fn(notUsed),

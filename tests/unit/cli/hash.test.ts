@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hammingDistance, hashFromHex } from '../../../src/core/hash256';
 import { main } from '../../../src/cli/main';
+import { READ_AHEAD } from '../../../src/cli/commands/hash';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const VECTORS = path.resolve(ROOT, 'tests/vectors/pdq');
@@ -86,6 +87,19 @@ describe('already-debunked hash', () => {
     expect(err[0]).toMatch(/missing\.jpg: no such file/);
     expect(err[1]).toMatch(/truncated\.jpg: /);
     expect(err[2]).toMatch(/not-an-image\.jpg: .*unsupported image format/);
+  });
+
+  it('hashes many files, decoding ahead, exactly as the reference CLI printed them, in the order given', async () => {
+    // More files than are decoded ahead (READ_AHEAD), a failure in the middle: every line in its
+    // place, every hash and quality the reference C++ CLI's, bit for bit (its recorded output).
+    const names = [...expected.keys()].filter((f) => expected.get(f)!.quality !== '');
+    expect(names.length).toBeGreaterThan(3 * READ_AHEAD);
+    const files = names.map((f) => path.join(VECTORS, 'images', f));
+    files.splice(7, 0, path.join(tmp, 'missing.jpg'));
+    const { code, out, err } = await run('hash', ...files);
+    expect(code).toBe(1);
+    expect(err).toEqual([`${path.join(tmp, 'missing.jpg')}: no such file`]);
+    expect(out).toEqual(names.map((f) => `${expected.get(f)!.hash},${expected.get(f)!.quality},${path.join(VECTORS, 'images', f)}`));
   });
 
   it('answers a missing argument or an unknown command with usage and a non-zero status', async () => {

@@ -43,6 +43,29 @@ describe('content script context', () => {
     expect(vi.getTimerCount()).toBe(0); // cleared, not just muted
   });
 
+  it('a timer or frame that ran holds nothing on the context (the scanner asks for a frame at every change)', () => {
+    const ctx = make();
+    const signal = ctx.signal;
+    let listening = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...a: Parameters<typeof add>) => (listening++, add(...a))) as typeof add;
+    signal.removeEventListener = ((...a: Parameters<typeof remove>) => (listening--, remove(...a))) as typeof remove;
+    for (let i = 0; i < 100; i++) {
+      ctx.setTimeout(() => undefined, 1);
+      ctx.requestAnimationFrame(() => undefined);
+    }
+    expect(listening).toBe(200);
+    vi.advanceTimersByTime(100);
+    expect(listening).toBe(0);
+    // One still pending is cancelled when the context goes.
+    let ran = false;
+    ctx.requestAnimationFrame(() => (ran = true));
+    ctx.abort();
+    vi.advanceTimersByTime(100);
+    expect(ran).toBe(false);
+  });
+
   it('removes its listeners and disconnects its observers when invalidated', async () => {
     const ctx = make();
     const target = document.createElement('div');

@@ -84,7 +84,7 @@ describe('content script lifetime', () => {
       sent.push(type);
       if (type === 'cs/hello') return { enabled: true, version: '0', protocol: 1, displayMode: 'banner', locale: 'en', messages: null };
       if (type === 'cs/match-media') return { results: payload.urls!.map((url): MediaResult => ({ url, matches: url.includes('Debunked') ? [MATCH] : [], quality: 90, error: null })) };
-      if (type === 'cs/match-hashes') return { matches: [] };
+      if (type === 'cs/match-frame') return { hits: [], rule: { accept: 31, sure: 24, near: 40, frames: 2 } };
       return {};
     };
     await import('../../../src/content/index'); // the content script starts (happy-dom's page is on localhost: an X page in test builds)
@@ -98,7 +98,7 @@ describe('content script lifetime', () => {
     const v = videoBox!.querySelector('video')!;
     playing(v);
     v.dispatchEvent(new Event('timeupdate'));
-    await vi.waitFor(() => expect(sent).toContain('cs/match-hashes'));
+    await vi.waitFor(() => expect(sent).toContain('cs/match-frame'));
     expect(drawn).toHaveBeenCalledTimes(1);
     // Still alive: a new post is found on the next frame.
     document.body.insertAdjacentHTML('beforeend', photo('Alive00001'));

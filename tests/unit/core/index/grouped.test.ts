@@ -31,7 +31,25 @@ const flipsArb = fc.oneof(
     .chain(([r, high]) => fc.array(fc.uniqueArray(fc.integer({ min: high ? 12 : 0, max: 15 }), { minLength: r, maxLength: r }), { minLength: 16, maxLength: 16 }))
     .map((per) => per.flatMap((b, s) => b.map((x) => s * 16 + x))),
   fc.tuple(fc.integer({ min: 0, max: 15 }), fc.uniqueArray(fc.integer({ min: 0, max: 15 }), { maxLength: 16 })).map(([s, b]) => b.map((x) => s * 16 + x)),
+  laneEdgeArb(),
 );
+
+/**
+ * The lane filter's edge (format 2): each 32-bit lane differs by lo + hi bits (0–4 in each 16-bit
+ * half, near the halves' top bits when `high`, where the fingerprints and small indexes' buckets
+ * are), so that often every lane differs by floor(d/8) + 1 but one, and in that one lane a single
+ * half is within floor(d/16).
+ */
+function laneEdgeArb() {
+  return fc
+    .tuple(fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 })), { minLength: 8, maxLength: 8 }), fc.boolean(), fc.nat())
+    .map(([lanes, high, seed]) =>
+      lanes.flatMap(([lo, hi], l) => {
+        const pick = (count: number, half: number) => Array.from({ length: count }, (_, i) => l * 32 + half * 16 + (high ? 15 - ((i + seed) % 6) : (i * 5 + seed) % 16));
+        return [...new Set([...pick(lo, 0), ...pick(hi, 1)])];
+      }),
+    );
+}
 
 /** A store: families (a centre and its variants, near each other), each row with a kind. */
 const storeArb = fc
@@ -111,6 +129,31 @@ describe('GroupedIndex', () => {
       expect(key(index.query(q, 31, 1))).toBe(key(linearScan(lanes.subarray(0, (n - 10) * 8), ids.subarray(0, n - 10), q, 31)));
       expect(key(edge.query(q, 31, 1))).toBe(key(linearScan(lanes.subarray(0, 65_535 * 8), ids.subarray(0, 65_535), q, 31)));
     }
+  });
+
+  it('stays exact where the fingerprints are shorter than 16 bits (groups of 2^17 and 2^18 rows) at the lane filter’s edge', () => {
+    // Rows: random lanes, and near-copies of some of them (families), in groups of 140,000 (18 id
+    // bits: 14-bit fingerprints) and 70,000 (17: 15-bit) rows.
+    const n = 210_000;
+    const lanes = new Uint32Array(n * 8);
+    let x = 987654321;
+    const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    for (let r = 0; r < n; r++) {
+      if (r % 7 === 3) lanes.set(flip(lanes, r - 1, [next() & 255, next() & 255, next() & 255]), r * 8);
+      else for (let j = 0; j < 8; j++) lanes[r * 8 + j] = next() ^ (next() >>> 7);
+    }
+    const index = GroupedIndex.deserialize(GroupedIndex.build(lanes, [140_000, 70_000]).serialize().slice(0));
+    const ids = Uint32Array.from({ length: n }, (_, i) => i);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: n - 1 }), laneEdgeArb(), fc.constantFrom(16, 23, 24, 31, 32, 40, 47, 63), (r, bits, d) => {
+        const q = flip(lanes, r, bits);
+        const g = r < 140_000 ? 0 : 1;
+        const [from, to] = g === 0 ? [0, 140_000] : [140_000, n];
+        const expected = linearScan(lanes.subarray(from * 8, to * 8), ids.subarray(from, to), q, d);
+        expect(key(index.query(q, d, 1 << g))).toBe(key(expected));
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('refuses a truncated, foreign or damaged buffer with an IndexFormatError', () => {

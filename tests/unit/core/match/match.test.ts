@@ -10,6 +10,8 @@ import {
   CROP_LADDER,
   CUT_LADDER,
   ROTATIONS,
+  CORNER_LADDER,
+  CORNERS,
   bandDepth,
   captionCuts,
   centerRect,
@@ -176,10 +178,11 @@ describe('variants and probes meet under the rule', () => {
   const rows: StoredRows = { query: (h, d) => index.query(h, d), entryOf: () => 0, kindOf: (r) => stored[r]!.variant };
   const matches = (px: Pixels, level: 'strict' | 'standard' | 'loose' = 'standard') => decide(findPairs(queryProbes(px), rows, matchRule(level)), matchRule(level)).has(0);
 
-  it('publishes the crop ladder, both turns and the cuts', () => {
+  it('publishes the centred crop ladder, the corner crops and the cuts; no turns (the reader turns back: turn.test.ts)', () => {
     const names = variants.map((v) => v.variant);
     for (const s of CROP_LADDER) expect(names).toContain(`crop:${s}`);
-    for (const a of ROTATIONS) expect(names).toContain(`rotate:${a}`);
+    for (const s of CORNER_LADDER) for (const c of CORNERS) expect(names).toContain(`crop-${c}:${s}`);
+    for (const a of ROTATIONS) expect(names).not.toContain(`rotate:${a}`);
     for (const b of CUT_LADDER) expect(names).toEqual(expect.arrayContaining([`cut-top:${b}`, `cut-bottom:${b}`]));
   });
 
@@ -194,6 +197,18 @@ describe('variants and probes meet under the rule', () => {
       expect(matches(re, 'strict')).toBe(false); // strict: the reference comparison only
     }
     expect(matches(original, 'strict')).toBe(true);
+  });
+
+  it('matches a picture with a sticker over one part through a half that it leaves as it was', () => {
+    const stickered = fill(photo(400, 300, 21), { x: 250, y: 170, width: 100, height: 100 }, [250, 200, 30]);
+    const full = pdqHash(stickered).hash;
+    const probes = queryProbes(stickered);
+    const left = probes.find((p) => p.probe === 'half-left')!;
+    const stored = variants.find((v) => v.variant === 'half-left')!;
+    expect(hammingDistance(left.hashes[0]!, stored.hash)).toBeLessThanOrEqual(PDQ_MATCH_DISTANCE);
+    expect(variants.find((v) => v.variant === 'half-right')).toBeDefined();
+    expect(matches(stickered)).toBe(true);
+    expect(matches(stickered, 'strict')).toBe(hammingDistance(full, pdqHash(original).hash) <= 24);
   });
 
   it('does not match a different picture', () => {

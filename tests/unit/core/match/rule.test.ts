@@ -43,6 +43,14 @@ describe('pairAllowed: which probe meets which stored hash (docs/matching.md §4
     ['center', 0, 'crop:0.9', false],
     ['center', 0, 'xrotate:3', false],
     ['center', 3, 'rotate:3', false],
+    ['turn', 0, 'crop:0.9', true], // a turned picture turned back, against the centred crop
+    ['turn', 0, 'crop-tl:0.9', true],
+    ['turn', 0, 'original', false],
+    ['turn', 0, 'canonical', false],
+    ['turn', 0, 'rotate:3', false],
+    ['turn', 1, 'crop:0.9', false],
+    ['full', 0, 'crop-br:0.85', true], // the whole image against a corner crop
+    ['full', 2, 'crop-br:0.85', false],
     ['cut-top:0.125', 0, 'cut-top:0.125', true], // a caption cut against the same side and height
     ['cut-top:0.125', 0, 'cut-top:0.18', false],
     ['cut-top:0.125', 0, 'cut-bottom:0.125', false],

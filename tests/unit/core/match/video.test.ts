@@ -3,7 +3,7 @@
 // are where each test placed the picture when it built the frames, never the detector's output.
 import { describe, expect, it } from 'vitest';
 import { hammingDistance, type Hash256 } from '../../../../src/core/hash256';
-import { VideoEvidence, boundedCover, findMovingPicture, findMovingPictures, keyframeCover, pairAllowed, matchRule, resizeArea, sourceRect, videoFrameSize, videoVariants, VIDEO_FRAME_SIDE } from '../../../../src/core/match';
+import { ALIKE_SECONDS, EVIDENCE_RULE, VideoEvidence, clipLooksAlike, evidenceRule, boundedCover, findMovingPicture, findMovingPictures, keyframeCover, pairAllowed, matchRule, resizeArea, sourceRect, videoFrameSize, videoVariants, VIDEO_FRAME_SIDE } from '../../../../src/core/match';
 import type { Pixels } from '../../../../src/core/pdq';
 
 /** A deterministic textured "camera" picture: smooth blobs + fine grain, shifted by (dx, dy). */
@@ -213,5 +213,52 @@ describe('VideoEvidence', () => {
     const other = new VideoEvidence();
     other.add(0, [{ entry: 3, distance: 38, t: 1 }]);
     expect(other.add(1, [{ entry: 4, distance: 38, t: 2 }])).toEqual([]);
+  });
+});
+
+describe('VideoEvidence on a clip that looks alike throughout (a fixed camera)', () => {
+  it('needs one frame within `sure`, or frames in the clip\'s order: one frame at the edge of the rule is not enough', () => {
+    const ev = new VideoEvidence();
+    expect(ev.add(0, [{ entry: 3, distance: 30, t: 4, alike: true }])).toEqual([]);
+    expect(ev.add(1, [{ entry: 3, distance: 29, t: 5, alike: true }])).toEqual([3]); // the next frame, in order
+    const sure = new VideoEvidence();
+    expect(sure.add(0, [{ entry: 3, distance: EVIDENCE_RULE.sure, t: 4, alike: true }])).toEqual([3]);
+    // Another moment of the scene: near frames whose keyframes jump about in the clip.
+    const later = new VideoEvidence();
+    expect(later.add(0, [{ entry: 3, distance: 28, t: 5.4, alike: true }])).toEqual([]);
+    expect(later.add(1, [{ entry: 3, distance: 30, t: 17.2, alike: true }])).toEqual([]);
+    expect(later.add(2, [{ entry: 3, distance: 31, t: 1.8, alike: true }])).toEqual([]);
+  });
+  it('never chains hits without a keyframe time (a picture or a poster met by a frame)', () => {
+    const ev = new VideoEvidence();
+    expect(ev.add(0, [{ entry: 3, distance: 36, t: null }])).toEqual([]);
+    expect(ev.add(1, [{ entry: 3, distance: 36, t: null }])).toEqual([]);
+  });
+  it('strict accepts nothing past 24 bits, alone or in sequence', () => {
+    const ev = new VideoEvidence(evidenceRule('strict'));
+    expect(ev.add(0, [{ entry: 3, distance: 26, t: 1 }])).toEqual([]);
+    expect(ev.add(1, [{ entry: 3, distance: 26, t: 2 }])).toEqual([]);
+    expect(ev.add(2, [{ entry: 3, distance: 24, t: 3 }])).toEqual([3]);
+  });
+});
+
+describe('clipLooksAlike', () => {
+  const h = (bits: number[]): Hash256 => {
+    const out = new Uint16Array(16);
+    for (const b of bits) out[b >> 4]! |= 1 << (b & 15);
+    return out;
+  };
+  const ramp = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+  it('is true when keyframes ALIKE_SECONDS apart are within the reference distance, or when none was kept for that long', () => {
+    // A handheld pan: each kept frame 40 bits on from the last, never back.
+    const pan = Array.from({ length: 20 }, (_, i) => ({ t: i * 0.5, hash: h(ramp(i * 12, 40)) }));
+    expect(clipLooksAlike(pan, 10)).toBe(false);
+    // A fixed camera: frames 6 s apart 20 bits from each other.
+    const fixed = [{ t: 0, hash: h(ramp(0, 20)) }, { t: 3, hash: h(ramp(100, 40)) }, { t: 6, hash: h(ramp(10, 20)) }];
+    expect(clipLooksAlike(fixed, 7)).toBe(true);
+    // A static shot: one keyframe for 8 s.
+    expect(clipLooksAlike([{ t: 0, hash: h([1, 2, 3]) }], 8)).toBe(true);
+    expect(clipLooksAlike([{ t: 0, hash: h([1, 2, 3]) }], 3)).toBe(false);
+    expect(ALIKE_SECONDS).toBe(5);
   });
 });

@@ -207,7 +207,7 @@ describe('acceptFeed: the snapshot must be the one the index announces', () => {
     const { ctx } = context(f, null, { read });
     await expect(acceptFeed(f.indexBytes, ctx)).rejects.toMatchObject({
       code: 'too-large',
-      message: `snapshots/2.json is ${LIMITS.maxSnapshotBytes + 1} bytes, more than ${LIMITS.maxSnapshotBytes}`,
+      message: `snapshots/2.json is ${LIMITS.maxBinarySnapshotBytes + 1} bytes, more than ${LIMITS.maxBinarySnapshotBytes}`,
     });
     expect(read).not.toHaveBeenCalled();
   });

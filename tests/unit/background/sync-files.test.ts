@@ -67,8 +67,10 @@ describe('fetching the files an index names', () => {
 
 describe('what a sync stores', () => {
   it('a snapshot resync replaces every entry of this feed (the lowest ids too), and no other feed’s', async () => {
-    const otherSub = { ...sub, url: 'https://feeds.example.org/afp-media/v1/other-index.json' };
-    await ctx.db.put('entries', { feedUrl: otherSub.url, id: '0kept', entry: entry('0kept') });
+    // Other feeds' entries, under a URL that sorts before this feed's and one that sorts after.
+    const before = 'https://feeds.example.org/afp-media/v1/a-index.json';
+    const after = 'https://feeds.example.org/afp-media/v1/other-index.json';
+    for (const url of [before, after]) await ctx.db.put('entries', { feedUrl: url, id: '0kept', entry: entry('0kept') });
     server.publish([entry('0old'), entry('a'), entry('zz')]);
     await syncFeed(sub, ctx);
     expect(await stored()).toEqual(['0old@1', 'a@1', 'zz@1']);
@@ -78,7 +80,8 @@ describe('what a sync stores', () => {
     expect(r.outcome).toBe('updated');
     expect(asked()).toContain('snapshots/2.json');
     expect(await stored()).toEqual(['b@1']);
-    expect(await stored(otherSub.url)).toEqual(['0kept@1']);
+    expect(await stored(before)).toEqual(['0kept@1']);
+    expect(await stored(after)).toEqual(['0kept@1']);
   });
 
   it('a delta removes the entries it removes and keeps the publisher’s name the snapshot gave', async () => {
@@ -103,6 +106,15 @@ describe('what a sync stores', () => {
     const r = await syncFeed(sub, ctx);
     expect(r.outcome).toBe('updated');
     expect(r.record.reportEndpoint).toBeNull();
+  });
+
+  it('every attempt is dated, a success and a failure alike', async () => {
+    server.publish([entry('a')]);
+    expect((await syncFeed(sub, ctx)).record.lastAttemptAt).toBe(NOW.toISOString());
+    server.files.set('index.json', 503);
+    const later = new Date(NOW.getTime() + 60_000);
+    const r = await syncFeed(sub, { ...ctx, now: () => later });
+    expect(r.record).toMatchObject({ lastAttemptAt: later.toISOString(), lastSuccessAt: NOW.toISOString(), failures: 1 });
   });
 
   it('when even recording a failure fails, the record is handed back marked unrecorded', async () => {

@@ -140,6 +140,7 @@ describe('acceptFeed: a delta that is not this index’s falls back to the snaps
     const { ctx, failures, reads } = context(f, HELD_1);
     const r = await acceptFeed(f.indexBytes, ctx);
     expect(failures.map(codeOf)).toEqual(['wrong-feed']);
+    expect((failures[0] as Error).message).toBe('deltas/1-2.json belongs to another feed or epoch');
     expect(reads.map((x) => x.split(' ')[0])).toEqual(['deltas/1-2.json', 'snapshots/2.json']);
     expect(r.update!.replaceAll).toBe(true);
   });
@@ -155,7 +156,9 @@ describe('acceptFeed: a delta that is not this index’s falls back to the snaps
     const ref = f.index.deltas[0]!;
     const bytes = f.files.get('deltas/1-2.json')!;
     expect(openDelta(bytes, ref, f.index, { keys: [keys.publicKey], now: NOW, testHosts: [] }).toSeq).toBe(2);
-    expect(() => openDelta(bytes, { ...ref, bytes: LIMITS.maxDeltaBytes + 1 }, f.index, { keys: [keys.publicKey], now: NOW, testHosts: [] })).toThrow(/more than 4194304/);
+    expect(() => openDelta(bytes, { ...ref, bytes: LIMITS.maxDeltaBytes + 1 }, f.index, { keys: [keys.publicKey], now: NOW, testHosts: [] })).toThrow(
+      expect.objectContaining({ code: 'too-large', message: `deltas/1-2.json is ${LIMITS.maxDeltaBytes + 1} bytes, more than ${LIMITS.maxDeltaBytes}` }),
+    );
     expect(() => openDelta(bytes.subarray(1), ref, f.index, { keys: [keys.publicKey], now: NOW, testHosts: [] })).toThrow(/does not match the size and SHA-256/);
   });
 
@@ -183,14 +186,14 @@ describe('acceptFeed: the snapshot must be the one the index announces', () => {
   ])('%s: refused as wrong-feed', async (_, snapshot) => {
     const f = feed({ snapshot });
     const { ctx } = context(f, null);
-    await expect(acceptFeed(f.indexBytes, ctx)).rejects.toMatchObject({ code: 'wrong-feed' });
+    await expect(acceptFeed(f.indexBytes, ctx)).rejects.toMatchObject({ code: 'wrong-feed', message: 'snapshots/2.json is not the snapshot this index announces' });
   });
 
   it('a snapshot whose entries do not give its own state hash is refused (state-hash)', async () => {
     const snap = buildSnapshot(META, AFTER, 2, 1, NOW);
     snap.stateHash = stateHash(BEFORE.map((e) => `${e.id}@${e.rev}`));
     const f = feed({ snapshot: signFile('snapshots/2.json', snap, 'snapshot', keys.secretKey) });
-    await expect(acceptFeed(f.indexBytes, context(f, null).ctx)).rejects.toMatchObject({ code: 'state-hash' });
+    await expect(acceptFeed(f.indexBytes, context(f, null).ctx)).rejects.toMatchObject({ code: 'state-hash', message: 'snapshots/2.json: the entries do not match its state hash' });
   });
 
   it('the size the index gives must be the file’s: one byte more is refused even with the right SHA-256', async () => {
@@ -202,7 +205,41 @@ describe('acceptFeed: the snapshot must be the one the index announces', () => {
     const f = feed({ index: (i) => (i.snapshot.bytes = LIMITS.maxBinarySnapshotBytes + 1) }); // the file limit is the binary form's; the JSON form's is checked once its payload type is known
     const read = vi.fn();
     const { ctx } = context(f, null, { read });
-    await expect(acceptFeed(f.indexBytes, ctx)).rejects.toMatchObject({ code: 'too-large' });
+    await expect(acceptFeed(f.indexBytes, ctx)).rejects.toMatchObject({
+      code: 'too-large',
+      message: `snapshots/2.json is ${LIMITS.maxBinarySnapshotBytes + 1} bytes, more than ${LIMITS.maxBinarySnapshotBytes}`,
+    });
     expect(read).not.toHaveBeenCalled();
+  });
+});
+
+describe('acceptFeed: the reader’s test hosts reach every file’s schema', () => {
+  // A desk on this machine (a test build or `verify --allow-loopback`): plain-http loopback URLs in
+  // the index (report endpoint), the snapshot (publisher) and a delta (an entry's fact-check).
+  const LOCAL = 'http://127.0.0.1:8080/';
+  const meta = { ...META, reportEndpoint: `${LOCAL}reports`, publisher: { name: 'Local desk', url: LOCAL } };
+  const local = (id: string) => {
+    const e = entry(id);
+    return { ...e, factCheck: { ...e.factCheck, url: `${LOCAL}${id}` } };
+  };
+  const before = Array.from({ length: 30 }, (_, i) => local(`l${String(i).padStart(2, '0')}`));
+  const after = [...before, local('new')];
+  const snap = signFile('snapshots/2.json', buildSnapshot(meta, after, 2, 1, NOW), 'snapshot', keys.secretKey);
+  const delta = signFile('deltas/1-2.json', buildDelta(meta.id, before, after, 1, 1, NOW), 'delta', keys.secretKey);
+  const indexBytes = signFile('index.json', buildIndex(meta, { seq: 2, epoch: 1, file: snap }, [{ fromSeq: 1, toSeq: 2, file: delta }], NOW), 'index', keys.secretKey).bytes;
+  const f: Feed = { files: new Map([[snap.path, snap.bytes], [delta.path, delta.bytes]]), index: null as unknown as FeedIndex, indexBytes };
+
+  it('a new reader allowing 127.0.0.1 takes the snapshot; one allowing nothing refuses the index', async () => {
+    const { ctx } = context(f, null, { testHosts: ['127.0.0.1'] });
+    expect((await acceptFeed(indexBytes, ctx)).update).toMatchObject({ replaceAll: true, entryCount: 31, publisherName: 'Local desk' });
+    await expect(acceptFeed(indexBytes, context(f, null).ctx)).rejects.toMatchObject({ code: 'schema' });
+  });
+
+  it('a reader holding seq 1 follows the delta with the loopback entry', async () => {
+    const { ctx, failures } = context(f, HELD_1, { testHosts: ['127.0.0.1'], loadHeld: async () => new Map(before.map((e) => [e.id, e])) });
+    const r = await acceptFeed(indexBytes, ctx);
+    expect(failures).toEqual([]);
+    expect(r.update).toMatchObject({ replaceAll: false, entryCount: 31, remove: [] });
+    expect(ids(r.update!.put)).toEqual(['new@1']);
   });
 });

@@ -116,6 +116,8 @@ function independentPairs(list: readonly PairHit[]): boolean {
   return false;
 }
 
+const probeOf = (h: PairHit) => h.probe ?? h.pair.split('/')[0]!;
+
 /** Second stage: per entry, accepted or not, with the best distance. */
 export function decide(hits: readonly PairHit[], rule: MatchRule): Map<number, { distance: number; pair: string }> {
   const byEntry = new Map<number, PairHit[]>();
@@ -126,7 +128,12 @@ export function decide(hits: readonly PairHit[], rule: MatchRule): Map<number, {
     byEntry.set(h.entry, list);
   }
   const out = new Map<number, { distance: number; pair: string }>();
-  for (const [entry, list] of byEntry) {
+  for (const [entry, all] of byEntry) {
+    // A half alone is weak evidence: two pictures of one layout (a podium, a studio, one street)
+    // share a half. Halves count only when two different halves meet the entry.
+    const halves = new Set(all.map(probeOf).filter((p) => p.startsWith('half-')));
+    const list = halves.size >= 2 ? all : all.filter((h) => !probeOf(h).startsWith('half-'));
+    if (!list.length) continue;
     list.sort((a, b) => a.distance - b.distance);
     const best = list[0]!;
     const agreed = rule.agreeingPairs <= 1 || (rule.agreeingPairs === 2 && independentPairs(list));

@@ -2,7 +2,7 @@
  * The hash objects the publisher tool stores for one image (src/core/match publishHashes): its
  * reference PDQ hash (exactly the reference CLI's), the hash of its canonical pixels (what the
  * extension hashes: variant "canonical"), then, unless asked not to, the hashes of what re-shares
- * make of it (crops, turns, caption cuts, the picture without its own borders), role "variant"
+ * make of it (centred and corner crops, halves, caption cuts, the picture without its own borders), role "variant"
  * with the variant's name; hashes made from the canonical form carry `canon` (its version)
  * (docs/matching.md, docs/feed-format.md). Variants below quality 50 are left out.
  */

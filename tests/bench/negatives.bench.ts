@@ -246,11 +246,11 @@ export default async function run(): Promise<string> {
   const rowsOut = LEVELS.map((l) => `| ${l} | ${falses[l].length} | ${closest[l].d} | ${closest[l].at} |`);
   return `## False matches on real negatives
 
-A feed of ${entries} pictures (400 px tiles of ${feedGroups.size} Debian wallpapers), published as the CLI does:
+A feed of ${entries} pictures (${TILE} px tiles of ${feedGroups.size} Debian wallpapers), published as the CLI does:
 ${hashes.length} stored rows (${(hashes.length / entries).toFixed(1)} per picture: reference, canonical, variants).
 ${queries} distinct pictures not in it (${bySource.wallpaperTiles} tiles of ${ordered.length - feedGroups.size} other wallpapers; ${bySource.dataPackages} photos,
 flags and figures from opencv-doc, python3-skimage, python3-sklearn, iso-flags-png-320x240; ${bySource.otherPackages} pictures or tiles from
-other Debian packages (tests/bench/negative-sources.sh: gcompris-qt-data, kstars-data, marble-data, desktop-base, debian-edu-artwork-*,
+other Debian packages (tests/bench/negative-sources.sh: kstars-data, marble-data, desktop-base, debian-edu-artwork-*,
 neverball-data, frozen-bubble-data); ${lowQuality} more left out at quality < 50), looked up as the extension looks up.
 
 | level | false matches | closest wrong distance compared (every pair the level compares) | at |

@@ -116,6 +116,8 @@ function independentPairs(list: readonly PairHit[]): boolean {
   return false;
 }
 
+const probeOf = (h: PairHit) => h.probe ?? h.pair.split('/')[0]!;
+
 /** Second stage: per entry, accepted or not, with the best distance. */
 export function decide(hits: readonly PairHit[], rule: MatchRule): Map<number, { distance: number; pair: string }> {
   const byEntry = new Map<number, PairHit[]>();
@@ -126,7 +128,15 @@ export function decide(hits: readonly PairHit[], rule: MatchRule): Map<number, {
     byEntry.set(h.entry, list);
   }
   const out = new Map<number, { distance: number; pair: string }>();
-  for (const [entry, list] of byEntry) {
+  for (const [entry, all] of byEntry) {
+    // A half alone is weak evidence: two pictures of one layout (a podium, a studio, one street)
+    // share a half. Halves count only when two different halves meet the entry.
+    // Halves beyond the accept distance never count (loose's wider first stage let two halves of
+    // generated press conferences, 32-40 bits apart, agree: 6 false matches in the bench).
+    const isHalf = (h: PairHit) => probeOf(h).startsWith('half-');
+    const halves = new Set(all.filter((h) => isHalf(h) && h.distance <= rule.acceptDistance).map(probeOf));
+    const list = all.filter((h) => !isHalf(h) || (halves.size >= 2 && h.distance <= rule.acceptDistance));
+    if (!list.length) continue;
     list.sort((a, b) => a.distance - b.distance);
     const best = list[0]!;
     const agreed = rule.agreeingPairs <= 1 || (rule.agreeingPairs === 2 && independentPairs(list));

@@ -68,10 +68,15 @@ function sideSlope(px: Pixels, fill: [number, number, number], side: 'left' | 'r
   const step = Math.max(1, Math.floor(along / 120));
   for (let t = Math.floor(along * 0.3); t <= Math.floor(along * 0.7); t += step) {
     let d = 0;
-    for (; d < cap; d++) {
-      const [x, y] = side === 'left' ? [d, t] : side === 'right' ? [W - 1 - d, t] : side === 'top' ? [t, d] : [t, H - 1 - d];
-      const c = pixel(px, x, y);
-      if (Math.abs(c[0] - fill[0]) > FILL_TOLERANCE || Math.abs(c[1] - fill[1]) > FILL_TOLERANCE || Math.abs(c[2] - fill[2]) > FILL_TOLERANCE) break;
+    // Walk in from the edge: start pixel and step (in samples) of this line.
+    const ch = px.channels;
+    const g = ch === 1 ? 0 : 1;
+    const b = ch === 1 ? 0 : 2;
+    const data = px.data;
+    let p = side === 'left' ? t * W * ch : side === 'right' ? (t * W + W - 1) * ch : side === 'top' ? t * ch : ((H - 1) * W + t) * ch;
+    const stepP = side === 'left' ? ch : side === 'right' ? -ch : side === 'top' ? W * ch : -W * ch;
+    for (; d < cap; d++, p += stepP) {
+      if (Math.abs(data[p]! - fill[0]) > FILL_TOLERANCE || Math.abs(data[p + g]! - fill[1]) > FILL_TOLERANCE || Math.abs(data[p + b]! - fill[2]) > FILL_TOLERANCE) break;
     }
     if (d >= cap) return null;
     xs.push(t);

@@ -173,7 +173,9 @@ export function queryProbes(px: Pixels): Probe[] {
   const inner = pic && findPicture(px, { frames: 'inner' });
   if (inner && JSON.stringify(inner.rect) !== JSON.stringify(pic.rect)) one('inner', lumaOf(px, inner.rect));
   for (const cut of captionCuts(px)) one(`cut-${cut.side}:${cut.share}`, lumaOf(px, cutRect(px, cut.side, cut.share)));
-  for (const h of HALVES) one(`half-${h}`, lumaOf(px, halfRect(px.width, px.height, h)));
+  // The halves from one luma of the whole picture at half size (PDQ works on 64x64 anyway).
+  const small = lumaOf(px, { x: 0, y: 0, width: px.width, height: px.height });
+  for (const h of HALVES) one(`half-${h}`, crop(small, halfRect(small.width, small.height, h)));
   // A turned picture on its turned canvas: turned back, its centre meets the stored crop:0.9.
   const turn = estimateTurn(px);
   if (turn !== null) one('turn', unturn(px, turn, TURN_SHARE));

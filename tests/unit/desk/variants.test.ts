@@ -84,7 +84,7 @@ describe('the desk publishes the picture’s re-share variants', () => {
     const hashes = entry.media[0]!.hashes;
     expect(hashes.some((h) => h.value === REFERENCE && h.role === 'original')).toBe(true);
     const variants = hashes.filter((h) => h.role === 'variant').map((h) => h.variant);
-    expect(variants).toEqual(expect.arrayContaining(['crop:0.8', 'cut-top:0.125']));
+    expect(variants).toEqual(expect.arrayContaining(['crop:0.8', 'crop-br:0.85', 'half-left', 'cut-top:0.125']));
     expect(new Set(hashes.map((h) => h.value)).size).toBe(hashes.length); // the reader's hash is the canonical one: stored once
     expect(answer.note).toMatch(/re-share variants: \d+ hashes computed/);
     const crop = await croppedReshare();

@@ -290,6 +290,15 @@ describe('matchRule and its pairs', () => {
   it('loose counts only independent evidence: different probes against different views of the entry', () => {
     const loose = matchRule('loose');
     const hit = (probe: string, d: number, row: number, stored: string, distance = 36) => ({ entry: 1, distance, pair: `${probe}/${d}|${row}`, probe, stored });
+    // A half alone is not a match (two pictures of one layout share a half), at any level; two different halves are.
+    const standard = matchRule('standard');
+    expect(decide([hit('half-bottom', 0, 7, 'half-bottom', 10)], standard).size).toBe(0);
+    expect(decide([hit('half-bottom', 0, 7, 'half-bottom', 10), hit('half-bottom', 0, 8, 'half-bottom', 12)], standard).size).toBe(0);
+    expect(decide([hit('half-bottom', 0, 7, 'half-bottom', 10), hit('half-left', 0, 9, 'half-left', 30)], standard).get(1)?.distance).toBe(10);
+    expect(decide([hit('half-bottom', 0, 7, 'half-bottom', 10), hit('full', 0, 2, 'original', 30)], standard).get(1)?.distance).toBe(30);
+    // loose: two halves agreeing past 31 are not evidence either.
+    expect(decide([hit('half-bottom', 0, 7, 'half-bottom', 36), hit('half-left', 0, 9, 'half-left', 38)], loose).size).toBe(0);
+    expect(decide([hit('half-bottom', 0, 7, 'half-bottom', 36), hit('full', 0, 2, 'original', 38)], loose).size).toBe(0);
     // A symmetric picture: its mirror hashes are the same probe, meeting the original and the canonical hash.
     expect(decide([hit('full', 0, 1, 'original'), hit('full', 4, 1, 'original'), hit('full', 5, 2, 'canonical')], loose).size).toBe(0);
     // Two rungs of one crop ladder, met by different probes: one view.

@@ -1,8 +1,9 @@
 // The publisher CLI as a desk installs it: `npm pack` (which builds the bundle), install the
 // tarball into an empty prefix, then run the installed command, from outside the checkout:
 // hash (against the reference C++ PDQ's recorded output), keygen, harvest on the fixture web,
-// build and verify. Nothing from the dev toolchain (vite, typescript) is in the installed tree.
-import { execFile, execFileSync } from 'node:child_process';
+// build and verify, and the desk (its app, a report in, an entry published, verified).
+// Nothing from the dev toolchain (vite, typescript) is in the installed tree.
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,4 +75,105 @@ test('keygen → harvest (fixture web) → build → verify, with the installed 
   const v = await cli('verify', '--allow-loopback', '--pub', path.join(tmp, 'keys', 'feed-key.pub'), path.join(tmp, 'site'));
   assert.equal(v.code, 0, v.stderr);
   assert.match(v.stdout, /^OK https:\/\/feeds\.example\.org\/harvested\/v1: epoch 1, seq 1, 3 entries/);
+});
+
+/** Starts the installed `already-debunked desk` on a fresh data folder; resolves its address, key and first password. */
+function startInstalledDesk(data) {
+  const child = spawn(bin, ['desk', '--port', '0', '--data', data, '--allow-loopback', '--feed-name', 'Installed desk', '--publisher', 'Package Test Desk'], {
+    cwd: tmp,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_PATH: '', DATABASE_URL: '' },
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d) => {
+      output += d;
+      const url = /desk at (http:\/\/[^/\s]+)\//.exec(output)?.[1];
+      const key = /public key (\S+)/.exec(output)?.[1];
+      const password = /one-time password (\S+)/.exec(output)?.[1];
+      if (url && key && password) resolve({ child, url, publicKey: key, password });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d) => (output += d));
+    child.once('exit', (code) => reject(new Error(`the installed desk exited (${code}):\n${output}`)));
+  });
+}
+
+test('desk: the installed command serves its app, takes a reader report and publishes a feed the installed verify accepts', { timeout: 180_000 }, async () => {
+  const data = path.join(tmp, 'desk-data');
+  const desk = await startInstalledDesk(data);
+  try {
+    const home = await fetch(`${desk.url}/`);
+    assert.equal(home.status, 200);
+    const html = await home.text();
+    const script = /<script[^>]+src="([^"]+)"/.exec(html)?.[1];
+    assert.ok(script, 'the desk app page loads a script');
+    assert.equal((await fetch(new URL(script, `${desk.url}/`))).status, 200, `${script} is in the package`);
+
+    // A report as the extension sends it (docs/report-format.md), with the media's PDQ hash.
+    const report = {
+      format: 'already-debunked/report',
+      formatVersion: 1,
+      reportId: '5f0c9a52-3b8e-4a51-9d0e-2c1b7a4e6f10',
+      kind: 'tip',
+      createdAt: new Date(Date.now() - 60_000).toISOString(),
+      client: { name: 'already-debunked', version: '0.1.0', locale: 'en' },
+      recipient: { endpoint: `${desk.url}/reports`, feedUrl: `${desk.url}/feed/index.json`, feedId: null },
+      post: { url: 'https://x.com/newsdesk_fx/status/1861000000000000001', postId: '1861000000000000001', author: 'newsdesk_fx', text: 'Kim arrives in Moscow today.', lang: 'en' },
+      media: [{ type: 'photo', url: 'https://pbs.twimg.com/media/GfxKimMoscow01.jpg', quoted: false, pdq: { value: '378c57bbd7100e71f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d', quality: 100 } }],
+      match: null,
+      reason: 'recycled-out-of-context',
+      note: 'The 2019 Vladivostok summit.',
+      contact: null,
+    };
+    const sent = await fetch(`${desk.url}/reports`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': report.reportId }, body: JSON.stringify(report) });
+    assert.ok(sent.status === 201 || sent.status === 202, `report: ${sent.status} ${await sent.clone().text()}`);
+
+    let cookie = '';
+    let csrf = '';
+    const api = async (method, p, body) => {
+      const res = await fetch(`${desk.url}${p}`, {
+        method,
+        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}), ...(csrf && method !== 'GET' ? { 'x-csrf-token': csrf } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      assert.ok(res.ok, `${method} ${p}: ${res.status} ${text}`);
+      if (p === '/api/login') [cookie, csrf] = [res.headers.get('set-cookie').split(';')[0], JSON.parse(text).csrf];
+      return JSON.parse(text);
+    };
+    await api('POST', '/api/login', { username: 'admin', password: desk.password });
+    await api('POST', '/api/password', { current: desk.password, next: 'installed package passphrase' });
+    const queue = await api('GET', '/api/queue');
+    assert.equal(queue.clusters.length, 1);
+    const detail = await api('GET', `/api/clusters/${queue.clusters[0].id}`);
+    assert.equal(detail.reports[0].note, 'The 2019 Vladivostok summit.');
+    await api('POST', '/api/entries', {
+      clusterId: queue.clusters[0].id,
+      ready: true,
+      fields: {
+        ...detail.draft,
+        id: 'kim-putin-vladivostok-2019',
+        claim: 'Kim Jong-un arrives in Moscow today',
+        context: 'Filmed at the April 2019 summit in Vladivostok.',
+        contextDate: '2019-04-25',
+        factCheckUrl: 'https://factcheck.example.org/2022/kim-vladivostok-2019',
+        headline: 'The clip is from 2019, in Vladivostok',
+      },
+    });
+    const published = await api('POST', '/api/publish', {});
+    assert.equal(published.seq, 2);
+
+    // The published files, checked by the installed verify as a reader's extension would check them.
+    const v = await cli('verify', '--allow-loopback', '--pub', desk.publicKey, path.join(data, 'feed'));
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout, /^OK .*seq 2, 1 entries/);
+    const served = await fetch(`${desk.url}/feed/index.json`);
+    assert.equal(served.status, 200);
+  } finally {
+    desk.child.removeAllListeners('exit');
+    const exited = new Promise((r) => desk.child.once('exit', r));
+    desk.child.kill('SIGTERM');
+    await exited;
+  }
 });

@@ -7,17 +7,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import os from 'node:os';
 import { startDesk } from '../../desk/server/start';
+import { imageHashes } from '../image-hashes';
 import type { Command } from '../command';
+import { trustList } from './report-server';
 
 const HELP = `usage: already-debunked desk [--port 8788] [--host 127.0.0.1] [--data ./desk-data] [--public-url URL]
        [--key FILE] [--feed-id ID] [--feed-name NAME] [--publisher NAME] [--publisher-url URL]
-       [--max-bytes 65536] [--rate 30] [--per-hour 20000] [--allow-loopback]
+       [--max-bytes 65536] [--rate 30] [--per-hour 20000] [--trust-proxy ADDRESSES] [--allow-loopback]
 
 Receives reports at POST /reports, publishes the signed feed at /feed/index.json, serves the desk's
 web app at /. Data (the embedded database, the feed key, the feed folder) lives under --data; with
 DATABASE_URL set (postgres://…) the database is that Postgres server instead. --public-url is where
 readers reach the desk (behind an HTTPS proxy): the feed id and the report endpoint derive from it.
+Behind a reverse proxy, name it in --trust-proxy (comma-separated addresses or CIDR ranges, or
+loopback, linklocal, uniquelocal) so per-address limits and login throttling see readers' addresses
+(the right-most X-Forwarded-For hop that is not a named proxy), not the proxy's.
 On the first start it prints the first admin's one-time password.`;
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -50,6 +56,7 @@ export const deskCommand: Command = {
         'max-bytes': { type: 'string' },
         rate: { type: 'string' },
         'per-hour': { type: 'string' },
+        'trust-proxy': { type: 'string' },
         'allow-loopback': { type: 'boolean', default: false },
         'app-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -81,6 +88,8 @@ export const deskCommand: Command = {
         perHour: whole(values['per-hour'], 'per-hour', 20_000),
       },
       log: io.out,
+      pictureHashes: hashPictureBytes,
+      trustProxy: trustList(values['trust-proxy']),
     });
     io.out(`desk at ${desk.url}/ (database: ${desk.db.kind}${desk.db.kind === 'pglite' ? ` in ${path.resolve(values.data, 'db')}` : ''})`);
     io.out(`receiving reports at ${desk.url}/reports; feed at ${desk.feedUrl}, public key ${desk.publicKey}`);
@@ -94,3 +103,18 @@ export const deskCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * The desk's picture hasher: the very code `build` runs on a media file (reference, canonical and
+ * re-share variants), on a private temporary copy of the fetched bytes.
+ */
+export async function hashPictureBytes(bytes: Uint8Array) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-desk-picture-'));
+  try {
+    const file = path.join(dir, 'picture');
+    fs.writeFileSync(file, bytes, { mode: 0o600 });
+    return (await imageHashes(file, 'original', { variants: true })).hashes;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -193,7 +193,7 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
 }
 
 /** --trust-proxy: a comma-separated list of proxy addresses or CIDR ranges (or loopback, linklocal, uniquelocal). */
-function trustList(value: string | undefined): string[] {
+export function trustList(value: string | undefined): string[] {
   if (value === undefined) return [];
   const list = value.split(',').map((x) => x.trim()).filter(Boolean);
   try {

@@ -265,9 +265,8 @@ function DraftForm({ initial, clusterId, entryId, session, onSaved }: { initial:
   );
   const save = async (ready: boolean) => {
     try {
-      if (entryId) await api('PUT', `/api/entries/${entryId}`, { fields: f, ready });
-      else await api('POST', '/api/entries', { clusterId, fields: f, ready });
-      onSaved(`Entry ${f.id} saved${ready ? ', ready to publish' : ' as a draft'}.`);
+      const saved = entryId ? await api<{ note?: string }>('PUT', `/api/entries/${entryId}`, { fields: f, ready }) : await api<{ note?: string }>('POST', '/api/entries', { clusterId, fields: f, ready });
+      onSaved(`Entry ${f.id} saved${ready ? ', ready to publish' : ' as a draft'}.${saved?.note ? ` ${saved.note[0]!.toUpperCase()}${saved.note.slice(1)}.` : ''}`);
     } catch (e) {
       setError(message(e));
     }

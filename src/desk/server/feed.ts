@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fromReview, nextFeed, parseEntry, publicKeyFromSecret, readPreviousFeed, verifyFeed, type FeedEntry, type FeedMeta } from '../../core/feed';
+import { LIMITS, fromReview, nextFeed, parseEntry, publicKeyFromSecret, readPreviousFeed, verifyFeed, type FeedEntry, type FeedMeta } from '../../core/feed';
 import type { DraftFields } from '../../shared/desk-api';
 
 export interface FeedConfig {
@@ -18,6 +18,7 @@ export interface FeedConfig {
 }
 
 type MediaItem = FeedEntry['media'][number];
+export type MediaHash = MediaItem['hashes'][number];
 
 /** The record a draft stands for: schema.org MediaReview JSON-LD (with our id and originalContext). */
 export function recordFromFields(f: DraftFields, publisher: FeedMeta['publisher'], appearances: readonly string[]): Record<string, unknown> {
@@ -39,11 +40,28 @@ export function recordFromFields(f: DraftFields, publisher: FeedMeta['publisher'
   };
 }
 
-/** The media of a picture cluster as a feed entry's: each distinct reported hash of quality ≥ 50. */
-export function mediaFromHashes(hashes: readonly { value: string; quality: number }[]): MediaItem[] {
+/**
+ * The media of a picture cluster as a feed entry's: each distinct reported hash of quality ≥ 50
+ * (what readers' extensions computed), then the publisher's own hashes of the picture (reference,
+ * canonical, re-share variants), within the format's limit of hashes per media.
+ */
+export function mediaFromHashes(reported: readonly { value: string; quality: number }[], computed: readonly MediaHash[] = []): MediaItem[] {
   const seen = new Set<string>();
-  const items = hashes.filter((h) => h.quality >= 50 && !seen.has(h.value) && seen.add(h.value)).slice(0, 64);
-  return items.length ? [{ type: 'image', hashes: items.map((h) => ({ alg: 'pdq' as const, value: h.value, quality: h.quality, role: 'original' as const })) }] : [];
+  const fresh = (value: string) => !seen.has(value) && !!seen.add(value);
+  const fromReaders: MediaHash[] = reported.filter((h) => h.quality >= 50 && fresh(h.value)).map((h) => ({ alg: 'pdq' as const, value: h.value, quality: h.quality, role: 'original' as const }));
+  const own = computed.filter((h) => h.quality >= 50 && fresh(h.value));
+  // Readers' hashes first, but never so many that the picture's own reference and variants are crowded out.
+  const room = LIMITS.maxHashesPerMedia - Math.min(own.length, LIMITS.maxHashesPerMedia);
+  const hashes = [...fromReaders.slice(0, Math.max(room, 1)), ...own].slice(0, LIMITS.maxHashesPerMedia);
+  return hashes.length ? [{ type: 'image', hashes }] : [];
+}
+
+/** The same picture at X's largest served size (`name=large`), where the address names a size. */
+export function largestSize(raw: string): string {
+  const u = new URL(raw);
+  if (!u.searchParams.has('name')) return raw;
+  u.searchParams.set('name', 'large');
+  return u.toString();
 }
 
 /** A feed entry from a record and media, validated as the feed's readers will. Throws with the field at fault. */

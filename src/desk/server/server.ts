@@ -4,6 +4,7 @@
  * and the app's API at /api/ (src/shared/desk-api.ts) behind a session, a role and a CSRF token.
  */
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
@@ -11,6 +12,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
+import proxyaddr from 'proxy-addr';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { PdqIndex } from '../../core/index';
 import { hashFromHex } from '../../core/hash256';
@@ -39,7 +41,7 @@ import {
 } from '../../shared/desk-api';
 import { Auth, SESSION_COOKIE, SESSION_HOURS, allows, audit, createAccount, sameToken, type Session } from './auth';
 import type { Db } from './db';
-import { entryFromRecord, mediaFromHashes, publishFeed, recordFromFields, type FeedConfig } from './feed';
+import { entryFromRecord, largestSize, mediaFromHashes, publishFeed, recordFromFields, type FeedConfig, type MediaHash } from './feed';
 import { ReportStore } from './store';
 import { ThumbError, Thumbs } from './thumbs';
 
@@ -65,9 +67,22 @@ export interface DeskOptions {
   /** Cookies are Secure (and __Host-); tests over plain http on loopback keep that: browsers treat loopback as secure. */
   log?: (line: string) => void;
   fetchFn?: typeof fetch;
-  /** Trust X-Forwarded-For from this proxy address (one hop) for the client address. */
-  trustProxy?: string | null;
+  /**
+   * The reverse proxies in front of the desk (addresses, CIDR ranges, or proxy-addr's names
+   * loopback / linklocal / uniquelocal): the client's address is then the right-most
+   * X-Forwarded-For hop that is not one of them. Without it X-Forwarded-For is ignored.
+   */
+  trustProxy?: readonly string[];
+  /**
+   * The publisher's hashes of a picture's bytes, as `build` computes them for a file (the
+   * reference hash, the canonical one and the re-share variants). Injected by the node composition
+   * root (src/cli); without it an entry carries only the hashes readers reported.
+   */
+  pictureHashes?: PictureHasher;
 }
+
+/** Turns a picture's encoded bytes into feed hash objects; throws on media it cannot decode. */
+export type PictureHasher = (bytes: Uint8Array) => Promise<MediaHash[]>;
 
 type Env = { Variables: { session: Session } };
 
@@ -99,10 +114,19 @@ export async function createDesk(opts: DeskOptions): Promise<Desk> {
   const rule = matchRule('standard');
 
   const app = new Hono<Env>();
+  // The client's address (per-address limits, login throttling): the socket's, or behind the
+  // named proxies, proxy-addr's reading of X-Forwarded-For (what a client sends itself is ignored).
+  const trust = proxyaddr.compile([...(opts.trustProxy ?? [])]);
   const addressOf = (c: Context) => {
-    const remote = getConnInfo(c).remote.address ?? '?';
-    if (opts.trustProxy && remote === opts.trustProxy) return c.req.header('x-forwarded-for')?.split(',').pop()?.trim() || remote;
-    return remote;
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    if (incoming?.socket) {
+      try {
+        return proxyaddr(incoming, trust);
+      } catch {
+        /* a malformed header: the socket's address below */
+      }
+    }
+    return getConnInfo(c).remote.address ?? '?';
   };
 
   // ---- report intake (open to readers, bounded) ----
@@ -472,7 +496,30 @@ export async function createDesk(opts: DeskOptions): Promise<Desk> {
 
   app.get('/api/entries', session, role('reviewer'), async (c) => json(c, 200, { entries: (await entryRows()).map(summaryOf) }));
 
-  async function saveEntry(c: Context<Env>, fields: DraftFields, ready: boolean, clusterId: number | null, media: FeedEntry['media'], status: 'active' | 'withdrawn', action: string) {
+  /**
+   * The publisher's own hashes of a cluster's picture (re-share variants included), from X's
+   * largest size of it. Any failure (no hasher, a host that is not X's, a dead network, a file
+   * that does not decode) leaves the entry with the reported hashes and says why.
+   */
+  async function publisherHashes(url: string | null): Promise<{ hashes: MediaHash[]; note: string }> {
+    if (!opts.pictureHashes) return { hashes: [], note: 're-share variants: not computed (this desk has no picture hasher)' };
+    if (!url) return { hashes: [], note: 're-share variants: not computed (no picture address was reported)' };
+    const tries = [...new Set([largestSize(url), url])];
+    let why = '';
+    for (const u of tries) {
+      try {
+        const { bytes } = await thumbs.get(u);
+        const hashes = await opts.pictureHashes(bytes);
+        return { hashes, note: `re-share variants: ${hashes.length} hashes computed from the picture` };
+      } catch (e) {
+        why = (e as Error).message;
+      }
+    }
+    log(`warning: re-share variants not computed for ${url}: ${why}`);
+    return { hashes: [], note: `re-share variants: not computed (${why}); the entry matches the reported picture only` };
+  }
+
+  async function saveEntry(c: Context<Env>, fields: DraftFields, ready: boolean, clusterId: number | null, media: FeedEntry['media'], status: 'active' | 'withdrawn', action: string, note?: string) {
     const s = who(c);
     if (ready && !allows(s.role, 'publisher')) return json(c, 403, { error: 'marking an entry ready to publish needs the publisher role' });
     const appearances = clusterId === null ? [] : (await db.query<{ post_url: string }>('select distinct r.post_url from report_clusters rc join reports r on r.id = rc.report_id where rc.cluster_id = $1 limit 50', [clusterId])).map((x) => x.post_url);
@@ -497,7 +544,7 @@ export async function createDesk(opts: DeskOptions): Promise<Desk> {
       await audit(tx, s, action, `entry:${fields.id}`, { ready, status, clusterId }, now());
     });
     invalidate();
-    return json(c, action === 'draft' ? 201 : 200, { status: ready ? 'ready' : 'draft', id: fields.id });
+    return json(c, action === 'draft' ? 201 : 200, { status: ready ? 'ready' : 'draft', id: fields.id, ...(note ? { note } : {}) });
   }
 
   app.post('/api/entries', session, role('reviewer'), async (c) => {
@@ -505,8 +552,9 @@ export async function createDesk(opts: DeskOptions): Promise<Desk> {
     if (!p.ok) return json(c, 400, { error: p.error });
     const cluster = p.value.clusterId === null ? null : await clusterRow(String(p.value.clusterId));
     if (!cluster) return json(c, 400, { error: 'clusterId: draft an entry from a cluster of reports' });
-    const media = mediaFromHashes(await clusterHashes(Number(cluster.id)));
-    return saveEntry(c, p.value.fields, p.value.ready, Number(cluster.id), media, 'active', 'draft');
+    const computed = await publisherHashes(cluster.thumb_url);
+    const media = mediaFromHashes(await clusterHashes(Number(cluster.id)), computed.hashes);
+    return saveEntry(c, p.value.fields, p.value.ready, Number(cluster.id), media, 'active', 'draft', computed.note);
   });
 
   async function heldEntry(id: string): Promise<EntryRow | null> {

@@ -11,7 +11,7 @@ import { fromBase64, generateKeyPair, publicKeyFromSecret, publicKeyToBase64, to
 import { ensureFirstAdmin } from './auth';
 import { openDb, type Db } from './db';
 import { publishFeed } from './feed';
-import { createDesk, listen, type IntakeLimits, type RunningDesk } from './server';
+import { createDesk, listen, type IntakeLimits, type PictureHasher, type RunningDesk } from './server';
 
 export interface StartOptions {
   dataDir: string;
@@ -27,6 +27,10 @@ export interface StartOptions {
   limits?: Partial<IntakeLimits>;
   log?: (line: string) => void;
   now?: () => Date;
+  /** The publisher's hashes of a picture's bytes (re-share variants included): see DeskOptions. */
+  pictureHashes?: PictureHasher;
+  /** Reverse proxies whose X-Forwarded-For is believed: see DeskOptions. */
+  trustProxy?: readonly string[];
 }
 
 export interface StartedDesk extends RunningDesk {
@@ -70,7 +74,7 @@ export async function startDesk(o: StartOptions): Promise<StartedDesk> {
     await db.query(`insert into settings (key, value) values ('feed', $1) on conflict (key) do update set value = excluded.value`, [JSON.stringify(meta)]);
     const feed = { meta, dir: path.join(o.dataDir, 'feed'), secretKey, testHosts: o.testHosts ?? [] };
     if (!fs.existsSync(path.join(feed.dir, 'index.json'))) publishFeed(feed, [], (o.now ?? (() => new Date()))());
-    const desk = await createDesk({ db, feed, appDir: o.appDir, testHosts: o.testHosts ?? [], limits: o.limits, log: o.log, now: o.now });
+    const desk = await createDesk({ db, feed, appDir: o.appDir, testHosts: o.testHosts ?? [], limits: o.limits, log: o.log, now: o.now, ...(o.pictureHashes ? { pictureHashes: o.pictureHashes } : {}), ...(o.trustProxy ? { trustProxy: o.trustProxy } : {}) });
     holder.app = desk.app;
     const adminPassword = await ensureFirstAdmin(db);
     return {

@@ -53,7 +53,7 @@ const MB = 2 ** 20;
 const hex = (lanes: Uint32Array) => hashToHex(hashFromWords32(lanes));
 const TEXT = 'Photo shared as if taken during this week’s events; it was published in 2019 by a news agency and shows another place. ';
 
-function entryOf(img: SyntheticImage, i: number, rev = 1): FeedEntry {
+export function entryOf(img: SyntheticImage, i: number, rev = 1): FeedEntry {
   return {
     id: `check-${i.toString(36)}`,
     rev,

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main';
-import { LIMITS, PAYLOAD_TYPES, openEnvelope, parseDelta, parseSnapshot, publicKeyFromBase64 } from '../../../src/core/feed';
+import { BINARY_PAYLOAD_TYPES, LIMITS, PAYLOAD_TYPES, openEnvelope, parseBinaryDelta, parseBinarySnapshot, parseDelta, parseSnapshot, publicKeyFromBase64 } from '../../../src/core/feed';
 import { hammingDistance, hashFromHex } from '../../../src/core/hash256';
 
 const VECTORS = path.resolve(import.meta.dirname, '../../vectors/pdq/images');
@@ -84,6 +84,41 @@ describe('publisher CLI: keygen, build, verify', () => {
     const bad = await run('verify', '--pub', pub, path.join(dir, 'v2'));
     expect(bad.code).toBe(1);
     expect(bad.err[0]).toMatch(/^INVALID: snapshots\/2\.json does not match the size and SHA-256 the index gives/);
+  });
+
+  it('--binary writes the binary form beside the JSON one (index.binary), the same entries; --base adds a binary delta; verify checks both', async () => {
+    const secret = path.join(dir, 'keys/feed-key.secret');
+    const pub = fs.readFileSync(path.join(dir, 'keys/feed-key.pub'), 'utf8').trim();
+    const keysOf = [publicKeyFromBase64(pub)];
+    const b1 = await run('build', '--binary', '--plain', '--input', write('b1.json', [review('bridge', 'bridge-mods-aaa-orig.jpg')]), '--key', secret, '--out', path.join(dir, 'b1'));
+    expect(b1.code, b1.err.join('\n')).toBe(0);
+    const open = (p: string, type: string) => openEnvelope(fs.readFileSync(path.join(dir, p)), keysOf, type, LIMITS.maxBinarySnapshotBytes).payload;
+    const json = parseSnapshot(open('b1/snapshots/1.json', PAYLOAD_TYPES.snapshot));
+    expect(parseBinarySnapshot(open('b1/snapshots/1.adfb', BINARY_PAYLOAD_TYPES.snapshot))).toEqual(json);
+    const ok1 = await run('verify', '--pub', pub, path.join(dir, 'b1'));
+    expect(ok1.code, ok1.err.join('\n')).toBe(0);
+    expect(ok1.out[0]).toMatch(/seq 1, 1 entries, 2 hashes, 0 deltas \(binary form: snapshots\/1\.adfb, 0 deltas\)/);
+
+    const b2 = await run('build', '--binary', '--plain', '--input', write('b2.json', [review('bridge', 'bridge-mods-aaa-orig.jpg'), review('street', 'labelme-subset-q0122.jpg')]), '--key', secret, '--out', path.join(dir, 'b2'), '--base', path.join(dir, 'b1'));
+    expect(b2.code, b2.err.join('\n')).toBe(0);
+    const delta = parseBinaryDelta(open('b2/deltas/1-2.adfb', BINARY_PAYLOAD_TYPES.delta));
+    expect(delta).toEqual(parseDelta(open('b2/deltas/1-2.json', PAYLOAD_TYPES.delta)));
+    expect(delta.upsert.map((e) => e.id)).toEqual(['street']);
+    expect((await run('verify', '--pub', pub, path.join(dir, 'b2'))).out[0]).toMatch(/seq 2, 2 entries, 4 hashes, 1 deltas \(binary form: snapshots\/2\.adfb, 1 deltas\)/);
+
+    // A JSON snapshot that disagrees with the binary one: readers of this version are fine, older ones are warned about.
+    fs.copyFileSync(path.join(dir, 'b1/snapshots/1.json'), path.join(dir, 'b2/snapshots/2.json'));
+    const warned = await run('verify', '--pub', pub, path.join(dir, 'b2'));
+    expect(warned.code).toBe(0);
+    expect(warned.err.join('\n')).toMatch(/WARNING: snapshots\/2\.json: .*readers older than the binary form/);
+    // A broken binary snapshot: INVALID (it is what readers of this version fetch).
+    const f = path.join(dir, 'b2/snapshots/2.adfb');
+    const bytes = fs.readFileSync(f);
+    bytes[300] = bytes[300]! ^ 1;
+    fs.writeFileSync(f, bytes);
+    const bad = await run('verify', '--pub', pub, path.join(dir, 'b2'));
+    expect(bad.code).toBe(1);
+    expect(bad.err.at(-1)).toMatch(/^INVALID: snapshots\/2\.adfb does not match the size and SHA-256/);
   });
 
   it('reports bad records by index and field and writes nothing; --skip-invalid builds from the rest', async () => {

@@ -12,7 +12,21 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { openDatabase } from '../../../src/background/db';
 import { syncFeed } from '../../../src/background/sync';
 import { main } from '../../../src/cli/main';
-import { buildDelta, buildIndex, buildSnapshot, computeStateHash, generateKeyPair, publicKeyToBase64, signFile, type BuiltFile, type FeedEntry } from '../../../src/core/feed';
+import {
+  BINARY_PAYLOAD_TYPES,
+  buildDelta,
+  buildIndex,
+  buildSnapshot,
+  computeStateHash,
+  encodeBinaryDelta,
+  encodeBinarySnapshot,
+  generateKeyPair,
+  publicKeyToBase64,
+  signEnvelope,
+  signFile,
+  type BuiltFile,
+  type FeedEntry,
+} from '../../../src/core/feed';
 import { META, NOW, entry } from '../core/feed/fixtures';
 
 const keys = generateKeyPair();
@@ -50,8 +64,12 @@ interface Generated {
   now: Date;
 }
 
-/** A feed of two sequences (a snapshot of the second and the delta 1→2), then one mutation. */
-function makeFeed(before: FeedEntry[], after: FeedEntry[], mutation: Mutation, validDays: number): Generated {
+/**
+ * A feed of two sequences (a snapshot of the second and the delta 1→2), then one mutation. With
+ * `binary`, the index also lists the binary form (which readers of this version read, so the
+ * mutations go there) beside valid JSON files.
+ */
+function makeFeed(before: FeedEntry[], after: FeedEntry[], mutation: Mutation, validDays: number, binary = false): Generated {
   const files = new Map<string, Uint8Array>();
   const put = (f: BuiltFile) => (files.set(f.path, f.bytes), f);
   const snap = buildSnapshot(META, after, 2, 1, NOW, validDays);
@@ -61,10 +79,22 @@ function makeFeed(before: FeedEntry[], after: FeedEntry[], mutation: Mutation, v
   if (mutation === 'snapshot-state-hash') snap.stateHash = computeStateHash([...after, entry('zz-extra')]);
   if (mutation === 'snapshot-entry-count') snap.entryCount += 1;
   const snapKey = mutation === 'snapshot-other-key' ? stranger.secretKey : keys.secretKey;
-  const snapFile = put(signFile('snapshots/2.json', snap, mutation === 'snapshot-as-delta-type' ? 'delta' : 'snapshot', snapKey));
+  const snapType = mutation === 'snapshot-as-delta-type' ? 'delta' : 'snapshot';
   const delta = buildDelta(mutation === 'delta-other-feed' ? 'https://feeds.example.org/other' : META.id, before, after, 1, 1, NOW, validDays);
-  const deltaFile = put(signFile('deltas/1-2.json', delta, 'delta', keys.secretKey));
-  const index = buildIndex(META, { seq: 2, epoch: 1, file: snapFile }, [{ fromSeq: 1, toSeq: 2, file: deltaFile }], NOW, validDays);
+  let index;
+  let snapFile: BuiltFile;
+  let deltaFile: BuiltFile;
+  if (binary) {
+    snapFile = put({ path: 'snapshots/2.adfb', bytes: signEnvelope(encodeBinarySnapshot(snap), BINARY_PAYLOAD_TYPES[snapType], snapKey) });
+    deltaFile = put({ path: 'deltas/1-2.adfb', bytes: signEnvelope(encodeBinaryDelta(delta), BINARY_PAYLOAD_TYPES.delta, keys.secretKey) });
+    const jsonSnap = put(signFile('snapshots/2.json', buildSnapshot(META, after, 2, 1, NOW, validDays), 'snapshot', keys.secretKey));
+    const jsonDelta = put(signFile('deltas/1-2.json', buildDelta(META.id, before, after, 1, 1, NOW, validDays), 'delta', keys.secretKey));
+    index = buildIndex(META, { seq: 2, epoch: 1, file: jsonSnap }, [{ fromSeq: 1, toSeq: 2, file: jsonDelta }], NOW, validDays, 3600, { snapshot: snapFile, deltas: [{ fromSeq: 1, toSeq: 2, file: deltaFile }] });
+  } else {
+    snapFile = put(signFile('snapshots/2.json', snap, snapType, snapKey));
+    deltaFile = put(signFile('deltas/1-2.json', delta, 'delta', keys.secretKey));
+    index = buildIndex(META, { seq: 2, epoch: 1, file: snapFile }, [{ fromSeq: 1, toSeq: 2, file: deltaFile }], NOW, validDays);
+  }
   if (mutation === 'index-expired') index.expiresAt = new Date(NOW.getTime() - 1000).toISOString();
   if (mutation === 'index-expired') index.generatedAt = new Date(NOW.getTime() - 86_400_000).toISOString();
   if (mutation === 'index-feed-id') index.feedId = 'https://feeds.example.org/other';
@@ -74,9 +104,9 @@ function makeFeed(before: FeedEntry[], after: FeedEntry[], mutation: Mutation, v
     b[Math.floor(b.length / 2)]! ^= 1;
     files.set(p, b);
   };
-  if (mutation === 'snapshot-flipped-byte') flip('snapshots/2.json');
-  if (mutation === 'delta-flipped-byte') flip('deltas/1-2.json');
-  if (mutation === 'snapshot-missing') files.delete('snapshots/2.json');
+  if (mutation === 'snapshot-flipped-byte') flip(snapFile.path);
+  if (mutation === 'delta-flipped-byte') flip(deltaFile.path);
+  if (mutation === 'snapshot-missing') files.delete(snapFile.path);
   let now = new Date(NOW.getTime() + 60_000);
   if (mutation === 'clock-after-expiry') now = new Date(NOW.getTime() + (validDays + 1) * 86_400_000);
   if (mutation === 'clock-before-generation') now = new Date(NOW.getTime() - 60_000); // allowed: readers' clocks may lag
@@ -139,10 +169,10 @@ describe('verify agrees with the sync on generated feeds', () => {
     let n = 0;
     const seen = new Map<Mutation, boolean>();
     await fc.assert(
-      fc.asyncProperty(ids, ids, fc.constantFrom(...MUTATIONS), fc.integer({ min: 1, max: 30 }), async (a, b, mutation, validDays) => {
+      fc.asyncProperty(ids, ids, fc.constantFrom(...MUTATIONS), fc.integer({ min: 1, max: 30 }), fc.boolean(), async (a, b, mutation, validDays, binary) => {
         const before = a.map((id) => entry(id));
         const after = b.map((id) => entry(id, a.includes(id) ? 2 : 1));
-        const g = makeFeed(before, after, mutation, validDays);
+        const g = makeFeed(before, after, mutation, validDays, binary);
         const [byVerify, bySync, byHolder] = [await verdictOfVerify(g, n++), await verdictOfSync(g), await verdictOfSync(g, before)];
         seen.set(mutation, bySync);
         // verify says OK exactly when every reader stores the feed: a new one (who needs the
@@ -157,10 +187,12 @@ describe('verify agrees with the sync on generated feeds', () => {
     expect(new Set(seen.values())).toEqual(new Set([true, false]));
   }, 240_000);
 
-  it.each(MUTATIONS.filter((m) => m !== 'none' && !m.startsWith('delta-') && m !== 'clock-before-generation'))('refuses %s (both)', async (mutation) => {
-    const g = makeFeed([entry('a')], [entry('a', 2), entry('b')], mutation, 7);
-    expect(await verdictOfSync(g)).toBe(false);
-    expect(await verdictOfVerify(g, 1000 + MUTATIONS.indexOf(mutation))).toBe(false);
+  it.each(MUTATIONS.filter((m) => m !== 'none' && !m.startsWith('delta-') && m !== 'clock-before-generation'))('refuses %s (both; JSON and binary form)', async (mutation) => {
+    for (const binary of [false, true]) {
+      const g = makeFeed([entry('a')], [entry('a', 2), entry('b')], mutation, 7, binary);
+      expect(await verdictOfSync(g), `binary: ${binary}`).toBe(false);
+      expect(await verdictOfVerify(g, 1000 + MUTATIONS.indexOf(mutation) + (binary ? 100 : 0)), `binary: ${binary}`).toBe(false);
+    }
   });
 
   it('accepts a valid feed and one whose delta is broken (readers fall back to the snapshot)', async () => {

@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import {
   FeedError,
   buildDelta,
@@ -89,6 +91,29 @@ describe('binary payload: known answer', () => {
 
   it('encodes to the bytes the spec gives', () => {
     expect([...encodeBinary(head, [entry], { compress: false })]).toEqual([...expected]);
+  });
+
+  it('the spec’s example has the SHA-256 computed from the spec by another implementation (Python struct, docs/feed-format.md)', () => {
+    expect(bytesToHex(sha256(expected))).toBe('4b480262b30ba14690da92f7ec024655dc0ca45391a33ec38d4b0d31b175d695');
+  });
+
+  it('decodes the example compressed by another DEFLATE implementation (Python zlib, raw, level 9; flags 01)', () => {
+    // python3: zlib.compressobj(9, zlib.DEFLATED, -15) over the chunk's JSON, laid out per the spec.
+    const hex =
+    '41444642010100003c01000002000000010000007b22666f726d6174223a22616c72656164792d646562756e6b65642f736e617073686f74222c22666f726d61' +
+    '7456657273696f6e223a312c2266656564223a7b226964223a2266222c226e616d65223a7b22656e223a2246227d2c227075626c6973686572223a7b226e616d' +
+    '65223a2250227d7d2c2265706f6368223a312c22736571223a312c2267656e6572617465644174223a22323032362d30312d30315430303a30303a30302e3030' +
+    '305a222c22657870697265734174223a22323032362d30322d30315430303a30303a30302e3030305a222c22656e747279436f756e74223a312c227374617465' +
+    '48617368223a227368613235363a3030303030303030303030303030303030303030303030303030303030303030303030303030303030303030303030303030' +
+    '3030303030303030303030303030227df8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b220123456789abcdef0123456789abcdef' +
+    '0123456789abcdef0123456789abcdef01000000f3000000850100007590b16ec3300c44ff85b31b2b190a446b80a24387a06bd081b1189ba82c3b126d2408fc' +
+    'ef258d205b210dc23df274e4e9011cc0036da1824c33f86d054550a6a22a36c233299929076e04fc03229e292abb602c86846e3261fc46e1d45a0125a51f2b5d' +
+    '960a9a88dc9b6e852f7e58d9453f3874d4fc9a3e65b3ed44c6e2ebfab619725b5baa8e30444ef4eafd046de5f485a99db0254b9fb42ea0d0713a472e1dd9483b' +
+    'b77b7f735bbd0ac727c8e692b0b7aee39aa1a7c008fea401efa3c9dc9ba9fe8b5a5f5682512783315c55beeab02c775d94734bf50fdb3bdde610cd6ec6cc98c4' +
+    '96f87c7968f2307ab7d9c3f263e70f';
+    const bytes = Uint8Array.from(hex.match(/../g)!.map((b) => parseInt(b, 16)));
+    expect(bytes[5]).toBe(1);
+    expect(parseBinarySnapshot(bytes).entries).toEqual([entry]);
   });
 
   it('decodes the spec’s bytes to the entry, with the hash values in blob order', () => {

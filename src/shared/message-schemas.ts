@@ -28,8 +28,9 @@ const frameSchema = v.strictObject({
   quality,
   probes: v.optional(
     v.pipe(
-      v.array(v.strictObject({ probe: v.pipe(v.string(), v.regex(/^(picture|inner|center|motion|cut-(top|bottom):0\.[0-9]{1,4})$/)), hashes: v.pipe(v.array(hex), v.length(1)), quality })),
-      v.maxLength(8),
+      v.array(v.strictObject({ probe: v.pipe(v.string(), v.regex(/^(picture|inner|center|turn|motion|half-(top|bottom|left|right)|cut-(top|bottom):0\.[0-9]{1,4})$/)), hashes: v.pipe(v.array(hex), v.length(1)), quality })),
+      // picture, inner, two caption cuts, four halves, the turn, the moving picture: 10 at most
+      v.maxLength(16),
     ),
   ),
 });

@@ -49,3 +49,22 @@ describe('parseMessage', () => {
     }
   });
 });
+
+describe('cs/match-frame: the probes a played frame carries', () => {
+  // Every probe the extension makes of a picture (src/core/match queryProbes) must pass the
+  // message schema: a name the schema does not know silently drops the frame, and no video
+  // re-share ever gets its notice (the merge of the halves and the turn probe did exactly that).
+  it('accepts every probe queryProbes makes of a turned photo in a white frame, and refuses an unknown probe name', async () => {
+    const { default: sharp } = await import('sharp');
+    const { queryProbes, probeToHex } = await import('../../../src/core/match');
+    const { canonicalPixels } = await import('../../../src/core/pdq');
+    const { data, info } = await sharp('tests/fixtures/turns/turned-5-white.jpg').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const probes = queryProbes(canonicalPixels({ width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) } as never)).map(probeToHex);
+    const [full, ...rest] = probes;
+    expect(rest.map((p) => p.probe)).toEqual(expect.arrayContaining(['half-top', 'half-bottom', 'half-left', 'half-right', 'turn']));
+    const payload = { hashes: full!.hashes, quality: full!.quality, probes: rest };
+    expect(parseMessage({ type: 'cs/match-frame', payload })).toMatchObject({ ok: true });
+    const unknown = { ...payload, probes: [{ ...rest[0]!, probe: 'rotate:3' }] };
+    expect(parseMessage({ type: 'cs/match-frame', payload: unknown })).toMatchObject({ ok: false, error: { code: 'bad-payload' } });
+  });
+});

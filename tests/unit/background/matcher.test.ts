@@ -487,3 +487,77 @@ describe('toMatchView: what the notice is given', () => {
     expect([v.originalContext, v.claim, v.headline, v.lang, v.rating]).toEqual([{ description: null, date: null, location: null }, null, null, 'en', 'Missing context']);
   });
 });
+
+// Building, saving and keeping the index (matcher.ts build, load, getLoaded): how often the
+// entries are read is counted on the database itself (IDBObjectStore.getAll on 'entries').
+describe('building, saving and keeping the index', () => {
+  const H = hashOf('kept original');
+  const put = () => db.put('entries', { feedUrl: sub.url, id: 'e', entry: { ...entry('e'), media: [{ type: 'image', hashes: [{ alg: 'pdq', value: H, quality: 90 }] }] } });
+  const entryReads = () => {
+    const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll');
+    return () => getAll.mock.contexts.filter((store) => (store as IDBObjectStore).name === 'entries').length;
+  };
+  afterEach(() => vi.restoreAllMocks());
+
+  it('a cold lookup reads the entries once when nothing changes meanwhile; a warm one not at all, even with the saved copy gone', async () => {
+    await put();
+    const reads = entryReads();
+    expect(await lookup(H)).toEqual(['e']);
+    expect(reads()).toBe(1);
+    await db.delete('matchIndex', 'current');
+    expect(await lookup(H)).toEqual(['e']);
+    expect(reads(), 'served from memory').toBe(1);
+    expect(await storedIndex(), 'not built again').toBeUndefined();
+  });
+
+  it('syncs moving the list under every attempt: three attempts, the last one served but neither saved nor kept', async () => {
+    await put();
+    let n = await generation();
+    const reads = entryReads();
+    let first: Promise<string[]> | undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const hold = testPoints.hold('index-built-not-saved');
+      first ??= lookup(H);
+      await hold.reached;
+      await db.put('matchIndex', { key: GENERATION_KEY, generation: ++n }); // what a sync's commit does
+      hold.release();
+    }
+    expect(await first).toEqual(['e']);
+    expect(reads()).toBe(3);
+    expect(await storedIndex(), 'not saved').toBeUndefined();
+    // Not kept in memory: the next lookup builds again, and with the list still, saves it.
+    expect(await lookup(H)).toEqual(['e']);
+    expect(reads()).toBe(4);
+    expect((await storedIndex())?.generation).toBe(n);
+  });
+
+  it('a failed load is not kept: the next lookup tries again', async () => {
+    await put();
+    const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll').mockImplementationOnce(() => {
+      throw new Error('disk gone');
+    });
+    await expect(lookup(H)).rejects.toThrow('disk gone');
+    getAll.mockRestore();
+    expect(await lookup(H)).toEqual(['e']);
+  });
+
+  it('a full disk: the index serves from memory, and the reader is told it was not saved; another failure is not a full disk', async () => {
+    await put();
+    const realPut = IDBObjectStore.prototype.put;
+    const failing = (name: string) =>
+      vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+        if (this.name === 'matchIndex') throw new DOMException('no room', name);
+        return realPut.apply(this, args);
+      });
+    failing('QuotaExceededError');
+    expect(await lookup(H)).toEqual(['e']);
+    expect(await storedIndex()).toBeUndefined();
+    expect(local.get('storageEvent')).toMatchObject({ kind: 'index-not-saved', detail: null, reportsKept: null });
+    vi.restoreAllMocks();
+    local.delete('storageEvent');
+    invalidateMatcher();
+    failing('UnknownError');
+    expect(await lookup(H)).toEqual(['e']);
+    expect(local.get('storageEvent')).toBeUndefined();
+  });
+});

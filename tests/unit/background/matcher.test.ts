@@ -20,7 +20,7 @@ vi.mock('webextension-polyfill', () => ({
 }));
 
 import { GENERATION_KEY, openDatabase, type AdDB, type IndexRecord } from '../../../src/background/db';
-import { READ_PAGE, invalidateMatcher, localize, matchHashes, toMatchView } from '../../../src/background/matcher';
+import { READ_PAGE, invalidateMatcher, loadedRows, localize, matchHashes, toMatchView } from '../../../src/background/matcher';
 import { syncFeed } from '../../../src/background/sync';
 import { testPoints } from '../../../src/background/test-points';
 import { hashFromHex, hashToHex, type Hash256 } from '../../../src/core/hash256';
@@ -119,6 +119,7 @@ describe('the match index and syncs', () => {
     for (const i of [0, READ_PAGE - 1, READ_PAGE, 2 * READ_PAGE + 6]) expect(await lookup(hashOf(`e${i}`), 3)).toEqual([`e${String(i).padStart(5, '0')}`]);
     const saved = (await storedIndex())!;
     expect(saved.entryFeed).toHaveLength(many.length);
+    expect(saved.feedUrls, 'each feed listed once').toEqual([sub.url]);
     expect(saved.entryIds.split('\n')).toEqual(many.map((e) => e.id).sort());
   });
 
@@ -142,6 +143,13 @@ describe('the match index and syncs', () => {
     invalidateMatcher();
     expect(await lookup(A)).toEqual(['a']);
     expect(local.get('storageEvent')).toMatchObject({ kind: 'index-rebuilt', detail: expect.stringMatching(/index format 99/) });
+  });
+
+  it('the entries of a disabled feed are not indexed', async () => {
+    server.publish([entry('a', 1, A)]);
+    await sync();
+    expect(await lookup(A, 0, { ...settings, subscriptions: [{ ...sub, enabled: false }] })).toEqual([]);
+    expect((await storedIndex())?.entryIds).toBe('');
   });
 
   it('a feed disabled since the index was built produces no notice', async () => {
@@ -352,12 +360,15 @@ describe('a damaged stored index is refused with its reason, reported, and rebui
 
   it('naming a hash kind it does not list (kind number 2 of 2 kinds)', async () => {
     expect(await refused((r) => ({ rowKind: Uint8Array.from(r.rowKind, () => 2) }))).toBe('it names hash kinds it does not list');
+    // Out of range in the first row only (the last one is sound): every row is checked.
+    expect(await refused((r) => ({ rowKind: Uint8Array.from(r.rowKind, (k, i) => (i === 0 ? 2 : 0)) }))).toBe('it names hash kinds it does not list');
   });
   it('naming a feed it does not list (feed number 1 of 1 feed)', async () => {
     expect(await refused(() => ({ entryFeed: Uint16Array.of(1) }))).toBe('it names feeds it does not list');
   });
   it('naming an entry it does not list (entry ordinal 1 of 1 entry)', async () => {
     expect(await refused(() => ({ rowEntry: Uint32Array.of(0, 1) }))).toBe('it names entries it does not list');
+    expect(await refused(() => ({ rowEntry: Uint32Array.of(1, 0) }))).toBe('it names entries it does not list');
   });
   it('with one entry id more or less than entries', async () => {
     expect(await refused(() => ({ entryIds: '' }))).toBe('its entry ids do not match its entries');
@@ -365,6 +376,10 @@ describe('a damaged stored index is refused with its reason, reported, and rebui
   it('with no buffer, or one too short to hold a header', async () => {
     await refused(() => ({ buffer: undefined }));
     await refused(() => ({ buffer: new ArrayBuffer(4) }));
+  });
+
+  it('a buffer of no format this version knows, even one claiming format 1, is reported', async () => {
+    expect(await refused(() => ({ buffer: Uint32Array.of(0x12345678, 1, 0, 0, 0, 0, 0, 0).buffer }))).toBeTruthy();
   });
 
   it('an index of the earlier single-index form (its 8-byte header alone) is rebuilt quietly', async () => {
@@ -508,6 +523,31 @@ describe('building, saving and keeping the index', () => {
     expect(await lookup(H)).toEqual(['e']);
     expect(reads(), 'served from memory').toBe(1);
     expect(await storedIndex(), 'not built again').toBeUndefined();
+  });
+
+  it('an index loaded from the database is kept in memory too', async () => {
+    await put();
+    expect(await lookup(H)).toEqual(['e']);
+    invalidateMatcher(); // a cold worker loads the saved index ...
+    const reads = entryReads();
+    expect(await lookup(H)).toEqual(['e']);
+    await db.delete('matchIndex', 'current'); // ... and keeps it: no reload, no rebuild
+    expect(await lookup(H)).toEqual(['e']);
+    expect(reads()).toBe(0);
+    expect(await storedIndex()).toBeUndefined();
+    // The rows and entry keys it serves to the video evidence, from the same index.
+    const { rows, entryKey } = await loadedRows(settings);
+    expect(entryKey(0)).toEqual([sub.url, 'e']);
+    expect(rows).toBeTruthy();
+    expect(reads()).toBe(0);
+  });
+
+  it('a picture whose every view is below quality 50 does not even load the index', async () => {
+    await put();
+    const reads = entryReads();
+    expect(await matchHashes(query(H), 49, settings, ['en'], [{ probe: 'picture', hashes: query(H), quality: 10 }])).toEqual([]);
+    expect(reads()).toBe(0);
+    expect(await storedIndex()).toBeUndefined();
   });
 
   it('syncs moving the list under every attempt: three attempts, the last one served but neither saved nor kept', async () => {

@@ -571,6 +571,32 @@ describe('building, saving and keeping the index', () => {
     expect((await storedIndex())?.generation).toBe(n);
   });
 
+  it('a load that was not current, finishing after a newer one, does not drop the newer one', async () => {
+    await put();
+    let n = await generation();
+    const reads = entryReads();
+    let first: Promise<string[]> | undefined;
+    let hold = testPoints.hold('index-built-not-saved');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      first ??= lookup(H);
+      await hold.reached;
+      await db.put('matchIndex', { key: GENERATION_KEY, generation: ++n });
+      if (attempt === 2) break;
+      hold.release();
+      hold = testPoints.hold('index-built-not-saved');
+    }
+    // The third attempt waits; a subscription change starts a newer load, which completes.
+    invalidateMatcher();
+    expect(await lookup(H)).toEqual(['e']);
+    expect(reads()).toBe(4);
+    hold.release();
+    expect(await first).toEqual(['e']);
+    await db.delete('matchIndex', 'current');
+    expect(await lookup(H)).toEqual(['e']);
+    expect(reads(), 'the newer index is still the one in memory').toBe(4);
+    expect(await storedIndex()).toBeUndefined();
+  });
+
   it('a failed load is not kept: the next lookup tries again', async () => {
     await put();
     const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll').mockImplementationOnce(() => {

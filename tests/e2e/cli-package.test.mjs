@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { startFixtureWeb } from '../fixtures/web/server.mjs';
+import { editor } from './helpers/desk.mjs';
 import { synthesize } from '../unit/core/pdq/synthetic.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -129,19 +130,7 @@ test('desk: the installed command serves its app, takes a reader report and publ
     const sent = await fetch(`${desk.url}/reports`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': report.reportId }, body: JSON.stringify(report) });
     assert.ok(sent.status === 201 || sent.status === 202, `report: ${sent.status} ${await sent.clone().text()}`);
 
-    let cookie = '';
-    let csrf = '';
-    const api = async (method, p, body) => {
-      const res = await fetch(`${desk.url}${p}`, {
-        method,
-        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}), ...(csrf && method !== 'GET' ? { 'x-csrf-token': csrf } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      assert.ok(res.ok, `${method} ${p}: ${res.status} ${text}`);
-      if (p === '/api/login') [cookie, csrf] = [res.headers.get('set-cookie').split(';')[0], JSON.parse(text).csrf];
-      return JSON.parse(text);
-    };
+    const api = editor(desk.url);
     await api('POST', '/api/login', { username: 'admin', password: desk.password });
     await api('POST', '/api/password', { current: desk.password, next: 'installed package passphrase' });
     const queue = await api('GET', '/api/queue');

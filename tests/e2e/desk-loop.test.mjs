@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { chromiumPath, launchChromium, missingPrerequisite } from './helpers/browsers.mjs';
 import { feedStatus } from './helpers/checks.mjs';
-import { startDesk } from './helpers/desk.mjs';
+import { editor, startDesk } from './helpers/desk.mjs';
 import { startFixtureServer } from './helpers/server.mjs';
 import { noticedPosts } from './helpers/session.mjs';
 
@@ -20,27 +20,6 @@ const PICTURE = '/media/GfxGridPhoto003';
 let desk;
 let server;
 let ext;
-
-/** The desk's API as an editor uses it (cookie and CSRF token kept). */
-function editor(base) {
-  let cookie = '';
-  let csrf = '';
-  const call = async (method, p, body) => {
-    const res = await fetch(`${base}${p}`, {
-      method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}), ...(csrf && method !== 'GET' ? { 'x-csrf-token': csrf } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
-    if (p === '/api/login') {
-      cookie = res.headers.get('set-cookie').split(';')[0];
-      csrf = JSON.parse(text).csrf;
-    }
-    return JSON.parse(text);
-  };
-  return call;
-}
 
 before(async () => {
   if (skip) return;

@@ -68,16 +68,21 @@ test('the desk app, keyboard only: log in, work the queue, draft and publish; ax
   await page.goto(`${desk.url}/`);
   await page.getByLabel('User name').waitFor();
   assert.deepEqual(await seriousViolations(page), [], 'login view');
-  // The user name field has focus on load.
+  // The user name field has focus on load (waited for: typing before it would type into nothing).
+  await page.waitForFunction(() => document.activeElement?.id === 'username');
   await page.keyboard.type('admin');
   await page.keyboard.press('Tab');
   await page.keyboard.type(desk.adminPassword);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'current');
   await page.keyboard.type(desk.adminPassword);
   await page.keyboard.press('Tab');
   await page.keyboard.type('a long new passphrase for the desk');
   await page.keyboard.press('Enter');
+  // The queue, or the form's error said plainly (a refused password must not read as a time-out).
+  await page.waitForFunction(() => document.getElementById('queue-title') || document.querySelector('form [role=alert]')?.textContent, null, { timeout: 90_000 });
+  assert.equal(await page.evaluate(() => document.querySelector('form [role=alert]')?.textContent ?? ''), '', 'the new password was refused');
   await page.getByRole('heading', { name: 'Reported media' }).waitFor();
   await page.locator('[data-cluster]').first().waitFor();
   assert.match(await page.locator('[data-cluster]').first().innerText(), /3 reports/);

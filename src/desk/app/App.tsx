@@ -3,7 +3,7 @@
  * covered, draft an entry — correct or withdraw entries, and publish. Plain buttons, labels and
  * headings: usable with the keyboard alone; focus moves to what an action opened.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ClusterDetail, ClusterSummary, DraftFields, EntrySummary, PublishResult, SessionInfo } from '../../shared/desk-api';
 import { ApiError, api, setSession } from './api';
 
@@ -34,10 +34,14 @@ export function App() {
   return <Desk session={session} onLogout={() => (setSession(null), setS(null))} />;
 }
 
-/** Focus on mount (the autofocus attribute works only once per document). */
+/**
+ * Focus on mount (the autofocus attribute works only once per document). A layout effect, so the
+ * field has focus by the time the view is painted: a keyboard user who starts typing as soon as the
+ * form appears (or a password manager) never types into nothing.
+ */
 function useFocus<T extends HTMLElement>() {
   const ref = useRef<T>(null);
-  useEffect(() => ref.current?.focus(), []);
+  useLayoutEffect(() => ref.current?.focus(), []);
   return ref;
 }
 

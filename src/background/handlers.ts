@@ -25,6 +25,7 @@ import { countNotice, flushReports, mayTransmit, noticesToday, prepareReport, su
 import type { Handlers } from './router';
 import { loadSettings, saveSettings, updateSettings } from './settings-store';
 import { applyLanguage, ensureLanguage } from './language';
+import { mark } from './trace';
 
 const STATUS_REPORTS = 5;
 
@@ -86,7 +87,9 @@ export const handlers: Handlers = {
         continue;
       }
       try {
+        mark('media:start');
         const { hashes, quality, probes } = await hashMediaUrl(url);
+        mark('media:hashes-ready');
         results.push({ url, matches: await matchHashes(hashes, quality, settings, languages(settings), probes), quality, error: null });
       } catch (e) {
         results.push({ url, matches: [], quality: null, error: e instanceof Error ? e.message : String(e) });

@@ -19,6 +19,9 @@ import { ensureSettings, loadSettings } from './settings-store';
 import { IS_TEST_BUILD } from '../shared/build';
 import { decodeImage, hashPixels } from './media';
 import { testPoints } from './test-points';
+import { mark, traceMarks } from './trace';
+
+mark('worker:module-start');
 
 const route = createRouter(handlers, {
   extensionId: browser.runtime.id,
@@ -80,6 +83,8 @@ if (IS_TEST_BUILD) {
     __alreadyDebunkedTest: {
       clickMenu: onMenuClick,
       points: testPoints,
+      /** Phase marks (./trace.ts) for the benchmarks. */
+      trace: traceMarks,
       /** 0.1: feed syncs time out 10× sooner (the fault tests); 1: as written. */
       networkTimeScale: setNetworkTimeScale,
       hashBytes: async (base64: string, type: string) => {

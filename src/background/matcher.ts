@@ -18,6 +18,7 @@ import type { Settings } from '../shared/settings';
 import { listGeneration, openDatabase, storedIndex, type IndexRecord } from './db';
 import { recordStorageEvent } from './health';
 import { testPoint } from './test-points';
+import { mark } from './trace';
 
 interface Loaded {
   index: GroupedIndex;
@@ -62,6 +63,7 @@ async function build(settings: Settings): Promise<{ record: IndexRecord; current
   const enabled = new Set(settings.subscriptions.filter((s) => s.enabled).map((s) => s.url));
   // Rows go into growing typed arrays as the cursor reads (src/core/match/rows.ts), then into the
   // grouped index (src/core/index/grouped.ts): no per-row objects, no number arrays.
+  mark('build:start');
   const rows = new MatchRowsBuilder();
   const feedUrls: string[] = [];
   const feedNo = new Map<string, number>();
@@ -91,7 +93,9 @@ async function build(settings: Settings): Promise<{ record: IndexRecord; current
     const last = page[page.length - 1]!;
     after = IDBKeyRange.lowerBound([last.feedUrl, last.id], true);
   }
+  mark('build:entries-read', { n: entryIds.length });
   const built = rows.build();
+  mark('build:index-built', { n: built.index.size });
   const record: IndexRecord = {
     key: 'current',
     buffer: built.index.serialize(),
@@ -105,6 +109,7 @@ async function build(settings: Settings): Promise<{ record: IndexRecord; current
     generation,
     builtAt: new Date().toISOString(),
   };
+  mark('build:serialized', { n: record.buffer.byteLength });
   await testPoint('index-built-not-saved');
   try {
     // Saved only if the list it was built from is still the current one, checked in the same
@@ -115,6 +120,7 @@ async function build(settings: Settings): Promise<{ record: IndexRecord; current
       return { record, current: false };
     }
     await Promise.all([tx.store.put(record), tx.done]);
+    mark('build:saved');
   } catch (e) {
     // It still serves from memory; a full disk is worth telling the reader about.
     console.warn('[already-debunked] could not persist the match index:', e);
@@ -147,9 +153,12 @@ function damage(record: IndexRecord, index: GroupedIndex, generation: number, id
 }
 
 async function load(settings: Settings): Promise<Loaded & { current: boolean }> {
+  mark('load:start');
   const db = await openDatabase();
+  mark('load:db-open');
   const tx = db.transaction('matchIndex');
   const [found, generation] = await Promise.all([storedIndex(tx.store), listGeneration(tx.store)]);
+  mark('load:read', { n: (found?.buffer as ArrayBuffer | undefined)?.byteLength });
   let stored = found;
   if (stored && stored.buffer instanceof ArrayBuffer && stored.buffer.byteLength >= 8) {
     const [magic, version] = new Uint32Array(stored.buffer, 0, 2);
@@ -163,8 +172,11 @@ async function load(settings: Settings): Promise<Loaded & { current: boolean }> 
     let ids: string[] = [];
     try {
       index = GroupedIndex.deserialize(stored.buffer);
+      mark('load:deserialized');
       if (typeof stored.entryIds === 'string') ids = idsOf(stored);
+      mark('load:ids-split', { n: ids.length });
       problem = damage(stored, index, generation, ids);
+      mark('load:checked');
     } catch (e) {
       problem = e instanceof Error ? e.message : String(e);
     }
@@ -251,7 +263,9 @@ export async function matchHashes(hashes: Hash256[], quality: number, settings: 
   const all: Probe[] = [{ probe: 'full', hashes, quality }, ...probes];
   if (all.every((p) => p.quality < PDQ_MIN_QUALITY)) return [];
   const { rows, entryKey } = await getLoaded(settings);
+  mark('lookup:index-ready');
   const found = lookupProbes(all, rows, settings.matchStrictness);
+  mark('lookup:searched', { n: found.length });
   if (!found.length) return [];
   const db = await openDatabase();
   const names = new Map(settings.subscriptions.map((s) => [s.url, s.name]));
@@ -265,5 +279,6 @@ export async function matchHashes(hashes: Hash256[], quality: number, settings: 
     if (!stored || !matchable(stored.entry) || !enabled.has(feedUrl)) continue;
     views.push(toMatchView(stored.entry, feedUrl, names.get(feedUrl) ?? feedUrl, distance, view, languages));
   }
+  mark('lookup:entries-read', { n: views.length });
   return views;
 }

@@ -15,6 +15,7 @@ import { probeFromHex, probeToHex, queryProbes, type Probe } from '../core/match
 import { isXMediaUrl, mediaKey, preferredVariant } from '../shared/x';
 import { openDatabase, type MediaCacheRecord } from './db';
 import { fetchLimited, unscaledClock } from './net';
+import { mark } from './trace';
 
 /**
  * The browser decodes at the file's own size and core's canonicalPixels scales it (the CLI does
@@ -99,7 +100,9 @@ export async function hashMediaUrl(url: string): Promise<MediaHashes> {
   let pending = inFlight.get(key);
   if (!pending) {
     pending = (async () => {
-      const cached = await (await openDatabase()).get('mediaCache', key);
+      const db = await openDatabase();
+      mark('media:db-open');
+      const cached = await db.get('mediaCache', key);
       if (cached?.probes && cached.canon === CANONICAL_VERSION) {
         const [full, ...probes] = [{ probe: 'full' as const, hashes: cached.hashes, quality: cached.quality }, ...cached.probes].map(probeFromHex);
         return { hashes: full!.hashes, quality: full!.quality, probes };

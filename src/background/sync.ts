@@ -14,6 +14,7 @@ import { isAllowedFeedUrl, type FeedSubscription } from '../shared/settings';
 import type { FloorStore } from './floors';
 import { bumpListGeneration, newFeedRecord, type AdDB, type EntryRecord, type FeedRecord } from './db';
 import { NetError, fetchLimited } from './net';
+import { mark, now as clock } from './trace';
 
 export const SYNC_PERIOD_MINUTES = 6 * 60;
 const BACKOFF_BASE_MS = 5 * 60_000;
@@ -62,8 +63,10 @@ export const fileTimeoutMs = (bytes: number) => 60_000 + Math.ceil(bytes / 50_00
 async function fetchFile(url: string, ref: FileRef, allowUrl: (u: string) => boolean): Promise<Uint8Array> {
   // The cap is the size the signed index announces: a longer body is refused as it streams in,
   // and the body is read straight into one buffer of that size (no second copy).
+  mark('sync:file-fetch');
   const res = await fetchLimited(url, { maxBytes: ref.bytes, expectBytes: ref.bytes, allowUrl, redirect: 'error', timeoutMs: fileTimeoutMs(ref.bytes) });
   if (res.status !== 200) throw new NetError(`unexpected 304 for ${url}`);
+  mark('sync:file-fetched', { n: res.bytes.byteLength });
   return res.bytes;
 }
 
@@ -88,17 +91,38 @@ async function commit(db: AdDB, rec: FeedRecord, u: FeedUpdate): Promise<void> {
   const tx = db.transaction(['feeds', 'entries', 'matchIndex'], 'readwrite');
   const entries = tx.objectStore('entries');
   let pending: Promise<unknown>[] = [];
+  // Where the time goes (test builds' trace, ./trace.ts): decoding and checking the chunks, making
+  // the write requests, waiting for them.
+  let decodeMs = 0;
+  let putMs = 0;
+  let waitMs = 0;
+  let chunks = 0;
   try {
     if (u.replaceAll) pending.push(entries.delete(IDBKeyRange.bound([rec.url, ''], [rec.url, '\uffff'])));
     for (const id of u.remove) pending.push(entries.delete([rec.url, id]));
-    for (const chunk of u.put) {
+    const chunkIt = u.put[Symbol.iterator]();
+    for (;;) {
+      let t = clock();
+      const next = chunkIt.next();
+      decodeMs += clock() - t;
+      if (next.done) break;
+      const chunk = next.value;
+      chunks++;
       for (let i = 0; i < chunk.length; i += WRITE_BATCH) {
+        t = clock();
         for (const entry of chunk.slice(i, i + WRITE_BATCH)) pending.push(entries.put({ feedUrl: rec.url, id: entry.id, entry } satisfies EntryRecord));
+        putMs += clock() - t;
+        t = clock();
         // Awaiting IndexedDB requests keeps the transaction open; awaiting anything else would not.
         await Promise.all(pending);
+        waitMs += clock() - t;
         pending = [];
       }
+      if (chunks === 1) mark('sync:first-chunk-stored', { n: chunk.length });
     }
+    mark('sync:decode', { ms: decodeMs, n: chunks });
+    mark('sync:put', { ms: putMs });
+    mark('sync:write-wait', { ms: waitMs });
     pending.push(tx.objectStore('feeds').put(rec));
     // The match index was built from the old entries: drop it and bump the list's generation in
     // the same transaction, so an index being built from the old entries is never saved (see
@@ -116,11 +140,13 @@ async function commit(db: AdDB, rec: FeedRecord, u: FeedUpdate): Promise<void> {
     throw e;
   }
   await Promise.all([...pending, tx.done]);
+  mark('sync:committed');
 }
 
 /** Syncs one feed. Never throws: the outcome and the reason are recorded on the feed's record. */
 export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise<{ outcome: SyncOutcome; record: FeedRecord; unrecorded?: true }> {
   const random = ctx.random ?? Math.random;
+  mark('sync:start');
   const stored = (await ctx.db.get('feeds', sub.url)) ?? newFeedRecord(sub.url);
   const now = ctx.now();
   const attempt = { lastAttemptAt: now.toISOString() };
@@ -142,7 +168,9 @@ export async function syncFeed(sub: FeedSubscription, ctx: SyncContext): Promise
       read: (ref) => fetchFile(new URL(ref.path, sub.url).href, ref, allow),
       loadHeld: () => loadEntries(ctx.db, sub.url),
       onDeltaFailure: (e) => console.warn(`[already-debunked] delta sync of ${sub.url} failed, fetching the snapshot:`, e),
+      phase: (name) => mark(`sync:${name}`),
     });
+    mark('sync:accepted');
     // Never below the highest accepted: the floor kept outside the database survives its loss.
     checkFloor(index, (await ctx.floors?.get(sub.url)) ?? null);
     if (stored.feedId !== null && stored.epoch !== null) checkFloor(index, { feedId: stored.feedId, epoch: stored.epoch, seq: stored.highestSeq });

@@ -39,6 +39,8 @@ export interface AcceptContext {
    * throwing refuses the feed.
    */
   checkIndex?(index: FeedIndex): void | Promise<void>;
+  /** Told as each step of opening a snapshot ends (the benchmarks' phase marks; see openSnapshotStream). */
+  phase?(name: string): void;
 }
 
 /** What to store: entries to write and ids to delete; `replaceAll` drops every stored entry first. */
@@ -118,9 +120,10 @@ export interface OpenedSnapshot {
  * iterated (a binary snapshot is decoded one chunk at a time): each entry's schema, the count, unique
  * ids, and after the last chunk its state hash.
  */
-export function openSnapshotStream(bytes: Uint8Array, index: FeedIndex, ctx: Pick<AcceptContext, 'keys' | 'now' | 'testHosts'>, ref: FileRef = filesToRead(index).snapshot): OpenedSnapshot {
+export function openSnapshotStream(bytes: Uint8Array, index: FeedIndex, ctx: Pick<AcceptContext, 'keys' | 'now' | 'testHosts' | 'phase'>, ref: FileRef = filesToRead(index).snapshot): OpenedSnapshot {
   checkFileAgainstRef(bytes, ref, maxSnapshotFileBytes());
-  const { payload, payloadType } = openEnvelope(bytes, ctx.keys, SNAPSHOT_TYPES, maxSnapshotFileBytes());
+  ctx.phase?.('file-checked');
+  const { payload, payloadType } = openEnvelope(bytes, ctx.keys, SNAPSHOT_TYPES, maxSnapshotFileBytes(), ctx.phase);
   const opts = { testHosts: ctx.testHosts, now: ctx.now };
   const isThis = (h: Omit<FeedSnapshot, 'entries'>) => {
     if (h.feed.id !== index.feedId || h.epoch !== index.epoch || h.seq !== index.seq) throw new FeedError('wrong-feed', `${ref.path} is not the snapshot this index announces`);
@@ -134,6 +137,7 @@ export function openSnapshotStream(bytes: Uint8Array, index: FeedIndex, ctx: Pic
   }
   const opened = openBinary(payload);
   const head = parseSnapshotHead(opened.head, opts);
+  ctx.phase?.('binary-opened');
   isThis(head);
   if (head.entryCount !== opened.entryCount) throw new FeedError('schema', `says ${head.entryCount} entries, has ${opened.entryCount}`, 'entryCount');
   return {

@@ -92,6 +92,8 @@ export function openEnvelope(
   publicKeys: readonly Uint8Array[],
   expectedPayloadType: string | readonly string[],
   maxBytes: number,
+  /** Told as each step ends ('envelope-parsed', 'payload-decoded', 'signature-verified'): the benchmarks' phase marks. */
+  phase?: (name: string) => void,
 ): { payload: Uint8Array; keyid: string; payloadType: string } {
   const expected: readonly string[] = typeof expectedPayloadType === 'string' ? [expectedPayloadType] : expectedPayloadType;
   if (bytes.length > maxBytes) throw new FeedError('too-large', `${bytes.length} bytes, more than the limit of ${maxBytes}`);
@@ -105,8 +107,10 @@ export function openEnvelope(
   if (typeof env !== 'object' || env === null || typeof e.payloadType !== 'string' || typeof e.payload !== 'string' || !Array.isArray(e.signatures)) {
     throw new FeedError('bad-envelope', 'expected {payloadType, payload, signatures}');
   }
+  phase?.('envelope-parsed');
   const payload = fromBase64(e.payload);
   const message = pae(e.payloadType, payload);
+  phase?.('payload-decoded');
   for (const s of e.signatures.slice(0, 8) as { sig?: unknown; keyid?: unknown }[]) {
     if (typeof s?.sig !== 'string') continue;
     let sig: Uint8Array;
@@ -124,6 +128,7 @@ export function openEnvelope(
         ok = false;
       }
       if (ok) {
+        phase?.('signature-verified');
         if (!expected.includes(e.payloadType)) {
           throw new FeedError('wrong-payload-type', `expected ${expected.join(' or ')}, got ${e.payloadType.slice(0, 80)}`);
         }

@@ -31,6 +31,17 @@ export function toBase64(bytes: Uint8Array): string {
 
 export function fromBase64(text: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) throw new FeedError('bad-envelope', 'not base64');
+  // The platform's decoder where there is one (Chromium, recent Firefox): no binary string of the
+  // payload's size beside it, and native speed (the Chromium sync of a 171 MiB snapshot spent
+  // 1.5 s of CPU decoding it through atob). Input it is given has passed the check above.
+  const native = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
+  if (native) {
+    try {
+      return native.call(Uint8Array, text);
+    } catch {
+      throw new FeedError('bad-envelope', 'not base64');
+    }
+  }
   const bin = atob(text);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);

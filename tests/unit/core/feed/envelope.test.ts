@@ -196,6 +196,26 @@ describe('base64 (RFC 4648, section 10 test vectors) and keys', () => {
     expect(() => fromBase64(t)).toThrow('not base64');
   });
 
+  it('uses the platform decoder (Uint8Array.fromBase64) where there is one, only for text the check passed; its refusal is a bad-envelope', () => {
+    // Node 20 has none: a stand-in decoding as node's Buffer does, counting its calls.
+    const calls: string[] = [];
+    const U = Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array };
+    U.fromBase64 = (t: string) => {
+      calls.push(t);
+      if (t === 'AAAB') throw new SyntaxError('refused by the platform');
+      return new Uint8Array(Buffer.from(t, 'base64'));
+    };
+    try {
+      for (const [plain, encoded] of vectors) expect(text(fromBase64(encoded))).toBe(plain);
+      expect(calls).toEqual(vectors.map(([, e]) => e));
+      for (const bad of ['Zm9', 'Zm9v!', 'Zm 9v', 'Zg=a']) expect(codeOf(() => fromBase64(bad))).toBe('bad-envelope');
+      expect(calls).toHaveLength(vectors.length); // refused before the platform is asked
+      expect(codeOf(() => fromBase64('AAAB'))).toBe('bad-envelope');
+    } finally {
+      delete U.fromBase64;
+    }
+  });
+
   it('a public key: base64 of 32 bytes, surrounding whitespace allowed; anything else is a bad-key', () => {
     expect(Buffer.from(publicKeyFromBase64(`  ${b64(publicKey)}\n`)).equals(Buffer.from(publicKey))).toBe(true);
     expect(codeOf(() => publicKeyFromBase64('not a key'))).toBe('bad-key');

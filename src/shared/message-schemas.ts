@@ -28,8 +28,8 @@ const frameSchema = v.strictObject({
   quality,
   probes: v.optional(
     v.pipe(
-      v.array(v.strictObject({ probe: v.pipe(v.string(), v.regex(/^(picture|inner|center|turn|motion|half-(top|bottom|left|right)|cut-(top|bottom):0\.[0-9]{1,4})$/)), hashes: v.pipe(v.array(hex), v.length(1)), quality })),
-      // picture, inner, two caption cuts, four halves, the turn, the moving picture: 10 at most
+      v.array(v.strictObject({ probe: v.pipe(v.string(), v.regex(/^(picture|inner|center|turn|motion|half-(top|bottom|left|right)|mid:0\.[0-9]{1,4}|cut-(top|bottom):0\.[0-9]{1,4})$/)), hashes: v.pipe(v.array(hex), v.length(1)), quality })),
+      // picture, inner, two caption cuts, four halves, the middle band, the turn, the moving picture: 11 at most
       v.maxLength(16),
     ),
   ),

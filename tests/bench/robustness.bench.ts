@@ -20,12 +20,15 @@ import { hammingDistance as hamming, type Hash256 } from '../../src/core/hash256
 import { PdqIndex } from '../../src/core/index';
 import { decide, findPairs, matchRule, publishHashes, queryProbes, type Probe, type Strictness, type StoredRows } from '../../src/core/match';
 import { PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, canonicalPixels, pdqHashDihedral, type Pixels } from '../../src/core/pdq';
+import negatives from './negatives.bench';
 import { percentile, QUICK } from './lib/stats';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TUNING_CORPUS = path.resolve(ROOT, process.env.BENCH_CORPUS ?? '.bench-corpus');
 /** A second corpus from other Debian packages, never tuned on (tests/bench/make-corpus.sh with SOURCES). */
 const SECOND_CORPUS = path.resolve(ROOT, process.env.BENCH_CORPUS2 ?? '.bench-corpus2');
+/** A third, of pictures whose edge colour is their own (figures on white or black: tests/bench/own-colour-sources.sh), never tuned on. */
+const THIRD_CORPUS = path.resolve(ROOT, process.env.BENCH_CORPUS3 ?? '.bench-corpus3');
 const LEVELS: Strictness[] = ['strict', 'standard', 'loose'];
 const SAMPLE = Math.max(1, Number(process.env.BENCH_SAMPLE ?? 1));
 /** Transforms in report order; the issue's targets. */
@@ -60,20 +63,48 @@ interface Query {
  * ≥ 5,000 real negatives (./negatives.bench.ts; BENCH_NEGATIVES=0 leaves it out), in one run.
  */
 export default async function run(): Promise<string> {
-  const parts = [await runOn(TUNING_CORPUS, 'tuning corpus', SAMPLE)];
-  if (fs.existsSync(path.join(SECOND_CORPUS, 'scenes.csv'))) parts.push(await runOn(SECOND_CORPUS, 'second corpus, not tuned on', 1));
-  else parts.push(`## Robustness on a second corpus\n\nNot run: no corpus at ${SECOND_CORPUS} (make it with \`SOURCES=list.txt bash tests/bench/make-corpus.sh ${path.relative(ROOT, SECOND_CORPUS)}\`, see its header).`);
-  if (process.env.BENCH_NEGATIVES !== '0') parts.push(await (await import('./negatives.bench')).default());
+  const corpora: [string, string, number, string][] = [
+    [TUNING_CORPUS, 'tuning corpus', SAMPLE, 'tuning'],
+    [SECOND_CORPUS, 'second corpus, not tuned on', 1, 'second'],
+    [THIRD_CORPUS, 'own-edge-colour corpus, not tuned on', 1, 'own colour'],
+  ];
+  const parts: string[] = [];
+  const done: [string, Map<string, Tally>][] = [];
+  for (const [dir, title, sample, short] of corpora) {
+    if (dir !== TUNING_CORPUS && !fs.existsSync(path.join(dir, 'scenes.csv'))) {
+      parts.push(`## Robustness on the ${title}\n\nNot run: no corpus at ${dir} (see tests/bench/second-corpus-sources.sh and own-colour-sources.sh).`);
+      continue;
+    }
+    const r = await runOn(dir, title, sample);
+    parts.push(r.report);
+    if (r.per) done.push([short, r.per]);
+  }
+  if (done.length > 1) parts.unshift(summary(done));
+  if (process.env.BENCH_NEGATIVES !== '0') parts.push(await negatives()); // imported statically: the module runner is closed once this module is loaded
   return parts.join('\n\n');
 }
 
+/** One table, every corpus side by side: plain PDQ (its 8 dihedral hashes) vs ours at standard, per edit. */
+function summary(done: [string, Map<string, Tally>][]): string {
+  const pct = (x: number, n: number) => (n ? `${((100 * x) / n).toFixed(0)}%` : '–');
+  const edits = ORDER.filter((t) => done.some(([, per]) => per.has(t)));
+  const rows = edits.map((t) => `| ${t} | ${done.map(([, per]) => { const s = per.get(t); return s ? `${pct(s.dihedral, s.total)} → **${pct(s.standard, s.total)}** (${s.total})` : '–'; }).join(' | ')} | ${TARGET[t] ?? ''} |`);
+  return `## Robustness, every corpus in one run: plain PDQ → ours (standard), per edit (re-shares looked up)
+
+| edit | ${done.map(([n]) => n).join(' | ')} | goal |
+| --- | ${done.map(() => '---').join(' | ')} | --- |
+${rows.join('\n')}`;
+}
+
+type Tally = { total: number; plain: number; dihedral: number; lowQuality: number } & Record<Strictness, number>;
+
 /** BENCH_SAMPLE applies to the tuning corpus only: the second corpus is small and always looked up whole. */
-async function runOn(CORPUS: string, title: string, SAMPLE: number): Promise<string> {
+async function runOn(CORPUS: string, title: string, SAMPLE: number): Promise<{ report: string; per?: Map<string, Tally> }> {
   const manifest = path.join(CORPUS, 'manifest.csv');
   if (!fs.existsSync(path.join(CORPUS, 'scenes.csv'))) {
     const how = `bash tests/bench/make-corpus.sh ${path.relative(ROOT, CORPUS)} 60   (needs: apt-get install -y imagemagick ffmpeg plasma-workspace-wallpapers lomiri-wallpapers-16.04 lomiri-wallpapers-20.04 ukui-wallpapers)`;
     console.error(`\n!! robustness bench NOT RUN: no corpus at ${CORPUS}. Make one with:\n   ${how}\n`);
-    return `## Robustness\n\nNot run: no corpus at ${CORPUS}. Make one with \`${how}\`.`;
+    return { report: `## Robustness\n\nNot run: no corpus at ${CORPUS}. Make one with \`${how}\`.` };
   }
   const kinds = new Map(fs.readFileSync(path.join(CORPUS, 'scenes.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',') as [string, string]));
   const ids = fs.readdirSync(path.join(CORPUS, 'orig')).filter((f) => f.endsWith('.jpg')).sort().map((f) => f.slice(0, -4));
@@ -128,7 +159,6 @@ async function runOn(CORPUS: string, title: string, SAMPLE: number): Promise<str
   /** As video frames: ≤ 256 px (src/content/video.ts), against the stored originals only (keyframes get no publisher variants). */
   const frameRows: StoredRows = { query: (h, d) => originalRows.query(h, d), entryOf: (e) => e, kindOf: () => 'original' };
   const frames = new Map<string, { total: number; plain: number; ours: number }>();
-  type Tally = { total: number; plain: number; dihedral: number; lowQuality: number } & Record<Strictness, number>;
   const per = new Map<string, Tally>();
   const falses = { plain: [0, 0], ...Object.fromEntries(LEVELS.map((l) => [l, [0, 0]])) } as Record<'plain' | Strictness, [number, number]>;
   const falseExamples: string[] = [];
@@ -307,6 +337,6 @@ Feed bytes per image (hash objects as JSON; the signed envelope's base64 adds a 
 (${((ourBytes - plainBytes) / plainBytes).toFixed(1)}× more; an entry's text fields, typically 600–1000 B, are unchanged).
 Stored index rows per published image: ${(hashes.length / (nOrig - unpublishable.size)).toFixed(1)} (plain: 1).`;
   console.log(report);
-  return report;
+  return { report, per };
 }
 

@@ -101,7 +101,7 @@ describe('Chromium: fault tolerance', { skip: skip ?? false }, () => {
     feed.override(`deltas/${seq}-${seq + 1}.json`, stall);
     feed.override(`snapshots/${seq + 1}.json`, stall);
     void syncNow().catch(() => {}); // its answer never comes: the worker is stopped
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000;
     while (!served.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.ok(served.length, 'the worker was reading the new list');
     const sw = await workerSession(ext.context, popup, ext.extensionId);

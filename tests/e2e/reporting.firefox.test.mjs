@@ -74,7 +74,7 @@ describe('Firefox: reporting', { skip: skip ?? false }, () => {
     const again = await ff.openExtensionPage('popup/index.html');
     await poll(again, () => !!document.querySelector('[data-testid="allow-reports"]'));
     await again.click('[data-testid="allow-reports"]');
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && receiver.lines().length === 0) await new Promise((r) => setTimeout(r, 250));
     const lines = receiver.lines();
     assert.equal(lines.length, 1);

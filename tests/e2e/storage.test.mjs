@@ -110,7 +110,7 @@ describe('Chromium: storage and worker failures', { skip: skip ?? false }, () =>
     const page = await ext.context.newPage();
     await page.goto(server.url('home'));
     const w = await worker();
-    for (let i = 0; i < 100 && !(await w.evaluate(() => globalThis.__alreadyDebunkedTest.points.reached('index-built-not-saved'))); i++) await new Promise((r) => setTimeout(r, 100));
+    for (const end = Date.now() + 60_000; Date.now() < end && !(await w.evaluate(() => globalThis.__alreadyDebunkedTest.points.reached('index-built-not-saved'))); ) await new Promise((r) => setTimeout(r, 100));
     assert.equal(await w.evaluate(() => globalThis.__alreadyDebunkedTest.points.reached('index-built-not-saved')), true, 'the rebuild reached the point');
     await page.close();
     await stopWorker();
@@ -123,7 +123,7 @@ describe('Chromium: storage and worker failures', { skip: skip ?? false }, () =>
     await (await worker()).evaluate(() => globalThis.__alreadyDebunkedTest.points.arm('report-sent-not-recorded'));
     const before = receiver.lines().length;
     const r = await sendReport();
-    for (let i = 0; i < 100 && !receiver.lines().some((l) => l.report.reportId === r.reportId); i++) await new Promise((res) => setTimeout(res, 100));
+    for (const end = Date.now() + 60_000; Date.now() < end && !receiver.lines().some((l) => l.report.reportId === r.reportId); ) await new Promise((res) => setTimeout(res, 100));
     assert.ok(receiver.lines().some((l) => l.report.reportId === r.reportId), 'the desk received it');
     await stopWorker(); // its answer never recorded
     await r.close();

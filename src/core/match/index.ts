@@ -58,7 +58,7 @@ export function findPairs(probes: readonly Probe[], rows: StoredRows, rule: Matc
 export function groupKinds(kinds: readonly StoredKind[]): number[] {
   const rule = matchRule('standard');
   const probes: [ProbeName, number][] = [...Array.from({ length: 8 }, (_, d) => ['full', d] as [ProbeName, number]), ['picture', 0], ['inner', 0], ['center', 0], ['turn', 0]];
-  for (const k of kinds) if (k.startsWith('cut-') || k.startsWith('half-')) probes.push([k as ProbeName, 0]);
+  for (const k of kinds) if (k.startsWith('cut-') || k.startsWith('half-') || k.startsWith('mid:')) probes.push([k as ProbeName, 0]);
   const signatures: string[] = [];
   return kinds.map((k) => {
     const sig = probes.map(([p, d]) => (pairAllowed(p, d, k, rule) ? '1' : '0')).join('');

@@ -59,13 +59,26 @@ export function halfRect(width: number, height: number, half: Half): Rect {
       return { x: width - w, y: 0, width: w, height };
   }
 }
+/**
+ * The middle band stored and probed (mid:B): the picture without its top and bottom B of the height
+ * at once, where meme text goes (a line at the top and one at the bottom reach both the left and
+ * right halves, and one of the top and bottom halves each). Measured (docs/matching.md, "Text over
+ * the picture"): meme text moves every half past 31 bits but leaves this band as it was.
+ */
+export const MID_CUT = 0.18;
+
+/** The band of a width x height picture without its top and bottom `share` of the height. */
+export function midRect(width: number, height: number, share: number): Rect {
+  const cut = Math.round(height * share);
+  return { x: 0, y: cut, width, height: Math.max(1, height - 2 * cut) };
+}
 /** Bands cut off the top or the bottom (share of the height) where captions go. */
 export const CUT_LADDER = [0.125, 0.18, 0.25] as const;
 /** The query's centre crop, and the share kept of rotated variants: removes the corners of a turn up to ~3°. */
 export const CENTER_SHARE = 0.9;
 
-export type VariantName = `crop:${number}` | `crop-${(typeof CORNERS)[number]}:${number}` | `rotate:${number}` | `cut-top:${number}` | `cut-bottom:${number}` | `half-${Half}` | 'picture';
-export type ProbeName = 'full' | 'picture' | 'inner' | 'center' | 'turn' | 'motion' | `cut-top:${number}` | `cut-bottom:${number}` | `half-${Half}`;
+export type VariantName = `crop:${number}` | `mid:${number}` | `crop-${(typeof CORNERS)[number]}:${number}` | `rotate:${number}` | `cut-top:${number}` | `cut-bottom:${number}` | `half-${Half}` | 'picture';
+export type ProbeName = 'full' | 'picture' | 'inner' | 'center' | 'turn' | 'motion' | `mid:${number}` | `cut-top:${number}` | `cut-bottom:${number}` | `half-${Half}`;
 
 export interface VariantHash {
   variant: VariantName;
@@ -106,6 +119,7 @@ export function publishVariants(px: Pixels): VariantHash[] {
     add(`cut-bottom:${b}`, crop(px, cutRect(px, 'bottom', b)));
   }
   for (const h of HALVES) add(`half-${h}`, crop(px, halfRect(px.width, px.height, h)));
+  add(`mid:${MID_CUT}`, crop(px, midRect(px.width, px.height, MID_CUT)));
   const pic = findPicture(px);
   if (pic) add('picture', crop(px, pic.rect));
   return out;
@@ -176,6 +190,7 @@ export function queryProbes(px: Pixels): Probe[] {
   // The halves from one luma of the whole picture at half size (PDQ works on 64x64 anyway).
   const small = lumaOf(px, { x: 0, y: 0, width: px.width, height: px.height });
   for (const h of HALVES) one(`half-${h}`, crop(small, halfRect(small.width, small.height, h)));
+  one(`mid:${MID_CUT}`, crop(small, midRect(small.width, small.height, MID_CUT)));
   // A turned picture on its turned canvas: turned back, its centre meets the stored crop:0.9.
   const turn = estimateTurn(px);
   if (turn !== null) one('turn', unturn(px, turn, TURN_SHARE));

@@ -64,7 +64,7 @@ describe('publisher CLI: keygen, build, verify', () => {
     expect(variants[0]).toMatchObject({ alg: 'pdq', role: 'variant', variant: 'canonical', canon: 1 });
     expect(hammingDistance(hashFromHex(variants[0]!.value), hashFromHex(reference!.value))).toBeLessThanOrEqual(31);
     expect(variants.length).toBeGreaterThanOrEqual(9);
-    expect(variants.slice(1).every((h) => h.role === 'variant' && h.canon === 1 && /^(crop|crop-tl|crop-tr|crop-bl|crop-br|cut-top|cut-bottom):-?[0-9.]+$|^(picture|half-top|half-bottom|half-left|half-right)$/.test(h.variant!))).toBe(true);
+    expect(variants.slice(1).every((h) => h.role === 'variant' && h.canon === 1 && /^(crop|crop-tl|crop-tr|crop-bl|crop-br|cut-top|cut-bottom|mid):-?[0-9.]+$|^(picture|half-top|half-bottom|half-left|half-right)$/.test(h.variant!))).toBe(true);
     expect(variants.map((h) => h.variant)).toEqual(expect.arrayContaining(['crop:0.9', 'crop:0.75', 'crop-tl:0.9', 'crop-br:0.8', 'half-top', 'half-right', 'cut-bottom:0.125']));
     expect(verified.out[0]).toMatch(new RegExp(`^OK https://feeds\\.example\\.org/checks/: epoch 1, seq 1, 1 entries, ${1 + variants.length} hashes`));
 

@@ -61,7 +61,7 @@ describe('cs/match-frame: the probes a played frame carries', () => {
     const { data, info } = await sharp('tests/fixtures/turns/turned-5-white.jpg').removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const probes = queryProbes(canonicalPixels({ width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) } as never)).map(probeToHex);
     const [full, ...rest] = probes;
-    expect(rest.map((p) => p.probe)).toEqual(expect.arrayContaining(['half-top', 'half-bottom', 'half-left', 'half-right', 'turn']));
+    expect(rest.map((p) => p.probe)).toEqual(expect.arrayContaining(['half-top', 'half-bottom', 'half-left', 'half-right', expect.stringMatching(/^mid:0\.\d+$/), 'turn']));
     const payload = { hashes: full!.hashes, quality: full!.quality, probes: rest };
     expect(parseMessage({ type: 'cs/match-frame', payload })).toMatchObject({ ok: true });
     const unknown = { ...payload, probes: [{ ...rest[0]!, probe: 'rotate:3' }] };

@@ -12,6 +12,7 @@ import {
   ROTATIONS,
   CORNER_LADDER,
   CORNERS,
+  MID_CUT,
   bandDepth,
   captionCuts,
   centerRect,
@@ -28,6 +29,7 @@ import {
   publishVariants,
   queryProbes,
   rotate,
+  type ProbeName,
   type Rect,
   type StoredRows,
 } from '../../../../src/core/match';
@@ -209,6 +211,31 @@ describe('variants and probes meet under the rule', () => {
     expect(variants.find((v) => v.variant === 'half-right')).toBeDefined();
     expect(matches(stickered)).toBe(true);
     expect(matches(stickered, 'strict')).toBe(hammingDistance(full, pdqHash(original).hash) <= 24);
+  });
+
+  it('matches meme text laid over the top and the bottom through the middle band, which no half nor the whole picture does', () => {
+    // A line of white "letters" with dark outlines across most of the width, at the top and at the bottom.
+    const meme = photo(400, 300, 21);
+    for (const y of [12, 255]) {
+      for (let x = 40; x < 360; x += 22) {
+        fill(meme, { x, y, width: 18, height: 30 }, [20, 20, 20]);
+        fill(meme, { x: x + 3, y: y + 3, width: 12, height: 24 }, [255, 255, 255]);
+      }
+    }
+    const probes = queryProbes(meme);
+    const stored = publishVariants(original);
+    const band = `mid:${MID_CUT}`;
+    expect(probes.map((p) => p.probe)).toContain(band);
+    expect(stored.map((v) => v.variant)).toContain(band);
+    const distanceTo = (probe: string, variant: string) => hammingDistance(probes.find((p) => p.probe === probe)!.hashes[0]!, stored.find((v) => v.variant === variant)!.hash);
+    expect(distanceTo(band, band)).toBeLessThanOrEqual(PDQ_MATCH_DISTANCE);
+    // The text reaches every half, so no two halves meet; the whole picture moved too.
+    expect(['top', 'bottom', 'left', 'right'].filter((h) => distanceTo(`half-${h}`, `half-${h}`) <= PDQ_MATCH_DISTANCE).length).toBeLessThan(2);
+    expect(hammingDistance(pdqHash(meme).hash, pdqHash(original).hash)).toBeGreaterThan(PDQ_MATCH_DISTANCE);
+    expect(matches(meme)).toBe(true);
+    expect(pairAllowed(band as ProbeName, 0, band, matchRule('standard'))).toBe(true);
+    expect(pairAllowed(band as ProbeName, 0, 'half-top', matchRule('standard'))).toBe(false);
+    expect(pairAllowed(band as ProbeName, 0, band, matchRule('strict'))).toBe(false);
   });
 
   it('does not match a different picture', () => {

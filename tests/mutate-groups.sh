@@ -26,7 +26,8 @@ B=src/background
 F=src/core/feed
 # The fast feed tests; feed.test.ts (40 s: its entry cap builds 200 000 entries) runs only in the feed group.
 FEEDT=$U/core/feed/signatures.test.ts,$U/core/feed/envelope.test.ts,$U/core/feed/accept.test.ts,$U/core/feed/directory.test.ts,$U/core/feed/floor.test.ts,$U/core/feed/hardening.test.ts
-MATCHT=$U/core/match/rule.test.ts,$U/core/match/match.test.ts,$U/core/match/video.test.ts,$U/background/matcher.test.ts,$U/background/strictness.test.ts
+# grouped.test.ts checks match/index.ts's grouped index (buildMatchIndex, groupedRows) against a flat one.
+MATCHT=$U/core/match/rule.test.ts,$U/core/match/match.test.ts,$U/core/match/video.test.ts,$U/core/index/grouped.test.ts,$U/background/matcher.test.ts,$U/background/strictness.test.ts
 BGT=$(ls $U/background/*.test.ts | paste -sd, -)
 [ $# -eq 0 ] && set -- envelope accept sync outbox matcher floor rule background report index match core import feed pdq
 # background: the rest of src/background, run as three groups (below).
@@ -42,7 +43,7 @@ for g in "$@"; do
     import) run import "$F/import/*.ts" $U/core/feed/import.test.ts,$U/core/feed/claimreview.test.ts ;;
     # src/core/match: rule + match
     rule) run rule src/core/match/rule.ts,src/core/match/index.ts $MATCHT ;;
-    match) run match "src/core/match/*.ts,!src/core/match/rule.ts,!src/core/match/index.ts" $MATCHT ;;
+    match) run match "src/core/match/*.ts,!src/core/match/rule.ts,!src/core/match/index.ts" $MATCHT,$U/core/match/turn.test.ts ;;
     index) run index "src/core/index/*.ts" $U/core/index/grouped.test.ts,$U/core/index/index.test.ts,$U/background/matcher.test.ts ;;
     report) run report "src/core/report/*.ts" "$(ls $U/core/report/*.test.ts | paste -sd, -)" ;;
     pdq) run pdq "src/core/pdq/*.ts" "$(ls $U/core/pdq/*.test.ts | paste -sd, -)" ;;

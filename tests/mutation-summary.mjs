@@ -10,7 +10,7 @@ import path from 'node:path';
 const dir = path.join(import.meta.dirname, '..', 'reports', 'mutation');
 const FOLDERS = {
   'src/core': ['envelope', 'accept', 'floor', 'feed', 'import', 'rule', 'match', 'index', 'report', 'core', 'pdq'],
-  'src/background': ['outbox', 'sync', 'matcher', 'background'],
+  'src/background': ['outbox', 'sync', 'matcher', 'glue', 'net', 'store'],
 };
 const KEYS = ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'RuntimeError', 'CompileError', 'Ignored'];
 

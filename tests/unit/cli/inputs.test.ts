@@ -34,8 +34,9 @@ const alive = (pid: number) => {
     return false;
   }
 };
+/** Waits for the process to be gone: up to a generous deadline (the kernel reaps it), not a count of polls. */
 async function gone(pid: number) {
-  for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 25));
+  for (const end = Date.now() + 60_000; Date.now() < end && alive(pid); ) await new Promise((r) => setTimeout(r, 25));
   return !alive(pid);
 }
 const review = (media: string[]) => ({

@@ -29,7 +29,7 @@ FEEDT=$U/core/feed/signatures.test.ts,$U/core/feed/envelope.test.ts,$U/core/feed
 # grouped.test.ts checks match/index.ts's grouped index (buildMatchIndex, groupedRows) against a flat one.
 MATCHT=$U/core/match/rule.test.ts,$U/core/match/match.test.ts,$U/core/match/video.test.ts,$U/core/index/grouped.test.ts,$U/background/matcher.test.ts,$U/background/strictness.test.ts
 BGT=$(ls $U/background/*.test.ts | paste -sd, -)
-[ $# -eq 0 ] && set -- envelope accept sync outbox matcher floor rule background report index match core import feed pdq
+[ $# -eq 0 ] && set -- envelope accept sync outbox matcher floor rule background evidence report index match video core import feed pdq
 # background: the rest of src/background, run as three groups (below).
 set -- $(for g in "$@"; do if [ "$g" = background ]; then echo glue net store; else echo "$g"; fi; done)
 for g in "$@"; do
@@ -43,7 +43,9 @@ for g in "$@"; do
     import) run import "$F/import/*.ts" $U/core/feed/import.test.ts,$U/core/feed/claimreview.test.ts ;;
     # src/core/match: rule + match
     rule) run rule src/core/match/rule.ts,src/core/match/index.ts $MATCHT ;;
-    match) run match "src/core/match/*.ts,!src/core/match/rule.ts,!src/core/match/index.ts" $MATCHT,$U/core/match/turn.test.ts ;;
+    match) run match "src/core/match/*.ts,!src/core/match/rule.ts,!src/core/match/index.ts,!src/core/match/video.ts,!src/core/match/moving*.ts" $MATCHT,$U/core/match/turn.test.ts ;;
+    # video: the frames' sizes, the keyframe cover, the moving picture and the evidence across frames.
+    video) run video "src/core/match/video.ts,src/core/match/moving*.ts" "$(ls $U/core/match/video*.test.ts $U/core/match/moving*.test.ts 2>/dev/null | paste -sd, -),$U/background/video-evidence.test.ts" ;;
     index) run index "src/core/index/*.ts" $U/core/index/grouped.test.ts,$U/core/index/index.test.ts,$U/background/matcher.test.ts ;;
     report) run report "src/core/report/*.ts" "$(ls $U/core/report/*.test.ts | paste -sd, -)" ;;
     pdq) run pdq "src/core/pdq/*.ts" "$(ls $U/core/pdq/*.test.ts | paste -sd, -)" ;;
@@ -57,7 +59,9 @@ for g in "$@"; do
     # The parts with no unit test of their own (the e2e tests drive them): mostly "no coverage".
     glue) run glue "$B/handlers.ts,$B/index.ts,$B/media.ts,$B/reports.ts,$B/health.ts,$B/history.ts,$B/language.ts,$B/menu.ts,$B/origin-rule.ts,$B/settings-store.ts,$B/directory.ts" $BGT ;;
     net) run net $B/net.ts $BGT ;;
-    store) run store "$B/*.ts,!$B/outbox.ts,!$B/sync.ts,!$B/matcher.ts,!$B/net.ts,!$B/handlers.ts,!$B/index.ts,!$B/media.ts,!$B/reports.ts,!$B/health.ts,!$B/history.ts,!$B/language.ts,!$B/menu.ts,!$B/origin-rule.ts,!$B/settings-store.ts,!$B/directory.ts" $BGT ;;
+    # evidence: the background's answer to each sampled frame (cs/match-frame).
+    evidence) run evidence $B/video-evidence.ts $U/background/video-evidence.test.ts,$U/background/matcher.test.ts ;;
+    store) run store "$B/*.ts,!$B/outbox.ts,!$B/sync.ts,!$B/matcher.ts,!$B/net.ts,!$B/handlers.ts,!$B/index.ts,!$B/media.ts,!$B/reports.ts,!$B/health.ts,!$B/history.ts,!$B/language.ts,!$B/menu.ts,!$B/origin-rule.ts,!$B/settings-store.ts,!$B/directory.ts,!$B/video-evidence.ts" $BGT ;;
     *) echo "unknown group $g" ;;
   esac
 done

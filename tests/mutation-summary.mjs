@@ -9,8 +9,8 @@ import path from 'node:path';
 
 const dir = path.join(import.meta.dirname, '..', 'reports', 'mutation');
 const FOLDERS = {
-  'src/core': ['envelope', 'accept', 'floor', 'feed', 'import', 'rule', 'match', 'index', 'report', 'core', 'pdq'],
-  'src/background': ['outbox', 'sync', 'matcher', 'glue', 'net', 'store'],
+  'src/core': ['envelope', 'accept', 'floor', 'feed', 'import', 'rule', 'match', 'video', 'index', 'report', 'core', 'pdq'],
+  'src/background': ['outbox', 'sync', 'matcher', 'glue', 'net', 'store', 'evidence'],
 };
 const KEYS = ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'RuntimeError', 'CompileError', 'Ignored'];
 

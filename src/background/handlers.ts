@@ -15,7 +15,7 @@ import { bumpListGeneration, dropStoredIndex, openDatabase } from './db';
 import { addFeed, feedStatuses, removeFeed, scheduleNext, setFeedEnabled, syncAll } from './feeds';
 import { invalidateMatcher, matchHashes } from './matcher';
 import { hashMediaUrl } from './media';
-import { matchFrame } from './video-evidence';
+import { holdingMatches, matchFrame } from './video-evidence';
 import { backUpOutbox, lastStorageEvent } from './health';
 import { lastMarkup, recordMarkup } from './diagnostics';
 import { deleteReports, listReports, requeue } from './outbox';
@@ -90,7 +90,9 @@ export const handlers: Handlers = {
         mark('media:start');
         const { hashes, quality, probes } = await hashMediaUrl(url);
         mark('media:hashes-ready');
-        results.push({ url, matches: await matchHashes(hashes, quality, settings, languages(settings), probes), quality, error: null });
+        // A poster of another moment of a fixed camera's clip is not the clip (holdingMatches).
+        const matches = await holdingMatches(await matchHashes(hashes, quality, settings, languages(settings), probes), hashes, quality, settings, probes);
+        results.push({ url, matches, quality, error: null });
       } catch (e) {
         results.push({ url, matches: [], quality: null, error: e instanceof Error ? e.message : String(e) });
       }

@@ -10,9 +10,9 @@
  */
 import { hammingDistance, hashFromHex, type Hash256 } from '../core/hash256';
 import type { FeedEntry } from '../core/feed';
-import { clipLooksAlike, evidenceRule, findPairs, matchRule, viewName, type PairHit, type Probe } from '../core/match';
+import { clipLooksAlike, evidenceRule, findPairs, matchRule, pictureMatchHolds, viewName, type PairHit, type Probe } from '../core/match';
 import { PDQ_MIN_QUALITY } from '../core/pdq';
-import type { FrameHitView } from '../shared/messages';
+import type { FrameHitView, MatchView } from '../shared/messages';
 import type { Settings } from '../shared/settings';
 import { openDatabase } from './db';
 import { loadedRows, matchable, toMatchView } from './matcher';
@@ -37,10 +37,12 @@ export function keyframeOf(entry: FeedEntry, hash: Hash256, kind: string, distan
   let best: { t: number; d: number; media: number } | null = null;
   entry.media.forEach((m, media) => {
     for (const f of m.frames?.items ?? []) {
-      const value = whole ? f.value : f.variants?.find((v) => v.variant === kind)?.value;
-      if (!value) continue;
-      const d = hammingDistance(hash, hashFromHex(value));
-      if (d <= distance && (!best || d < best.d)) best = { t: f.t, d, media };
+      // A keyframe may hold several variants of one name (captionBarPictures: a `picture` per bar).
+      const values = whole ? [f.value] : (f.variants ?? []).filter((v) => v.variant === kind).map((v) => v.value);
+      for (const value of values) {
+        const d = hammingDistance(hash, hashFromHex(value));
+        if (d <= distance && (!best || d < best.d)) best = { t: f.t, d, media };
+      }
     }
   });
   if (!best) return { t: null, until: null, alike: false };
@@ -80,6 +82,31 @@ export async function matchFrame(hashes: Hash256[], quality: number, settings: S
     const kind = rows.kindOf(Number(hit.pair.split('|')[1]));
     const { t, until, alike } = hash ? keyframeOf(stored.entry, hash, kind, hit.distance) : { t: null, until: null, alike: false };
     out.push({ match: toMatchView(stored.entry, feedUrl, names.get(feedUrl) ?? feedUrl, hit.distance, viewName(hit.pair, rows.kindOf), languages), distance: hit.distance, t, until, alike });
+  }
+  return out;
+}
+
+/**
+ * Of a picture's matches (src/background/matcher.ts matchHashes, the image rule), those that hold
+ * (src/core/match/video.ts pictureMatchHolds): a match made only through the keyframes of a clip
+ * that looks alike throughout (a fixed camera) needs the publisher's cover radius. This is how a
+ * video's poster — X shows the clip's first frame, matched as a picture — of another moment of a
+ * fixed camera's scene stays without the clip's notice.
+ */
+export async function holdingMatches(matches: readonly MatchView[], hashes: Hash256[], quality: number, settings: Settings, probes: readonly Probe[] = []): Promise<MatchView[]> {
+  const level = settings.matchStrictness;
+  const sure = evidenceRule(level).sure;
+  if (matches.every((m) => m.distance <= sure)) return [...matches];
+  const all: Probe[] = [{ probe: 'full', hashes, quality }, ...probes];
+  const db = await openDatabase();
+  const out: MatchView[] = [];
+  for (const m of matches) {
+    if (m.distance <= sure) {
+      out.push(m);
+      continue;
+    }
+    const stored = await db.get('entries', [m.feedUrl, m.entryId]);
+    if (stored && pictureMatchHolds(stored.entry.media, all, m.distance, matchRule(level), evidenceRule(level))) out.push(m);
   }
   return out;
 }

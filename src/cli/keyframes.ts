@@ -10,13 +10,17 @@
  * gives one hash, a handheld pan several a second). At most FRAMES_PER_MINUTE a minute: the radius
  * grows until the clip fits.
  *
- * Re-share variants (the crop ladder and caption cuts, as for images) are stored with the first
- * frame, each scene change, and one frame every VARIANT_EVERY_SEC seconds: see videoBudget for
- * the bytes this costs per minute.
+ * Re-share variants (the crop ladder and caption cuts, as for images, and the picture a reader's
+ * finder cuts under a plain caption bar where it is not the whole frame: captionBarPictures) are
+ * stored with a cover of
+ * their own: the first frame, each scene change, and a frame whenever the picture has drifted more
+ * than VARIANT_COVER_BITS from the last frame with variants — so a crop or a caption cut of every
+ * frame has one near it, as the frame has its keyframe — at most VARIANT_FRAMES_PER_MINUTE a
+ * minute (the radius grows until they fit). Bytes: docs/matching.md, "Video".
  */
 import { hammingDistance, hashToHex, type Hash256 } from '../core/hash256';
 import { LIMITS } from '../core/feed';
-import { videoDecodeSize, videoFramePixels, boundedCover, videoVariants, type SampledFrame, type VariantHash } from '../core/match';
+import { captionBarPictures, videoDecodeSize, videoFramePixels, boundedCover, videoVariants, type SampledFrame, type VariantHash } from '../core/match';
 import { pdqHash, type Pixels } from '../core/pdq';
 import { spawnBounded, tempFolder } from './child';
 import { openRegularFile } from './files';
@@ -34,8 +38,10 @@ export const SCENE_BITS = 64;
 export const COVER_BITS = 12;
 /** At most this many keyframes a minute (the cover radius grows until a clip fits). */
 export const FRAMES_PER_MINUTE = 120;
-/** Variants are stored with one frame at least this often (and the first frame and scene changes). */
-export const VARIANT_EVERY_SEC = 2;
+/** A frame with variants stands for the frames within this many bits after it (their crops and cuts). */
+export const VARIANT_COVER_BITS = 16;
+/** At most this many frames a minute carry variants (the variant cover's radius grows until they fit). */
+export const VARIANT_FRAMES_PER_MINUTE = 60;
 
 export interface Keyframe {
   t: number;
@@ -138,8 +144,10 @@ export interface KeyframeOptions {
   variants?: boolean;
   /** Time limit for each ffmpeg run (default FFMPEG_TIMEOUT_MS). */
   timeoutMs?: number;
-  /** Store variants with one frame at least this often, seconds (default VARIANT_EVERY_SEC). */
-  variantEverySec?: number;
+  /** The variant cover's radius, bits (default VARIANT_COVER_BITS). */
+  variantCoverBits?: number;
+  /** Frames with variants a minute, at most (default VARIANT_FRAMES_PER_MINUTE). */
+  variantFramesPerMinute?: number;
 }
 
 export async function videoKeyframes(file: string, opts: KeyframeOptions = {}): Promise<{ frames: Keyframe[]; durationSec: number | null }> {
@@ -159,25 +167,34 @@ async function keyframesOf(file: string, opts: KeyframeOptions, timeoutMs: numbe
   const { width, height, durationSec } = await probeSize(file, timeoutMs);
   const size = videoDecodeSize(width, height);
   const withVariants = opts.variants ?? true;
-  const variantEvery = opts.variantEverySec ?? VARIANT_EVERY_SEC;
+  const variantRadius = opts.variantCoverBits ?? VARIANT_COVER_BITS;
   const samples: (SampledFrame & { variants?: VariantHash[] })[] = [];
   let prev: Hash256 | null = null;
-  let lastVariants = -Infinity;
+  let lastVariants: Hash256 | null = null;
   await sampleFrames(file, size, SAMPLE_FPS, LIMITS.maxFramesPerMedia * 10, (t, decoded) => {
     const px = videoFramePixels(decoded);
     const { hash, quality } = pdqHash(px);
     const scene = prev !== null && hammingDistance(hash, prev) > SCENE_BITS;
     prev = hash;
     const s: SampledFrame & { variants?: VariantHash[] } = { t: Math.round(t * 100) / 100, hash, quality, scene };
-    if (withVariants && (samples.length === 0 || scene || t - lastVariants >= variantEvery - 1e-6)) {
-      s.variants = videoVariants(px).filter((v) => v.quality >= 50);
-      lastVariants = t;
+    // The variant cover, greedy in time order (as keyframeCover): the pixels are not kept, so the
+    // variants are made as the frame goes by.
+    if (withVariants && (lastVariants === null || scene || hammingDistance(hash, lastVariants) > variantRadius)) {
+      s.variants = [...videoVariants(px), ...captionBarPictures(px)].filter((v) => v.quality >= 50);
+      lastVariants = hash;
     }
     samples.push(s);
   }, timeoutMs);
   if (!samples.length) throw new Error('no frames could be read');
   const minutes = Math.max(1, (durationSec ?? samples.length / SAMPLE_FPS) / 60);
   const budget = Math.min(LIMITS.maxFramesPerMedia, Math.ceil(FRAMES_PER_MINUTE * minutes));
+  // Too many frames with variants: a wider cover of them (the first and scene changes stay).
+  const withV = samples.filter((s) => s.variants);
+  // By the clip's own length (not rounded up to a minute, as the keyframes' budget is).
+  const seconds = durationSec ?? samples.length / SAMPLE_FPS;
+  const variantBudget = Math.min(budget, Math.max(1, Math.ceil(((opts.variantFramesPerMinute ?? VARIANT_FRAMES_PER_MINUTE) * seconds) / 60)));
+  const keepV = new Set(boundedCover(withV, variantRadius, variantBudget).kept);
+  for (const s of withV) if (!keepV.has(s)) delete s.variants;
   // A sample with variants is always kept (its variants need its time), within the budget.
   const { kept } = boundedCover(
     samples.map((s) => (s.variants?.length ? { ...s, scene: true } : s)),

@@ -22,7 +22,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { probeSize, sampleFrames, videoKeyframes, type Keyframe } from '../../src/cli/keyframes';
 import { hammingDistance, hashFromHex, type Hash256 } from '../../src/core/hash256';
-import { EVIDENCE_RULE, VideoEvidence, clipLooksAlike, decide, findMovingPictures, findPairs, matchRule, motionProbe, movingPicturePixels, queryProbes, videoDecodeSize, videoFramePixels, type Probe, type Rect, type StoredRows } from '../../src/core/match';
+import { EVIDENCE_RULE, VideoEvidence, clipLooksAlike, decide, findMovingPictures, findPairs, matchRule, motionProbe, movingPicturePixels, pictureMatchHolds, queryProbes, videoDecodeSize, videoFramePixels, type Probe, type Rect, type StoredMediaHashes, type StoredRows } from '../../src/core/match';
 import type { Pixels } from '../../src/core/pdq';
 import { percentile } from './lib/stats';
 
@@ -31,8 +31,8 @@ const CORPUS = path.resolve(ROOT, process.env.VIDEO_CORPUS ?? '.bench-video-corp
 const ALL_EDITS = ['original', 'lowbitrate', 'trim', 'speed', 'framerate', 'mirror', 'crop90', 'crop80', 'blackbars', 'blur11', 'captionbar', 'captionover', 'screenrec', 'pip'];
 /** `npm run bench video -- --edits crop90,crop80`: only these edits (the negatives always). */
 const EDITS = process.env.BENCH_EDITS ? ALL_EDITS.filter((e) => process.env.BENCH_EDITS!.split(',').includes(e)) : ALL_EDITS;
-/** `-- --variant-every 1`: the publisher's variant spacing, seconds (src/cli/keyframes.ts VARIANT_EVERY_SEC). */
-const VARIANT_EVERY = process.env.BENCH_VARIANT_EVERY ? Number(process.env.BENCH_VARIANT_EVERY) : undefined;
+/** `-- --variant-cover 16 --variant-frames 60`: the publisher's variant cover (src/cli/keyframes.ts VARIANT_COVER_BITS, VARIANT_FRAMES_PER_MINUTE). */
+const VARIANTS = { variantCoverBits: process.env.BENCH_VARIANT_COVER ? Number(process.env.BENCH_VARIANT_COVER) : undefined, variantFramesPerMinute: process.env.BENCH_VARIANT_FRAMES ? Number(process.env.BENCH_VARIANT_FRAMES) : undefined };
 const PHASES = 4; // start phases, quarter seconds
 const PLAY_SEC = 14;
 const WITHIN_SEC = 3;
@@ -111,9 +111,11 @@ export default async function run(): Promise<string> {
   let bytes = 0;
   let seconds = 0;
   const alike: boolean[] = [];
+  const media: StoredMediaHashes[] = [];
   for (const [entry, id] of originals.entries()) {
-    const { frames, durationSec } = await videoKeyframes(path.join(CORPUS, `o-${id}.mp4`), { variantEverySec: VARIANT_EVERY });
+    const { frames, durationSec } = await videoKeyframes(path.join(CORPUS, `o-${id}.mp4`), VARIANTS);
     alike[entry] = clipLooksAlike(frames.map((f) => ({ t: f.t, hash: hashFromHex(f.value) })), durationSec);
+    media[entry] = { hashes: [], frames: { items: frames }, durationSec: durationSec ?? undefined };
     for (const [i, f] of frames.entries()) {
       const until = frames[i + 1]?.t ?? durationSec ?? f.t;
       rows.push({ hash: hashFromHex(f.value), entry, kind: 'original', t: f.t, until });
@@ -133,7 +135,9 @@ export default async function run(): Promise<string> {
     const native = await frames4(file);
     const fr = native.map(canonical);
     const lookup = (probes: Probe[]) => [...decide(findPairs(probes, rows_, rule), rule).keys()];
-    const poster = native[0] ? lookup(queryProbes(canonical(firstFrame(file, native[0])))) : [];
+    // The poster as the background answers cs/match-media: the image rule, then pictureMatchHolds (holdingMatches).
+    const posterProbes = native[0] ? queryProbes(canonical(firstFrame(file, native[0]))) : [];
+    const poster = [...decide(findPairs(posterProbes, rows_, rule), rule)].filter(([e, m]) => pictureMatchHolds([media[e]!], posterProbes, m.distance, rule)).map(([e]) => e);
     const phases: Outcome['phases'] = [];
     const sequence: Outcome['sequence'] = [];
     for (let p = 0; p < PHASES; p++) {

@@ -14,9 +14,12 @@
  *
  * Pure: frames in, rectangles and hashes out.
  */
-import { hammingDistance, type Hash256 } from '../hash256';
-import { canonicalPixels, canonicalSize, type Pixels } from '../pdq';
+import { hammingDistance, hashFromHex, type Hash256 } from '../hash256';
+import { PDQ_MIN_QUALITY, canonicalPixels, canonicalSize, pdqHash, type Pixels } from '../pdq';
 import { crop, type Rect } from './geometry';
+import { findPicture } from './regions';
+import { pairAllowed, type MatchRule } from './rule';
+import type { Probe, VariantHash } from './variants';
 
 /** Long side of a hashed video frame, in px, on both sides. */
 export const VIDEO_FRAME_SIDE = 256;
@@ -91,6 +94,40 @@ export function boundedCover(frames: readonly SampledFrame[], radius: number, bu
     kept = keyframeCover(frames, r);
   }
   return { kept: kept.slice(0, budget), radius: r };
+}
+
+/** The height of the plain bar captionBarPictures lays above or below a keyframe, as a share of its height (a caption bar is 15–25%; measured, the finder's cut does not depend on it). */
+export const CAPTION_BAR_SHARE = 0.2;
+
+/**
+ * What the reader's picture probe (findPicture, the image path) cuts from this keyframe when a
+ * re-share lays a plain caption bar over or under it, white or black: where the picture's own edge
+ * rows are of the bar's colour (a bright sky under a white bar), the finder peels them with the
+ * bar, and the picture it finds is no longer the whole frame. One `picture` variant for each bar
+ * that cuts into the frame; none where the finder stops at the bar's edge (the frame itself is
+ * then what is found).
+ */
+export function captionBarPictures(px: Pixels): VariantHash[] {
+  const out: VariantHash[] = [];
+  const { width: w, height: h, channels: c } = px;
+  const bar = Math.max(1, Math.round(h * CAPTION_BAR_SHARE));
+  for (const level of [255, 0]) {
+    for (const above of [true, false]) {
+      const data = new Uint8Array(w * (h + bar) * c).fill(level);
+      data.set(px.data.subarray(0, w * h * c), above ? w * bar * c : 0);
+      const padded: Pixels = { width: w, height: h + bar, channels: c, data };
+      const pic = findPicture(padded);
+      // The frame's own rows start at `bar` (above) or end at `h` (below).
+      const frame = { x: 0, y: above ? bar : 0, width: w, height: h };
+      if (!pic || (pic.rect.x === frame.x && pic.rect.y === frame.y && pic.rect.width === frame.width && pic.rect.height === frame.height)) continue;
+      const inside = pic.rect.y >= frame.y && pic.rect.y + pic.rect.height <= frame.y + frame.height;
+      if (!inside) continue; // the bar was not peeled whole: not what a reader's finder would take for the picture
+      const { hash, quality } = pdqHash(crop(padded, pic.rect));
+      // The same cut under another bar (a frame whose own top edge is peeled whichever bar is added) is stored once.
+      if (!out.some((v) => hammingDistance(v.hash, hash) === 0)) out.push({ variant: 'picture', hash, quality });
+    }
+  }
+  return out;
 }
 
 // --- the moving picture
@@ -420,4 +457,53 @@ export class VideoEvidence<K = number> {
     this.chains = next; // a frame without a near hit breaks the chain
     return accepted;
   }
+}
+
+/** The hashes of one media item of an entry, as a feed stores them (docs/feed-format.md: `hashes`, `frames`). */
+export interface StoredMediaHashes {
+  hashes: readonly { value: string; quality: number; role?: string; variant?: string }[];
+  frames?: { items: readonly { t: number; value: string; quality: number; variants?: readonly { variant: string; value: string; quality: number }[] }[] };
+  durationSec?: number;
+}
+
+/**
+ * Does a picture's match with an entry hold, `distance` being the best distance the image rule
+ * found (a video's poster — X shows the clip's first frame — is looked up as a picture)? Yes when
+ * it is within `sure` (the publisher's cover radius), or when some pair the rule allows, within
+ * `distance` (or the rule's accept distance, if larger), meets a picture of the entry or a
+ * keyframe of a clip that changes. Through the keyframes of a clip that looks alike throughout
+ * (clipLooksAlike: a fixed camera) it holds past `sure` only as the clip's first frame — the first
+ * keyframe is the nearest one — which is what the poster of a re-share that starts where the clip
+ * starts is: another moment of the scene comes as close as a re-share but meets whichever keyframe
+ * it resembles (measured: the street camera 45 s later, its first frame 18 bits from the keyframe
+ * at 0.8 s, 30 from those at 0.6 and 1 s; a mirrored re-share's poster 28 bits from the first).
+ */
+export function pictureMatchHolds(media: readonly StoredMediaHashes[], probes: readonly Probe[], distance: number, rule: MatchRule, evidence: EvidenceRule = EVIDENCE_RULE): boolean {
+  if (distance <= evidence.sure) return true;
+  const within = Math.max(distance, rule.acceptDistance);
+  /** The nearest of `stored` over the pairs the rule allows (Infinity: none). */
+  const nearest = (stored: readonly { kind: string; value: string }[]): number => {
+    let best = Infinity;
+    for (const p of probes) {
+      if (p.quality < rule.minQuality) continue;
+      p.hashes.forEach((h, d) => {
+        for (const s of stored) if (pairAllowed(p.probe, d, s.kind, rule)) best = Math.min(best, hammingDistance(h, hashFromHex(s.value)));
+      });
+    }
+    return best;
+  };
+  type Frame = NonNullable<StoredMediaHashes['frames']>['items'][number];
+  // The rows of a keyframe, as the index holds them (src/core/match/lookup.ts entryRows).
+  const rowsOf = (f: Frame) => [...(f.quality >= PDQ_MIN_QUALITY ? [{ kind: 'original', value: f.value }] : []), ...(f.variants ?? []).filter((v) => v.quality >= PDQ_MIN_QUALITY).map((v) => ({ kind: v.variant, value: v.value }))];
+  for (const m of media) {
+    const pictures = m.hashes.filter((h) => h.quality >= PDQ_MIN_QUALITY).map((h) => ({ kind: h.role === 'variant' && h.variant ? h.variant : 'original', value: h.value }));
+    if (nearest(pictures) <= within) return true;
+    const items = [...(m.frames?.items ?? [])].sort((a, b) => a.t - b.t);
+    const all = nearest(items.flatMap(rowsOf));
+    if (all > within) continue;
+    const keyframes = items.filter((f) => f.quality >= PDQ_MIN_QUALITY).map((f) => ({ t: f.t, hash: hashFromHex(f.value) }));
+    if (!clipLooksAlike(keyframes, m.durationSec ?? null)) return true;
+    if (items[0] && nearest(rowsOf(items[0])) <= all) return true;
+  }
+  return false;
 }

@@ -34,7 +34,7 @@ vi.mock('../../../src/background/media', () => ({
   },
 }));
 vi.mock('../../../src/background/matcher', () => ({
-  matchHashes: async (_h: unknown, quality: number, _s: unknown, languages: string[]) => (log.push(`match q${quality} ${languages.join(',')}`), [{ entryId: 'e1' }]),
+  matchHashes: async (_h: unknown, quality: number, _s: unknown, languages: string[]) => (log.push(`match q${quality} ${languages.join(',')}`), [{ entryId: 'e1', distance: 0 }]),
   invalidateMatcher: () => void log.push('matcher invalidated'),
 }));
 vi.mock('../../../src/background/feeds', () => ({
@@ -76,7 +76,7 @@ describe('cs/match-media: only X media is ever fetched', () => {
     const { results } = await handlers['cs/match-media']({ urls: ['https://evil.example/media/a.jpg', photo, broken] }, sender);
     expect(results).toEqual([
       { url: 'https://evil.example/media/a.jpg', matches: [], quality: null, error: 'refused: not an X media URL' },
-      { url: photo, matches: [{ entryId: 'e1' }], quality: 88, error: null },
+      { url: photo, matches: [{ entryId: 'e1', distance: 0 }], quality: 88, error: null },
       { url: broken, matches: [], quality: null, error: 'the picture could not be decoded' },
     ]);
     expect(log).toEqual([`hash ${photo}`, 'match q88 de-DE,en,de-DE', `hash ${broken}`]);

@@ -11,8 +11,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('webextension-polyfill', () => ({ default: { storage: { local: { get: async () => ({}), set: async () => undefined } } } }));
 
 import { openDatabase, type AdDB } from '../../../src/background/db';
-import { invalidateMatcher } from '../../../src/background/matcher';
-import { matchFrame } from '../../../src/background/video-evidence';
+import { invalidateMatcher, matchHashes } from '../../../src/background/matcher';
+import { holdingMatches, matchFrame } from '../../../src/background/video-evidence';
 import { hashFromHex, hashToHex, type Hash256 } from '../../../src/core/hash256';
 import { VideoEvidence, EVIDENCE_RULE } from '../../../src/core/match';
 import type { FeedEntry } from '../../../src/core/feed';
@@ -80,5 +80,54 @@ describe('cs/match-frame (src/background/video-evidence.ts)', () => {
     evidenceOf = new VideoEvidence<string>(EVIDENCE_RULE);
     expect(await near(2, flipped(fixed[2]!, 30, 200))).toEqual([]);
     expect(await near(3, flipped(fixed[3]!, 30, 200))).toEqual(['street']);
+  });
+
+  describe('a picture matched through keyframes (a video\'s poster, cs/match-media)', () => {
+    // The documented rule: past the publisher's cover radius (12 bits), a picture's match with a clip
+    // that looks alike throughout holds only through a picture of the entry.
+    const lookup = async (h: Hash256, s = settings) => {
+      const found = await matchHashes(query(h), 90, s, ['en']);
+      return (await holdingMatches(found, query(h), 90, s)).map((m) => `${m.entryId}@${m.distance}`);
+    };
+
+    it('a poster 18 bits from a fixed camera\'s keyframe gets no notice; 12 bits, or 18 from a pan\'s, does', async () => {
+      await storeClip('street', fixed, 8);
+      await storeClip('pan', pan, 8);
+      expect(await lookup(flipped(fixed[6]!, 18, 200))).toEqual([]);
+      expect(await lookup(flipped(fixed[6]!, 12, 200))).toEqual(['street@12']);
+      expect(await lookup(flipped(pan[2]!, 18))).toEqual(['pan@18']);
+      // 18 bits from the clip's first keyframe (t = 0), its nearest: the poster of a re-share that starts where the clip does.
+      expect(await lookup(flipped(fixed[0]!, 18, 200))).toEqual(['street@18']);
+      // The image rule alone (matchHashes) took the 18-bit poster: this is what holdingMatches changes.
+      expect((await matchHashes(query(flipped(fixed[6]!, 18, 200)), 90, settings, ['en'])).map((m) => m.entryId)).toEqual(['street']);
+    });
+
+    it('holds through the desk\'s own poster picture of the entry', async () => {
+      const later = flipped(fixed[6]!, 18, 200); // 18 bits from keyframe 6
+      const store = async (poster: Hash256) => {
+        const e: FeedEntry = { ...entry('street'), media: [{ type: 'video', durationSec: 8, hashes: [{ alg: 'pdq', value: hashToHex(poster), quality: 90, role: 'poster' }], frames: { alg: 'pdq', items: fixed.map((value, t) => ({ t, value, quality: 90 })) } }] };
+        await db.put('entries', { feedUrl: sub.url, id: 'street', entry: e });
+        await db.clear('matchIndex'); // the index is built again from the entries
+        invalidateMatcher();
+      };
+      // The poster picture 2 bits from the query: its 2 bits decide.
+      await store(flipped(hashToHex(later), 2, 0));
+      expect(await lookup(later)).toEqual(['street@2']);
+      // The keyframe nearest (18), the picture 25 bits away, within the reference 31: the picture holds it.
+      await store(flipped(hashToHex(later), 25, 0));
+      expect(await lookup(later)).toEqual(['street@18']);
+      // The picture 33 bits away: only the fixed camera's keyframe is left, past the radius.
+      await store(flipped(hashToHex(later), 33, 0));
+      expect(await lookup(later)).toEqual([]);
+    });
+
+    it('drops a match whose entry is gone, and passes every match within the radius untouched', async () => {
+      await storeClip('street', fixed, 8);
+      const found = await matchHashes(query(flipped(fixed[6]!, 18, 200)), 90, settings, ['en']);
+      await db.delete('entries', [sub.url, 'street']);
+      expect(await holdingMatches(found, query(flipped(fixed[6]!, 18, 200)), 90, settings)).toEqual([]);
+      const near = found.map((m) => ({ ...m, distance: 5 }));
+      expect(await holdingMatches(near, query(flipped(fixed[6]!, 18, 200)), 90, settings)).toEqual(near);
+    });
   });
 });

@@ -1,12 +1,12 @@
 // Video → keyframe hashes with Debian's ffmpeg, and a feed entry built from a video.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main';
 import sharp from 'sharp';
-import { COVER_BITS, FRAMES_PER_MINUTE, VARIANT_EVERY_SEC, videoKeyframes } from '../../../src/cli/keyframes';
+import { COVER_BITS, FRAMES_PER_MINUTE, VARIANT_COVER_BITS, VARIANT_FRAMES_PER_MINUTE, videoKeyframes } from '../../../src/cli/keyframes';
 import { videoFrameSize } from '../../../src/core/match';
 import { pdqHash } from '../../../src/core/pdq';
 import { LIMITS, PAYLOAD_TYPES, openEnvelope, parseSnapshot, publicKeyFromBase64 } from '../../../src/core/feed';
@@ -36,7 +36,7 @@ beforeAll(() => {
   fs.writeFileSync(path.join(dir, 'list.txt'), `file '${path.join(dir, 'a.mp4')}'\nfile '${path.join(dir, 'b.mp4')}'\n`);
   ff('-f', 'concat', '-safe', '0', '-i', path.join(dir, 'list.txt'), '-c', 'copy', path.join(dir, 'clip.mp4'));
   ff('-f', 'lavfi', '-i', 'color=c=gray:size=320x240:rate=10', '-t', '2', path.join(dir, 'flat.mp4'));
-});
+}, 120_000); // ffmpeg on a busy machine
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!hasFfmpeg)('video keyframes', () => {
@@ -64,16 +64,56 @@ describe.skipIf(!hasFfmpeg)('video keyframes', () => {
     }
   });
 
-  it('stores the crop ladder and caption cuts with the first frame, the cut and one frame every VARIANT_EVERY_SEC', async () => {
+  it('stores the crop ladder and caption cuts with the first frame, the cut, and whenever the picture drifted past VARIANT_COVER_BITS', async () => {
     const { frames } = await videoKeyframes(path.join(dir, 'clip.mp4'));
     const withVariants = frames.filter((f) => f.variants?.length);
     expect(withVariants[0]!.t).toBe(0);
-    expect(withVariants.some((f) => f.t >= 3 && f.t < 3.3)).toBe(true);
-    for (let i = 1; i < withVariants.length; i++) expect(withVariants[i]!.t - withVariants[i - 1]!.t).toBeLessThanOrEqual(VARIANT_EVERY_SEC + 0.01);
+    expect(withVariants.some((f) => f.t >= 3 && f.t < 3.3)).toBe(true); // the cut
     expect(withVariants[0]!.variants!.map((v) => v.variant)).toContain('crop:0.9');
     expect(withVariants[0]!.variants!.map((v) => v.variant)).toContain('cut-top:0.125');
+    // Independently: where the budget does not bind (testsrc drifts fast: 5 s would get 5 at the
+    // default), the frames the tool samples (the first, then the first at least 0.2 s after the last
+    // taken), written by ffmpeg at the frame size and decoded by sharp, are each within
+    // VARIANT_COVER_BITS (+ a few bits of scaler difference) of a frame with variants at or before it…
+    const covered = (await videoKeyframes(path.join(dir, 'clip.mp4'), { variantFramesPerMinute: 3000 })).frames.filter((f) => f.variants?.length);
+    expect(covered.length).toBeGreaterThan(withVariants.length);
+    const { width, height } = videoFrameSize(480, 270);
+    const out = path.join(dir, 'cover');
+    fs.mkdirSync(out, { recursive: true });
+    const log = spawnSync('ffmpeg', ['-hide_banner', '-y', '-i', path.join(dir, 'clip.mp4'), '-vf', `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,0.195)',showinfo,scale=${width}:${height}`, '-fps_mode', 'passthrough', path.join(out, '%03d.png')], { encoding: 'utf8' }).stderr;
+    const times = [...log.matchAll(/pts_time:\s*([0-9.]+)/g)].map((m) => Number(m[1]));
+    const pngs = fs.readdirSync(out).sort();
+    expect(pngs.length).toBe(times.length);
+    expect(pngs.length).toBeGreaterThanOrEqual(18);
+    for (const [i, f] of pngs.entries()) {
+      const { data, info } = await sharp(path.join(out, f)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const { hash } = pdqHash({ data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 });
+      const before = covered.filter((k) => k.t <= times[i]! + 0.01);
+      expect(Math.min(...before.map((k) => hammingDistance(hash, hashFromHex(k.value)))), `frame ${i} at ${times[i]} s`).toBeLessThanOrEqual(VARIANT_COVER_BITS + 6);
+    }
+    // …and the first frame's crop:0.9 is the centre 90% of ffmpeg's first frame, cut by sharp.
+    const w9 = Math.round(width * 0.9);
+    const h9 = Math.round(height * 0.9);
+    const first = await sharp(path.join(out, pngs[0]!)).extract({ left: Math.round((width - w9) / 2), top: Math.round((height - h9) / 2), width: w9, height: h9 }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const crop9 = pdqHash({ data: new Uint8Array(first.data), width: first.info.width, height: first.info.height, channels: 3 }).hash;
+    expect(hammingDistance(crop9, hashFromHex(withVariants[0]!.variants!.find((v) => v.variant === 'crop:0.9')!.value))).toBeLessThanOrEqual(8);
     const plain = await videoKeyframes(path.join(dir, 'clip.mp4'), { variants: false });
     expect(plain.frames.some((f) => f.variants)).toBe(false);
+  });
+
+  it('bounds the frames with variants to VARIANT_FRAMES_PER_MINUTE of the clip\'s length, the first frame first', async () => {
+    // 5 s at 12 a minute: one frame with variants, the first.
+    const few = await videoKeyframes(path.join(dir, 'clip.mp4'), { variantFramesPerMinute: 12 });
+    expect(few.frames.filter((f) => f.variants?.length).map((f) => f.t)).toEqual([0]);
+    expect(few.frames.some((f) => f.t >= 3 && f.t < 3.3)).toBe(true); // the cut is still a keyframe
+    // 24 a minute: 2, the first among them (the default keeps more).
+    const two = await videoKeyframes(path.join(dir, 'clip.mp4'), { variantFramesPerMinute: 24 });
+    const ts = two.frames.filter((f) => f.variants?.length).map((f) => f.t);
+    expect(ts).toHaveLength(2);
+    expect(ts[0]).toBe(0);
+    const all = await videoKeyframes(path.join(dir, 'clip.mp4'));
+    expect(all.frames.filter((f) => f.variants?.length).length).toBeGreaterThan(2);
+    expect(VARIANT_FRAMES_PER_MINUTE).toBeLessThanOrEqual(FRAMES_PER_MINUTE); // frames with variants are keyframes: within their budget
   });
 
   it('keeps a clip whose every frame differs within FRAMES_PER_MINUTE (a 3-minute clip within the feed limits)', async () => {
@@ -84,7 +124,13 @@ describe.skipIf(!hasFfmpeg)('video keyframes', () => {
     expect(frames.length).toBeGreaterThan(FRAMES_PER_MINUTE); // the budget binds…
     expect(frames.length).toBeLessThanOrEqual(Math.ceil((FRAMES_PER_MINUTE * 75) / 60)); // …and holds
     expect(3 * FRAMES_PER_MINUTE).toBeLessThanOrEqual(LIMITS.maxFramesPerMedia);
-    for (const f of frames) expect(f.variants?.length ?? 0).toBeLessThanOrEqual(LIMITS.maxVariantsPerFrame);
+    // With variants: at most VARIANT_FRAMES_PER_MINUTE a minute of the clip carry them, each within the format's limit.
+    const withV = await videoKeyframes(path.join(dir, 'long.mp4'));
+    const carrying = withV.frames.filter((f) => f.variants?.length);
+    expect(carrying.length).toBeGreaterThan(VARIANT_FRAMES_PER_MINUTE); // the budget binds (a noise pattern drifts all the time)…
+    expect(carrying.length).toBeLessThanOrEqual(Math.ceil((VARIANT_FRAMES_PER_MINUTE * 75) / 60)); // …and holds
+    expect(withV.frames.length).toBeLessThanOrEqual(Math.ceil((FRAMES_PER_MINUTE * 75) / 60));
+    for (const f of withV.frames) expect(f.variants?.length ?? 0).toBeLessThanOrEqual(LIMITS.maxVariantsPerFrame);
   });
 
   it('builds a feed entry from a video file, and refuses a flat one', async () => {

@@ -2,9 +2,10 @@
 // frames that wrap it (blurred 1:1 copy, a phone's interface, a caption band). Expected rectangles
 // are where each test placed the picture when it built the frames, never the detector's output.
 import { describe, expect, it } from 'vitest';
-import { hammingDistance, type Hash256 } from '../../../../src/core/hash256';
-import { ALIKE_SECONDS, EVIDENCE_RULE, VideoEvidence, clipLooksAlike, evidenceRule, boundedCover, findMovingPicture, findMovingPictures, keyframeCover, pairAllowed, matchRule, resizeArea, sourceRect, videoFrameSize, videoVariants, VIDEO_FRAME_SIDE } from '../../../../src/core/match';
-import type { Pixels } from '../../../../src/core/pdq';
+import { hammingDistance, hashToHex, type Hash256 } from '../../../../src/core/hash256';
+import { ALIKE_SECONDS, EVIDENCE_RULE, VideoEvidence, clipLooksAlike, evidenceRule, boundedCover, captionBarPictures, CAPTION_BAR_SHARE, pictureMatchHolds, findMovingPicture, findMovingPictures, keyframeCover, pairAllowed, matchRule, resizeArea, sourceRect, videoFrameSize, videoVariants, VIDEO_FRAME_SIDE } from '../../../../src/core/match';
+import { pdqHash, type Pixels } from '../../../../src/core/pdq';
+import { crop } from '../../../../src/core/match';
 
 /** A deterministic textured "camera" picture: smooth blobs + fine grain, shifted by (dx, dy). */
 function scene(w: number, h: number, dx: number, dy: number, seed = 1): Uint8Array {
@@ -272,5 +273,125 @@ describe('clipLooksAlike', () => {
     expect(clipLooksAlike([{ t: 0, hash: h([1, 2, 3]) }], 8)).toBe(true);
     expect(clipLooksAlike([{ t: 0, hash: h([1, 2, 3]) }], 3)).toBe(false);
     expect(ALIKE_SECONDS).toBe(5);
+  });
+});
+
+describe('pictureMatchHolds: a picture (a video\'s poster) matched through the keyframes of a clip that looks alike throughout', () => {
+  // Expected values from the documented rule (docs/matching.md, "Video"): past the publisher's cover
+  // radius (12), a picture's match holds only through a picture of the entry or a keyframe of a
+  // clip that changes; clipLooksAlike: keyframes 5 s apart within 31 bits.
+  const h = (bits: number[]): Hash256 => {
+    const out = new Uint16Array(16);
+    for (const b of bits) out[b >> 4]! ^= 1 << (b & 15);
+    return out;
+  };
+  const ramp = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+  const hx = (bits: number[]) => hashToHex(h(bits));
+  // A fixed camera: keyframes at t = 0…7, each 20 bits from every other (10 bits of its own each).
+  const fixedBits = (i: number) => [...ramp(0, 60), ...ramp(100 + 10 * i, 10)];
+  const fixed = { hashes: [], durationSec: 8, frames: { items: Array.from({ length: 8 }, (_, i) => ({ t: i, value: hx(fixedBits(i)), quality: 90 })) } };
+  // A pan: keyframes at t = 0…7, 80 bits apart; keyframe 3 with its crop:0.9 variant.
+  const panBits = (i: number) => ramp(i * 30, 40);
+  const pan = {
+    hashes: [],
+    durationSec: 8,
+    frames: { items: Array.from({ length: 8 }, (_, i) => ({ t: i, value: hx(panBits(i)), quality: 90, ...(i === 3 ? { variants: [{ variant: 'crop:0.9', value: hx([...ramp(200, 40)]), quality: 90 }] } : {}) })) },
+  };
+  const far = h(ramp(0, 256));
+  const probe = (q: Hash256, dihedral = 0, quality = 90) => [{ probe: 'full' as const, hashes: Array.from({ length: 8 }, (_, d) => (d === dihedral ? q : far)), quality }];
+  const standard = matchRule('standard');
+  // 18 bits from the fixed camera's keyframe at 6 s, 38 from the others (the street camera 45 s
+  // later: 18 bits from the keyframe at 0.8 s).
+  const later = h([...fixedBits(6), ...ramp(230, 18)]);
+
+  it('the clip is one that looks alike, the pan one that changes (the premise of what follows)', () => {
+    expect(clipLooksAlike(fixed.frames.items.map((f, i) => ({ t: f.t, hash: h(fixedBits(i)) })), 8)).toBe(true);
+    expect(clipLooksAlike(pan.frames.items.map((f, i) => ({ t: f.t, hash: h(panBits(i)) })), 8)).toBe(false);
+    expect(hammingDistance(later, h(fixedBits(6)))).toBe(18);
+    expect(Math.min(...[0, 1, 2, 3, 4, 5, 7].map((i) => hammingDistance(later, h(fixedBits(i)))))).toBe(38);
+  });
+
+  it('holds past the radius as the clip\'s first frame: when its first keyframe is the nearest (a re-share\'s poster)', () => {
+    // 28 bits from the first keyframe (a mirrored re-share's poster was), 48 from the others.
+    const start = h([...fixedBits(0), ...ramp(220, 28)]);
+    expect(pictureMatchHolds([fixed], probe(start), 28, standard)).toBe(true);
+    // 23 bits from the first keyframe, but 17 from the one at 6 s: another moment, not the start.
+    const other = h([...fixedBits(0), ...ramp(160, 10), ...ramp(100, 3), ...ramp(230, 10)]);
+    expect(hammingDistance(other, h(fixedBits(0)))).toBe(23);
+    expect(hammingDistance(other, h(fixedBits(6)))).toBe(17);
+    expect(pictureMatchHolds([fixed], probe(other), 17, standard)).toBe(false);
+    // The first keyframe is the earliest in time, whatever the order the feed lists them in.
+    const shuffled = { ...fixed, frames: { items: [...fixed.frames.items].reverse() } };
+    expect(pictureMatchHolds([shuffled], probe(start), 28, standard)).toBe(true);
+    expect(pictureMatchHolds([shuffled], probe(later), 18, standard)).toBe(false);
+    // Nothing of the clip within the accept distance: no hold at all.
+    expect(pictureMatchHolds([fixed], probe(h(ramp(0, 256))), 33, standard)).toBe(false);
+  });
+
+  it('past the cover radius, a match through a fixed camera\'s keyframes does not hold; within it, it does', () => {
+    expect(pictureMatchHolds([fixed], probe(later), 18, standard)).toBe(false);
+    expect(pictureMatchHolds([fixed], probe(later), EVIDENCE_RULE.sure + 1, standard)).toBe(false);
+    expect(pictureMatchHolds([fixed], probe(later), EVIDENCE_RULE.sure, standard)).toBe(true);
+    expect(EVIDENCE_RULE.sure).toBe(12);
+  });
+
+  it('holds through a keyframe of a clip that changes, or through a picture of the entry', () => {
+    const nearPan = h([...panBits(3), ...ramp(230, 18)]);
+    expect(pictureMatchHolds([pan], probe(nearPan), 18, standard)).toBe(true);
+    expect(pictureMatchHolds([fixed, pan], probe(nearPan), 18, standard)).toBe(true);
+    expect(pictureMatchHolds([fixed, pan], probe(later), 18, standard)).toBe(false);
+    // The desk's own poster image, stored as a picture of the entry: 3 bits from the query.
+    const poster = { value: hashToHex(h([...fixedBits(6), ...ramp(230, 15)])), quality: 90, role: 'poster' };
+    expect(pictureMatchHolds([{ ...fixed, hashes: [poster] }], probe(later), 18, standard)).toBe(true);
+    // …but not one below the quality threshold (never stored in the index), nor one past the accept distance (31).
+    expect(pictureMatchHolds([{ ...fixed, hashes: [{ ...poster, quality: 40 }] }], probe(later), 18, standard)).toBe(false);
+    const poster28 = { value: hashToHex(h([...fixedBits(6), ...ramp(230, 18), ...ramp(0, 28)])), quality: 90 };
+    const poster33 = { value: hashToHex(h([...fixedBits(6), ...ramp(230, 18), ...ramp(0, 33)])), quality: 90 };
+    expect(pictureMatchHolds([{ ...fixed, hashes: [poster28] }], probe(later), 18, standard)).toBe(true);
+    expect(pictureMatchHolds([{ ...fixed, hashes: [poster33] }], probe(later), 18, standard)).toBe(false);
+    // Strict compares nothing past 24 bits.
+    expect(pictureMatchHolds([{ ...fixed, hashes: [poster28] }], probe(later), 18, matchRule('strict'))).toBe(false);
+  });
+
+  it('counts only pairs the rule allows, probes and keyframes of quality, and a variant named as the image', () => {
+    const nearCrop = h([...ramp(200, 40), ...ramp(0, 16)]);
+    expect(pictureMatchHolds([pan], probe(nearCrop), 16, standard)).toBe(true); // full/0 meets crop:0.9
+    expect(pictureMatchHolds([pan], probe(nearCrop, 1), 16, standard)).toBe(false); // a mirror does not meet a crop
+    expect(pictureMatchHolds([pan], probe(nearCrop), 16, matchRule('strict'))).toBe(false); // strict: no variants
+    const nearPan = h([...panBits(3), ...ramp(230, 18)]);
+    expect(pictureMatchHolds([pan], probe(nearPan, 0, 40), 18, standard)).toBe(false); // a flat probe
+    const lowKey = { ...pan, frames: { items: pan.frames.items.map((f) => ({ ...f, quality: f.t === 3 ? 40 : 90 })) } };
+    expect(pictureMatchHolds([lowKey], probe(nearPan), 18, standard)).toBe(false);
+    // A picture's crop variant meets the full probe; an unnamed variant counts as the image itself.
+    const cropPic = { value: hashToHex(nearCrop), quality: 90, role: 'variant', variant: 'crop:0.8' };
+    expect(pictureMatchHolds([{ ...fixed, hashes: [cropPic] }], probe(later), 18, standard)).toBe(false); // 92 bits from `later`
+    expect(pictureMatchHolds([{ ...fixed, hashes: [{ ...cropPic, value: hashToHex(later) }] }], probe(later), 18, standard)).toBe(true);
+    expect(pictureMatchHolds([{ ...fixed, hashes: [{ ...cropPic, value: hashToHex(later) }] }], probe(later, 1), 18, standard)).toBe(false);
+    expect(pictureMatchHolds([{ ...fixed, hashes: [{ value: hashToHex(later), quality: 90, role: 'variant' }] }], probe(later, 1), 18, standard)).toBe(true);
+  });
+});
+
+describe('captionBarPictures: what the reader\'s finder cuts under a plain caption bar', () => {
+  // A 256x144 frame: a textured scene under `sky` rows of near-white sky (a bright sky under a white
+  // bar is peeled with it: measured on the corpus's aerial shot, 26 rows of 192).
+  const frame = (sky: number): Pixels => {
+    const px = scene(256, 144, 0, 0, 3);
+    for (let i = 0; i < 256 * sky; i++) px[i] = 250 + (i % 3); // 250–252: within the finder's colour tolerance of white
+    return luma(256, 144, px);
+  };
+
+  it('stores the frame below its sky as `picture` when a white bar above would be peeled with the sky', () => {
+    const px = frame(20);
+    const out = captionBarPictures(px);
+    expect(out.map((v) => v.variant)).toEqual(['picture']); // white above only: black bars and a bar below stop at the frame's edge
+    // By construction the picture is the frame without its 20 sky rows.
+    const expected = pdqHash(crop(px, { x: 0, y: 20, width: 256, height: 124 })).hash;
+    expect(hammingDistance(out[0]!.hash, expected)).toBeLessThanOrEqual(4);
+    expect(hammingDistance(out[0]!.hash, pdqHash(px).hash)).toBeGreaterThan(31); // not the frame itself
+  });
+
+  it('stores nothing where the finder stops at the bar\'s edge (every frame of a textured clip)', () => {
+    expect(captionBarPictures(frame(0))).toEqual([]);
+    expect(CAPTION_BAR_SHARE).toBe(0.2);
   });
 });

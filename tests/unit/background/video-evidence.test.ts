@@ -130,4 +130,89 @@ describe('cs/match-frame (src/background/video-evidence.ts)', () => {
       expect(await holdingMatches(near, query(flipped(fixed[6]!, 18, 200)), 90, settings)).toEqual(near);
     });
   });
+
+  describe('what a frame\'s answer says (each field against the stored entry)', () => {
+    const put = async (id: string, media: FeedEntry['media'], over: Partial<FeedEntry> = {}) => {
+      await db.put('entries', { feedUrl: sub.url, id, entry: { ...entry(id), ...over, media } });
+      await db.clear('matchIndex'); // built again from the entries, as after a sync
+      invalidateMatcher();
+    };
+    const video = (items: { t: number; value: string; quality?: number; variants?: { variant: string; value: string; quality: number }[] }[], durationSec?: number): FeedEntry['media'][number] => ({
+      type: 'video',
+      ...(durationSec === undefined ? {} : { durationSec }),
+      hashes: [],
+      frames: { alg: 'pdq', items: items.map((f) => ({ quality: 90, ...f })) },
+    });
+    const answer = async (hashes: Hash256[], s: Settings = settings, quality = 90) => (await matchFrame(hashes, quality, s, ['en'])).map((h) => ({ id: h.match.entryId, d: h.distance, t: h.t, until: h.until, alike: h.alike }));
+
+    it('reads the keyframe through the hash of the pair\'s own dihedral view (a mirrored frame)', async () => {
+      await storeClip('pan', pan, 8);
+      const q = query(flipped(pan[5]!, 10));
+      [q[0], q[4]] = [q[4]!, q[0]!]; // the near hash in the mirrored slot
+      expect(await answer(q)).toEqual([{ id: 'pan', d: 10, t: 5, until: 6, alike: false }]);
+    });
+
+    it('reads the time of a keyframe\'s variant met (a crop), and of the nearest of the entry\'s pairs', async () => {
+      const crop = hashOf('crop of pan 2');
+      await put('pan', [video(pan.map((value, t) => ({ t, value, ...(t === 2 ? { variants: [{ variant: 'crop:0.9', value: crop, quality: 90 }] } : {}) })), 8)]);
+      expect(await answer(query(flipped(crop, 6)))).toEqual([{ id: 'pan', d: 6, t: 2, until: 3, alike: false }]);
+      // Two keyframes near one frame: 10 bits from the one at 3 s, 30 from the one at 5 s (its bits 0–19 are keyframe 3's).
+      await put('two', [video([{ t: 3, value: pan[3]! }, { t: 5, value: hashToHex(flipped(pan[3]!, 20, 0)) }], 9)]);
+      expect((await answer(query(flipped(pan[3]!, 10, 100)))).find((h) => h.id === 'two')).toEqual({ id: 'two', d: 10, t: 3, until: 5, alike: false });
+    });
+
+    it('until: the next keyframe, the clip\'s end for the last one, its own time without a duration', async () => {
+      await put('a', [video([{ t: 0, value: pan[0]! }, { t: 1.5, value: pan[1]! }, { t: 2.5, value: pan[2]! }], 4)]);
+      await put('b', [video([{ t: 0, value: pan[4]! }, { t: 2.5, value: pan[5]! }])]);
+      expect(await answer(query(flipped(pan[0]!, 3)))).toEqual([{ id: 'a', d: 3, t: 0, until: 1.5, alike: false }]);
+      expect(await answer(query(flipped(pan[2]!, 3)))).toEqual([{ id: 'a', d: 3, t: 2.5, until: 4, alike: false }]);
+      expect(await answer(query(flipped(pan[5]!, 3)))).toEqual([{ id: 'b', d: 3, t: 2.5, until: 2.5, alike: false }]);
+    });
+
+    it('a hit on a picture of the entry has no time; alike-ness is the met clip\'s, of its keyframes of quality', async () => {
+      await put('pic', [{ type: 'image', hashes: [{ alg: 'pdq', value: pan[6]!, quality: 90 }] }]);
+      expect(await answer(query(flipped(pan[6]!, 5)))).toEqual([{ id: 'pic', d: 5, t: null, until: null, alike: false }]);
+      // Two media: a pan, then a fixed camera; the frame meets the second.
+      await put('both', [video(pan.slice(0, 4).map((value, t) => ({ t, value })), 4), video(fixed.map((value, t) => ({ t, value })), 8)]);
+      expect(await answer(query(flipped(fixed[7]!, 4, 200)))).toEqual([{ id: 'both', d: 4, t: 7, until: 8, alike: true }]);
+      // Keyframes 1 s apart, all different, but the one at 6 s — of quality 40, never matched — within 4 bits of the first:
+      // not a clip that looks alike (keyframes below quality do not count).
+      const items = [0, 1, 2, 3, 4, 5].map((t) => ({ t, value: hashOf(`q ${t}`) }));
+      await put('q', [video([...items, { t: 6, value: hashToHex(flipped(items[0]!.value, 4, 0)), quality: 40 }], 7)]);
+      expect(await answer(query(flipped(items[0]!.value, 2, 100)))).toEqual([{ id: 'q', d: 2, t: 0, until: 1, alike: false }]);
+    });
+
+    it('answers nothing when switched off, for a flat frame, or past the level\'s near distance', async () => {
+      await storeClip('pan', pan, 8);
+      expect(await answer(query(flipped(pan[1]!, 2)), { ...settings, enabled: false })).toEqual([]);
+      expect(await answer(query(flipped(pan[1]!, 2)), settings, 49)).toEqual([]);
+      expect(await answer(query(flipped(pan[1]!, 2)), settings, 50)).toHaveLength(1);
+      const strict: Settings = { ...settings, matchStrictness: 'strict' };
+      invalidateMatcher();
+      expect(await answer(query(flipped(pan[1]!, 30)), strict)).toEqual([]);
+      expect(await answer(query(flipped(pan[1]!, 24)), strict)).toEqual([{ id: 'pan', d: 24, t: 1, until: 2, alike: false }]);
+      invalidateMatcher();
+      expect(await answer(query(flipped(pan[1]!, 40)))).toEqual([{ id: 'pan', d: 40, t: 1, until: 2, alike: false }]);
+    });
+
+    it('the 8 nearest entries, nearest first, with the feed\'s name; never a withdrawn or accurate entry', async () => {
+      const base = hashOf('base');
+      for (let i = 0; i < 9; i++) await put(`e${i}`, [video([{ t: 0, value: hashToHex(flipped(base, 9 - i, 20 * i)) }], 1)]);
+      const hits = await matchFrame(query(hashFromHex(base)), 90, settings, ['en']);
+      expect(hits.map((h) => [h.match.entryId, h.distance])).toEqual([['e8', 1], ['e7', 2], ['e6', 3], ['e5', 4], ['e4', 5], ['e3', 6], ['e2', 7], ['e1', 8]]);
+      expect(hits[0]!.match.feedName).toBe(sub.name);
+      expect(hits[0]!.match.feedUrl).toBe(sub.url);
+      // Changed in the store since the index was built: checked against what is stored now.
+      const stored8 = (await db.get('entries', [sub.url, 'e8']))!;
+      await db.put('entries', { ...stored8, entry: { ...stored8.entry, status: 'withdrawn' } });
+      const stored7 = (await db.get('entries', [sub.url, 'e7']))!;
+      await db.put('entries', { ...stored7, entry: { ...stored7.entry, verdict: { ...stored7.entry.verdict, label: 'accurate' } } });
+      await db.delete('entries', [sub.url, 'e6']);
+      const after = await matchFrame(query(hashFromHex(base)), 90, settings, ['en']);
+      // The 8 nearest in the index (e8…e1) less the three no longer shown; e0, 9th, is not looked at.
+      expect(after.map((h) => h.match.entryId)).toEqual(['e5', 'e4', 'e3', 'e2', 'e1']);
+      // A feed switched off meanwhile: nothing.
+      expect(await matchFrame(query(hashFromHex(base)), 90, { ...settings, subscriptions: [{ ...sub, enabled: false }] }, ['en'])).toEqual([]);
+    });
+  });
 });

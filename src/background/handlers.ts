@@ -103,7 +103,8 @@ export const handlers: Handlers = {
   async 'cs/match-hashes'({ hashes, quality, probes }) {
     const settings = await loadSettings();
     const views = (probes ?? []).map((p) => probeFromHex(p as ProbeHex)); // probe names checked by the schema
-    return { matches: await matchHashes(hashes.map(hashFromHex), quality, settings, languages(settings), views) };
+    const hs = hashes.map(hashFromHex);
+    return { matches: await holdingMatches(await matchHashes(hs, quality, settings, languages(settings), views), hs, quality, settings, views) };
   },
 
   async 'cs/match-frame'({ hashes, quality, probes }) {

@@ -11,7 +11,8 @@
  * plays it: a frame every second from a start phase of 0, ¼, ½ or ¾ s, each frame hashed with
  * queryProbes and, from the second frame on, the moving picture found in the last three frames
  * (findMovingPicture → motionProbe), looked up with findPairs + decide (standard rule). The
- * poster is the re-share's first frame, hashed the same way without motion.
+ * poster is the re-share's first frame, hashed the same way without motion, and held as the background holds a
+ * picture's match (pictureMatchHolds).
  * Frames are decoded at the clip's own size and scaled as a canvas scales them down (area
  * averaging, resizeArea); the moving picture is cut from the clip's own pixels and scaled to the
  * frame size, as the content script draws it. Differences from the browser: the scaler is not the

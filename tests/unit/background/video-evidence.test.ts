@@ -128,6 +128,9 @@ describe('cs/match-frame (src/background/video-evidence.ts)', () => {
       expect(await holdingMatches(found, query(flipped(fixed[6]!, 18, 200)), 90, settings)).toEqual([]);
       const near = found.map((m) => ({ ...m, distance: 5 }));
       expect(await holdingMatches(near, query(flipped(fixed[6]!, 18, 200)), 90, settings)).toEqual(near);
+      // Next to a match past the radius (looked up), one within it is kept without a look (its entry is gone too).
+      const mixed = [...near, ...found.map((m) => ({ ...m, entryId: 'gone too' }))];
+      expect(await holdingMatches(mixed, query(flipped(fixed[6]!, 18, 200)), 90, settings)).toEqual(near);
     });
   });
 
@@ -213,6 +216,28 @@ describe('cs/match-frame (src/background/video-evidence.ts)', () => {
       expect(after.map((h) => h.match.entryId)).toEqual(['e5', 'e4', 'e3', 'e2', 'e1']);
       // A feed switched off meanwhile: nothing.
       expect(await matchFrame(query(hashFromHex(base)), 90, { ...settings, subscriptions: [{ ...sub, enabled: false }] }, ['en'])).toEqual([]);
+    });
+
+    it('reads the hash of the probe that met (a moving picture\'s), and a variant of the kind met only', async () => {
+      await storeClip('pan', pan, 8);
+      const motion = [{ probe: 'motion' as const, hashes: [flipped(pan[5]!, 8)], quality: 90 }];
+      expect((await matchFrame(query(hashFromHex(hashOf('nothing near'))), 90, settings, ['en'], motion)).map((h) => [h.distance, h.t])).toEqual([[8, 5]]);
+      // Keyframe 1 has a cut-top variant 2 bits from the frame (a full frame never meets a cut), keyframe 2 a crop 6 bits from it.
+      const w = hashOf('crop at 2');
+      await put('kinds', [video([{ t: 0, value: pan[0]! }, { t: 1, value: pan[1]!, variants: [{ variant: 'cut-top:0.125', value: hashToHex(flipped(w, 4, 0)), quality: 90 }] }, { t: 2, value: pan[2]!, variants: [{ variant: 'crop:0.9', value: w, quality: 90 }] }], 3)]);
+      expect((await answer(query(flipped(w, 6, 0)))).find((h) => h.id === 'kinds')).toEqual({ id: 'kinds', d: 6, t: 2, until: 3, alike: false });
+    });
+
+    it('alike-ness counts keyframes of quality 50 and the clip\'s duration', async () => {
+      // One keyframe for 8 s: a still shot (no keyframe kept for 5 s); without a duration, nothing says so.
+      await put('still', [video([{ t: 0, value: pan[0]! }], 8)]);
+      await put('short', [video([{ t: 0, value: pan[1]! }])]);
+      expect(await answer(query(flipped(pan[0]!, 3)))).toEqual([{ id: 'still', d: 3, t: 0, until: 8, alike: true }]);
+      expect(await answer(query(flipped(pan[1]!, 3)))).toEqual([{ id: 'short', d: 3, t: 0, until: 0, alike: false }]);
+      // Keyframes 1 s apart, all different, but the one at 6 s — of quality exactly 50 — within 4 bits of the first: alike.
+      const items = [0, 1, 2, 3, 4, 5].map((t) => ({ t, value: hashOf(`q50 ${t}`) }));
+      await put('q50', [video([...items, { t: 6, value: hashToHex(flipped(items[0]!.value, 4, 0)), quality: 50 }], 7)]);
+      expect((await answer(query(flipped(items[0]!.value, 2, 100)))).find((h) => h.id === 'q50')).toMatchObject({ t: 0, alike: true });
     });
   });
 });

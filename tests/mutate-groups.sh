@@ -27,7 +27,7 @@ F=src/core/feed
 # The fast feed tests; feed.test.ts (40 s: its entry cap builds 200 000 entries) runs only in the feed group.
 FEEDT=$U/core/feed/signatures.test.ts,$U/core/feed/envelope.test.ts,$U/core/feed/accept.test.ts,$U/core/feed/directory.test.ts,$U/core/feed/floor.test.ts,$U/core/feed/hardening.test.ts
 # grouped.test.ts checks match/index.ts's grouped index (buildMatchIndex, groupedRows) against a flat one.
-MATCHT=$U/core/match/rule.test.ts,$U/core/match/match.test.ts,$U/core/match/video.test.ts,$U/core/index/grouped.test.ts,$U/background/matcher.test.ts,$U/background/strictness.test.ts
+MATCHT=$U/core/match/rule.test.ts,$U/core/match/grouped-rows.test.ts,$U/core/match/match.test.ts,$U/core/match/video.test.ts,$U/core/index/grouped.test.ts,$U/background/matcher.test.ts,$U/background/strictness.test.ts
 BGT=$(ls $U/background/*.test.ts | paste -sd, -)
 [ $# -eq 0 ] && set -- envelope accept sync outbox matcher floor rule background evidence report index match video core import feed pdq
 # background: the rest of src/background, run as three groups (below).

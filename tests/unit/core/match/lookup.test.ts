@@ -62,6 +62,11 @@ describe('entryRows: what an entry contributes to the index', () => {
     ]);
   });
 
+  it('a variant name counts only with role "variant" (schema: "With role variant: which re-share"): on a poster it is the image', () => {
+    const e = entry([{ type: 'video', hashes: [{ alg: 'pdq', value: near(1), quality: 90, role: 'poster', variant: 'crop:0.9' }] }] as FeedEntry['media']);
+    expect(entryRows(e)).toEqual([{ value: near(1), media: 0, kind: 'original' }]);
+  });
+
   it('a media item without frames contributes its hashes alone', () => {
     expect(entryRows(entry([{ type: 'image', hashes: [{ alg: 'pdq', value: ZERO, quality: 100 }] }] as FeedEntry['media']))).toEqual([{ value: ZERO, media: 0, kind: 'original' }]);
   });
@@ -178,6 +183,14 @@ describe('MatchRowsBuilder', () => {
     expect(b.kinds.length).toBe(256);
     expect(b.rows).toBe(255 + 1);
     expect(b.kinds[255]).toBe('cut-top:254');
+  });
+
+  it('a row added without a kind is of the image itself (kind "original", the first kind)', () => {
+    const b = new MatchRowsBuilder();
+    b.add(ZERO, 7, 0);
+    const built = b.build();
+    expect(built.kinds).toEqual(['original']);
+    expect([...built.rowKind]).toEqual([0]);
   });
 
   it('addEntry adds an entry’s rows under its ordinal', () => {

@@ -73,7 +73,7 @@ describe('applyDelta', () => {
 
   it('refuses entries that do not match the state hash', () => {
     const held = map([entry('a')]);
-    expect(failure(() => applyDelta(held, delta([], [entry('b')], [{ id: 'b', rev: 1 }])))).toMatchObject({ code: 'state-hash' });
+    expect(failure(() => applyDelta(held, delta([], [entry('b')], [{ id: 'b', rev: 1 }])))).toMatchObject({ code: 'state-hash', message: expect.stringContaining('state hash') });
   });
 });
 
@@ -96,7 +96,7 @@ describe('checkIndexAgainstState', () => {
 
   it('refuses an index expired at this very millisecond, takes one a millisecond from expiring', () => {
     const at = new Date(NOW.getTime() + 86_400_000);
-    expect(failure(() => checkIndexAgainstState(index(5), held(5), at))).toMatchObject({ code: 'expired' });
+    expect(failure(() => checkIndexAgainstState(index(5), held(5), at))).toEqual({ code: 'expired', message: `the feed index expired at ${at.toISOString()}` });
     expect(checkIndexAgainstState(index(5), held(5), new Date(at.getTime() - 1))).toBe('unchanged');
     // Expiry comes first, even with nothing held.
     expect(failure(() => checkIndexAgainstState(index(5), null, at))).toMatchObject({ code: 'expired' });
@@ -105,6 +105,8 @@ describe('checkIndexAgainstState', () => {
   it('takes the snapshot when nothing is held, or no sequence is', () => {
     expect(checkIndexAgainstState(index(5), null, NOW)).toBe('snapshot');
     expect(checkIndexAgainstState(index(5, [[4, 5, 1]]), held(null), NOW)).toBe('snapshot');
+    // Nothing held but a feed id and an epoch (a subscription before its first sync): the snapshot, no other check.
+    expect(checkIndexAgainstState(index(5), held(null, { feedId: 'https://other.example/feed', epoch: 9 }), NOW)).toBe('snapshot');
   });
 
   it('checks the feed id and the epoch only when they are held', () => {
@@ -138,5 +140,7 @@ describe('checkIndexAgainstState', () => {
     expect(checkIndexAgainstState(index(7, [[5, 6, 1], [4, 5, 1]]), held(5), NOW)).toBe('snapshot');
     expect(checkIndexAgainstState(index(7, [[5, 7, 1]]), held(5), NOW)).toBe('snapshot');
     expect(checkIndexAgainstState(index(6, [[4, 6, 1]]), held(5), NOW)).toBe('snapshot');
+    // A delta from the held sequence that skips one is no link, even when the next one is there.
+    expect(checkIndexAgainstState(index(7, [[5, 7, 1], [6, 7, 1]]), held(5), NOW)).toBe('snapshot');
   });
 });

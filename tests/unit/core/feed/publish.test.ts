@@ -201,7 +201,7 @@ describe('verifyFeed', () => {
     // Same size, one byte changed: the SHA-256 differs.
     const changed = new Map(folder);
     const bytes = Uint8Array.from(folder.get('snapshots/2.json')!);
-    bytes[bytes.length - 2] ^= 1;
+    bytes[bytes.length - 2] = bytes[bytes.length - 2]! ^ 1;
     changed.set('snapshots/2.json', bytes);
     expect(() => verifyFeed(reader(changed), [keys.publicKey])).toThrow(expect.objectContaining({ code: 'checksum', message: expect.stringContaining('SHA-256') }));
     // One byte longer (a trailing space: still a valid envelope): the size differs.

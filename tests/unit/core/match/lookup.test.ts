@@ -20,7 +20,7 @@ function entry(media: FeedEntry['media']): FeedEntry {
     status: 'active',
     verdict: { label: 'missing-context', textualRating: { en: 'Missing context' } },
     claim: { text: { en: 'A photo of a flood in 2024.' } },
-    factCheck: { url: 'https://factcheck.example.org/e', headline: { en: 'An old photo' }, publisher: { name: 'Desk' } },
+    factCheck: { url: 'https://factcheck.example.org/e', headline: { en: 'An old photo' }, inLanguage: 'en', datePublished: '2026-11-01', publisher: { name: 'Desk' } },
     media,
   } as FeedEntry;
 }

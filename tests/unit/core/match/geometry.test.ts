@@ -73,6 +73,21 @@ describe('rotate', () => {
     for (const corner of [0, 2, 6, 8]) expect(out.data[corner]).toBe(255);
     expect(rotate(grey(2, 2, [0, 100, 200, 40]), 45, 7).data[0]).toBe(7);
   });
+  it('by 90°, colour: every channel of each pixel moves together', () => {
+    // 3x2 RGB, pixel (x, y) = [10·i + 1, 10·i + 2, 10·i + 3] with i = y·3 + x; clockwise: out(x, y) = in(y, 1 − x).
+    const data = Uint8Array.from({ length: 18 }, (_, b) => 10 * Math.floor(b / 3) + (b % 3) + 1);
+    const out = rotate({ width: 3, height: 2, channels: 3, data }, 90);
+    const expected: number[] = [];
+    for (let y = 0; y < 3; y++) for (let x = 0; x < 2; x++) for (let k = 0; k < 3; k++) expected.push(10 * ((1 - x) * 3 + y) + k + 1);
+    expect([out.width, out.height, out.channels, ...out.data]).toEqual([2, 3, 3, ...expected]);
+    // At 45° the centre of a 2x2 colour image is each channel's mean; the output holds 3x3 pixels of 3 channels.
+    const rgb: Pixels = { width: 2, height: 2, channels: 3, data: Uint8Array.from([0, 10, 20, 100, 110, 120, 200, 210, 220, 40, 50, 60]) };
+    const turned = rotate(rgb, 45);
+    expect(turned.data.length).toBe(27);
+    expect([...turned.data.subarray(12, 15)]).toEqual([85, 95, 105]);
+    expect([...turned.data.subarray(24, 27)]).toEqual([255, 255, 255]);
+  });
+
   it('fills every channel of a corner', () => {
     const rgb: Pixels = { width: 2, height: 2, channels: 3, data: new Uint8Array(12) };
     expect([...rotate(rgb, 45, 9).data.subarray(0, 3)]).toEqual([9, 9, 9]);

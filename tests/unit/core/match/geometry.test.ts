@@ -134,6 +134,19 @@ describe('lumaOf', () => {
     // At full size from (1, 0), 2x1: levels 10, 20.
     expect([...lumaOf(rgb, { x: 1, y: 0, width: 2, height: 1 }).data]).toEqual([10, 20]);
   });
+  it('2x2 means over several rows and columns, grey and colour alike', () => {
+    // 4x4, level 10·(y·4 + x): the 2x2 blocks' means are 25, 45, 105, 125.
+    const levels = Array.from({ length: 16 }, (_, i) => 10 * i);
+    expect([...lumaOf(grey(4, 4, levels), { x: 0, y: 0, width: 4, height: 4 }, 4).data]).toEqual([25, 45, 105, 125]);
+    const rgb: Pixels = { width: 4, height: 4, channels: 3, data: Uint8Array.from(levels.flatMap((v) => [v, v, v])) };
+    expect([...lumaOf(rgb, { x: 0, y: 0, width: 4, height: 4 }, 4).data]).toEqual([25, 45, 105, 125]);
+  });
+
+  it('clamps a rectangle that runs past the bottom, from where it starts', () => {
+    const out = lumaOf(G43(), { x: 1, y: 2, width: 2, height: 5 });
+    expect([out.width, out.height, ...out.data]).toEqual([2, 1, 9, 10]);
+  });
+
   it('clamps the rectangle to the image', () => {
     const out = lumaOf(G43(), { x: 2, y: -1, width: 10, height: 2 });
     expect([out.width, out.height, ...out.data]).toEqual([2, 2, 2, 3, 6, 7]);

@@ -525,3 +525,161 @@ describe('normalise: is the verdict read or guessed', () => {
     expect(bad.verdictKnown).toBe(false);
   });
 });
+
+describe('edges: nulls, references in lists, depth through keys, how a graph collects its nodes', () => {
+  it('a null in a page\'s JSON-LD list is skipped, the reviews around it read', () => {
+    const { records, problems } = recordsFromJsonLdScripts([JSON.stringify([null, claimReview(), 'text'])]);
+    expect(records.map((r) => r.at)).toEqual(['script[0][1]']);
+    expect(problems).toEqual([]);
+  });
+
+  it('references inside a list are resolved; 13 lists down they are not', () => {
+    let deep: unknown = { '@id': '#org' };
+    for (let i = 0; i < 12; i++) deep = [deep];
+    const org = { '@type': 'Organization', '@id': '#org', name: 'Org' };
+    const { records } = recordsFromJsonLdScripts([JSON.stringify({ '@graph': [org, claimReview({ author: [{ '@id': '#org' }], about: deep })] })]);
+    expect(records[0]!.review.author).toEqual([org]);
+    expect(records[0]!.review.about).toEqual(deep);
+  });
+
+  it('finds a review 12 levels of @graph down, not 13', () => {
+    const wrap = (levels: number) => {
+      let v: unknown = claimReview();
+      for (let i = 0; i < levels; i++) v = { '@graph': v };
+      return v;
+    };
+    expect(recordsFromJsonLdScripts([JSON.stringify(wrap(12))]).records.map((r) => r.at)).toEqual([`script[0]${'.@graph'.repeat(12)}`]);
+    expect(recordsFromJsonLdScripts([JSON.stringify(wrap(13))]).records).toEqual([]);
+  });
+
+  it('a bare reference listed in the graph does not replace the node it points to', () => {
+    const org = { '@type': 'Organization', '@id': '#org', name: 'Org' };
+    const { records } = recordsFromJsonLdScripts([JSON.stringify({ '@graph': [org, claimReview({ author: { '@id': '#org' } }), { '@id': '#org' }] })]);
+    expect(records[0]!.review.author).toEqual(org);
+  });
+
+  it('nodes are collected from the graphs near the top (4 levels), not from deeper ones', () => {
+    const org = { '@type': 'Organization', '@id': '#org', name: 'Org' };
+    const review = claimReview({ author: { '@id': '#org' } });
+    // script list (0) → the script's array (1) → its object (2) → @graph (3) → the node (4): collected
+    expect(recordsFromJsonLdScripts([JSON.stringify([{ '@graph': [org] }]), JSON.stringify(review)]).records[0]!.review.author).toEqual(org);
+    // one list more: the node is at 5, not collected, and the reference stays as written
+    expect(recordsFromJsonLdScripts([JSON.stringify([[{ '@graph': [org] }]]), JSON.stringify(review)]).records[0]!.review.author).toEqual({ '@id': '#org' });
+    // the same through a graph in a graph: script (1) → @graph (2) → object (3) → @graph (4) → node (5)
+    expect(recordsFromJsonLdScripts([JSON.stringify({ '@graph': [{ '@graph': [org] }] }), JSON.stringify(review)]).records[0]!.review.author).toEqual({ '@id': '#org' });
+  });
+
+  it('Fact Check Tools sites: an http address kept, a protocol-relative one and spaces mended', () => {
+    const author = (site: string) =>
+      recordsFromJson({ claims: [{ text: 't', claimReview: [{ publisher: { name: 'P', site }, url: 'https://p.example/1', textualRating: 'False' }] }] }).records[0]!.review.author;
+    expect(author('http://www.factcheck.example')).toEqual({ '@type': 'Organization', name: 'P', url: 'http://www.factcheck.example' });
+    expect(author('//fullfact.org')).toEqual({ '@type': 'Organization', name: 'P', url: 'https://fullfact.org' });
+    expect(author(' africacheck.org/fr ')).toEqual({ '@type': 'Organization', name: 'P', url: 'https://africacheck.org/fr' });
+  });
+});
+
+describe('edges: which records are reviews', () => {
+  it('Insights: a record with only a rating is a ClaimReview; a typed record keeps its type; empty lists beside do not matter', () => {
+    const ratingOnly = { id: '1b2c', reviewRating: { alternateName: 'False' }, url: 'https://a.example/r' };
+    const mediaNoCategory = { id: '3d4e', '@type': 'MediaReview', reviewRating: { alternateName: 'Edited' }, claimReviewed: 'c', url: 'https://a.example/m' };
+    const prefixed = { id: '5f6a', '@type': 'https://schema.org/ClaimReview', claimReviewed: 'd' };
+    const { records, problems } = recordsFromJson({ reviews: [ratingOnly, mediaNoCategory, prefixed, null], errors: [] });
+    expect(records.map((r) => [r.at, r.shape, r.review['@type']])).toEqual([
+      ['reviews[0]', 'fact-check-insights', 'ClaimReview'],
+      ['reviews[1]', 'fact-check-insights', 'MediaReview'],
+      ['reviews[2]', 'fact-check-insights', 'https://schema.org/ClaimReview'],
+    ]);
+    expect(problems).toEqual([{ at: 'reviews[3]', path: '@type', message: NOT_A_REVIEW }]);
+  });
+
+  it('a wrapper of JSON-LD reviews with an empty list beside is still read', () => {
+    const { records, problems } = recordsFromJson({ reviews: [claimReview()], errors: [] });
+    expect(records.map((r) => [r.at, r.shape])).toEqual([['reviews[0]', 'json-ld']]);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('edges: CSV cells and paths', () => {
+  it('cells are JSON only when they start with a bracket: numbers and quoted claims stay text', () => {
+    const csv = 'claimReviewed,reviewRating.ratingValue,reviewRating.alternateName,url\r\n"""Says the photo [above] is from 2024""",1,False,https://a.example/1\r\n';
+    expect(recordsFromCsv(csv).records[0]!.review).toEqual({
+      '@type': 'ClaimReview',
+      claimReviewed: '"Says the photo [above] is from 2024"',
+      reviewRating: { ratingValue: '1', alternateName: 'False' },
+      url: 'https://a.example/1',
+    });
+  });
+
+  it('header names are trimmed, empty path parts skipped, a two-digit [n] index read', () => {
+    const csv = 'claimReviewed, url ,reviewRating..alternateName,itemReviewed.appearance[10].url\r\nx,https://a.example/1,False,https://x.com/a/status/10\r\n';
+    const review = recordsFromCsv(csv).records[0]!.review as { url: string; reviewRating: unknown; itemReviewed: { appearance: unknown[] } };
+    expect(review.url).toBe('https://a.example/1');
+    expect(review.reviewRating).toEqual({ alternateName: 'False' });
+    expect(review.itemReviewed.appearance).toHaveLength(11);
+    expect(review.itemReviewed.appearance[10]).toEqual({ url: 'https://x.com/a/status/10' });
+    expect(0 in review.itemReviewed.appearance).toBe(false);
+  });
+
+  it('a field whose name ends in digits (sha256) is a field, not a list index', () => {
+    const csv = '@type,mediaAuthenticityCategory,itemReviewed.mediaItemAppearance.0.sha256,itemReviewed.mediaItemAppearance.0.contentUrl\r\nMediaReview,EditedOrCroppedContent,9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08,https://a.example/1.jpg\r\n';
+    expect(recordsFromCsv(csv).records[0]!.review.itemReviewed).toEqual({
+      mediaItemAppearance: [{ sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', contentUrl: 'https://a.example/1.jpg' }],
+    });
+  });
+
+  it('a JSON cell holding null under a path is replaced by the path\'s list', () => {
+    const csv = 'claimReviewed,itemReviewed,itemReviewed.appearance.0.url\r\nx,"{""@type"":""Claim"",""appearance"":null}",https://x.com/a/status/1\r\n';
+    expect(recordsFromCsv(csv).records[0]!.review.itemReviewed).toEqual({ '@type': 'Claim', appearance: [{ url: 'https://x.com/a/status/1' }] });
+  });
+
+  it('a typed row keeps its type even when its fields look like another', () => {
+    const csv = '@type,claimReviewed,url\r\nMediaReview,Video shows the flood,https://a.example/1\r\n';
+    expect(recordsFromCsv(csv).records[0]!.review['@type']).toBe('MediaReview');
+  });
+
+  it('a parser error is cut to 200 characters (a long cell is not echoed whole)', () => {
+    const { problems } = recordsFromCsv(`claimReviewed,url\r\n${'x'.repeat(300)}"y,https://a.example/1\r\n`);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(/^Invalid Opening Quote/);
+    expect(problems[0]!.message).toHaveLength(200);
+  });
+});
+
+describe('edges: text formats', () => {
+  it('JSON Lines with LF line ends and a line of spaces', () => {
+    const lines = [JSON.stringify(claimReview({ url: 'https://a.example/1' })), '   ', JSON.stringify(claimReview({ url: 'https://a.example/3' }))].join('\n');
+    const { records, problems } = recordsFromText(lines);
+    expect(records.map((r) => [r.at, r.review.url])).toEqual([
+      ['line 1', 'https://a.example/1'],
+      ['line 3', 'https://a.example/3'],
+    ]);
+    expect(problems).toEqual([]);
+  });
+  it('text that does not start with "{" is not JSON Lines; nor is one broken line between lines of spaces', () => {
+    expect(recordsFromText('hello\n{"@type":"ClaimReview"}').problems).toEqual([{ at: '', path: '(json)', message: expect.stringMatching(/^not JSON or CSV: /) }]);
+    expect(recordsFromText('{"@type":"ClaimReview"\n   \n').problems).toEqual([{ at: '', path: '(json)', message: expect.stringMatching(/^not JSON or CSV: /) }]);
+  });
+  it('a zero-width no-break space inside a value is text, not a byte order mark', () => {
+    const { records } = recordsFromText(JSON.stringify(claimReview({ claimReviewed: 'a\uFEFFb' })));
+    expect(records[0]!.review.claimReviewed).toBe('a\uFEFFb');
+  });
+});
+
+describe('edges: mediaRefs', () => {
+  it('null items and appearances are skipped; http is read, other schemes and look-alikes are not; sha256 must be 64 hex digits', () => {
+    const hex = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+    const refs = mediaRefs({
+      itemReviewed: [
+        null,
+        {
+          mediaItemAppearance: [null, { contentUrl: 'http://a.example/1.jpg', sha256: `${hex}0` }, { contentUrl: 'https://a.example/2.jpg', sha256: `sha256:${hex}` }],
+          appearance: ['ftp://files.example/?u=https://a.example/4.jpg'],
+        },
+      ],
+    });
+    expect(refs).toEqual([
+      { url: 'http://a.example/1.jpg', via: 'contentUrl', path: 'itemReviewed[1].mediaItemAppearance[1].contentUrl' },
+      { url: 'https://a.example/2.jpg', via: 'contentUrl', path: 'itemReviewed[1].mediaItemAppearance[2].contentUrl' },
+    ]);
+  });
+});

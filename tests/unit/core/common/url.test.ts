@@ -64,6 +64,8 @@ describe('isUrlOnHosts', () => {
     ['http://127.0.0.1:4000/timeline', ['127.0.0.1'], true],
     ['http://127.0.0.1:4000/timeline', [], false],
     ['http://u@127.0.0.1:4000/timeline', ['127.0.0.1'], false],
+    ['ftp://127.0.0.1/timeline', ['127.0.0.1'], false],
+    ['ws://127.0.0.1:4000/timeline', ['127.0.0.1'], false],
     ['https://x.com', ['x.com'], true],
     ['x.com/a', [], false],
   ] as [string, string[], boolean][])('%s (test hosts %j) → %s', (url, testHosts, ok) => {

@@ -575,6 +575,8 @@ describe('edges: nulls, references in lists, depth through keys, how a graph col
     expect(author('http://www.factcheck.example')).toEqual({ '@type': 'Organization', name: 'P', url: 'http://www.factcheck.example' });
     expect(author('//fullfact.org')).toEqual({ '@type': 'Organization', name: 'P', url: 'https://fullfact.org' });
     expect(author(' africacheck.org/fr ')).toEqual({ '@type': 'Organization', name: 'P', url: 'https://africacheck.org/fr' });
+    // a scheme is recognised at the start only
+    expect(author('factcheck.example/go?to=https://x.example')).toEqual({ '@type': 'Organization', name: 'P', url: 'https://factcheck.example/go?to=https://x.example' });
   });
 });
 

@@ -114,3 +114,19 @@ describe('PictureClusterer: the index and the pending list together', () => {
     for (const i of [0, 1, 511, 1023, 1024, 1099]) expect(c.nearest(hashes[i]!), `member ${i}`).toEqual({ cluster: i + 1, distance: 0 });
   });
 });
+
+describe('PictureClusterer: the report run\'s survivors', () => {
+  it('a tie between a member in the index and one still pending goes to the lower number', () => {
+    const c = new PictureClusterer({ rebuildEvery: 2 });
+    const numbers = [9, 20, 4];
+    c.add(ZERO, 100, () => numbers.shift()!); // 9
+    c.add(bits(range(128, 256)), 100, () => numbers.shift()!); // 20: the list is full, both go to the index
+    c.add(bits(range(0, 40)), 100, () => numbers.shift()!); // 4, pending
+    expect(c.nearest(bits(range(0, 20)))).toEqual({ cluster: 4, distance: 20 });
+  });
+  it('loading a member numbered as the next free number moves the next one on', () => {
+    const c = new PictureClusterer();
+    c.load(ZERO, 1);
+    expect(c.add(bits(range(0, 64)), 100)).toEqual({ cluster: 2, distance: 0, isNew: true });
+  });
+});

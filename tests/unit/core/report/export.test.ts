@@ -1,7 +1,7 @@
 // The reports export (JSON and RFC 4180 CSV, docs/report-format.md) and the delivery rules'
 // boundaries, each row and answer written out by hand.
 import { describe, expect, it } from 'vitest';
-import { buildReport, csvField, parseRetryAfter, reportsToCsv, reportsToJson, verdictFor, type ReportRow } from '../../../../src/core/report';
+import { buildReport, csvField, entryClusterKey, parseRetryAfter, reportsToCsv, reportsToJson, urlClusterKey, verdictFor, type ReportRow } from '../../../../src/core/report';
 import { HASH, choices, draft } from './fixtures';
 
 const wrongMatch = () =>
@@ -103,5 +103,16 @@ describe('delivery boundaries', () => {
     expect(parseRetryAfter('Mon, 23 Nov 2026 23:59:00 GMT', now)).toBe(0);
     expect(parseRetryAfter('', now)).toBeNull();
     expect(parseRetryAfter('120 s', now)).toBeNull();
+  });
+});
+
+describe('the report run\'s survivors', () => {
+  it('Retry-After with letters before the seconds is not a number of seconds', () => {
+    expect(parseRetryAfter('x120', Date.parse('2026-11-24T00:00:00Z'))).toBeNull();
+  });
+  it('cluster keys: a disputed entry by its feed id (else the feed URL), a media item by its address', () => {
+    expect(entryClusterKey({ feedId: null, feedUrl: 'https://f.example/v1/index.json', entryId: 'kim' })).toBe('entry:https://f.example/v1/index.json#kim');
+    expect(entryClusterKey({ feedId: 'https://f.example/v1', feedUrl: 'https://f.example/v1/index.json', entryId: 'kim' })).toBe('entry:https://f.example/v1#kim');
+    expect(urlClusterKey('https://pbs.twimg.com/media/A.jpg')).toBe('url:https://pbs.twimg.com/media/A.jpg');
   });
 });

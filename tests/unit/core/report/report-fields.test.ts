@@ -207,3 +207,13 @@ describe('cleanText and buildReport\'s text', () => {
     expect(() => buildReport(big, choices({ note: 'n'.repeat(n + 1) }))).toThrow(`the report is ${32 * 1024 + 1} bytes, more than ${32 * 1024}`);
   });
 });
+
+describe('the report run\'s survivors', () => {
+  it('the report id is a whole UUID, the post path a whole /<handle>/status/<id>, the wrong reason named', () => {
+    const id = '6f1c2a4e-8b3d-4c5e-9f60-1a2b3c4d5e6f';
+    expect(check((r) => (r.reportId = `${id}0`))).toBe('reportId: must be a UUID v4 (lower case)');
+    expect(check((r) => (r.reportId = `0${id}`))).toBe('reportId: must be a UUID v4 (lower case)');
+    expect(check((r) => (r.post.url = 'https://x.com/i/web/status/1'))).toBe('post.url: must be a post’s address: https://x.com/<handle>/status/<id>');
+    expect(() => buildReport(draft(), choices({ reason: 'not-the-same-media' }))).toThrow('reason: not a reason for a tip report');
+  });
+});

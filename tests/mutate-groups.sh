@@ -40,7 +40,7 @@ for g in "$@"; do
     accept) run accept $F/accept.ts $FEEDT,$U/background/sync.test.ts,$U/background/sync-files.test.ts,$U/background/feeds.test.ts ;;
     floor) run floor $F/floor.ts $FEEDT,$U/background/sync.test.ts ;;
     feed) run feed "$F/*.ts,!$F/envelope.ts,!$F/accept.ts,!$F/floor.ts" $FEEDT,$U/core/feed/publish.test.ts,$U/core/feed/state.test.ts,$U/core/feed/directory-edges.test.ts,$U/core/feed/feed.test.ts,$U/core/feed/binary.test.ts,$U/core/feed/claimreview.test.ts,$U/background/sync.test.ts ;;
-    import) run import "$F/import/*.ts" $U/core/feed/import.test.ts,$U/core/feed/claimreview.test.ts ;;
+    import) run import "$F/import/*.ts" "$(ls $U/core/feed/import*.test.ts | paste -sd, -),$U/core/feed/claimreview.test.ts" ;;
     # src/core/match: rule + match
     rule) run rule src/core/match/rule.ts,src/core/match/index.ts $MATCHT ;;
     # match: its own tests only (lookup.ts and rows.ts have lookup.test.ts now; the background's

@@ -83,6 +83,9 @@ function resolveRefs(node: unknown, byId: Map<string, Json>, depth = 0, seen = n
   return out;
 }
 
+/** `at` then a field: `script[0].@graph`, or the field alone at the top of a document. */
+const field = (at: string, key: string) => (at ? `${at}.${key}` : key);
+
 /**
  * Every review in a JSON-LD value (object, array, `@graph`), with its linked reviews
  * (`associatedMediaReview` / `associatedClaimReview`) as records of their own.
@@ -99,13 +102,13 @@ function walkJsonLd(value: unknown, at: string, shape: SourceShape, out: Records
     out.records.push({ at, shape, review });
     for (const key of ['associatedMediaReview', 'associatedClaimReview']) {
       many(review[key]).forEach((v, i) => {
-        if (isReview(v)) out.records.push({ at: `${at}.${key}[${i}]`, shape, review: inheritFrom(review, v) });
+        if (isReview(v)) out.records.push({ at: `${field(at, key)}[${i}]`, shape, review: inheritFrom(review, v) });
       });
     }
     return;
   }
   for (const key of ['@graph', 'mainEntity', 'hasPart', 'review', 'itemListElement', 'item']) {
-    if (value[key] !== undefined) walkJsonLd(value[key], `${at}${at ? '.' : ''}${key}`, shape, out, byId, depth + 1);
+    if (value[key] !== undefined) walkJsonLd(value[key], field(at, key), shape, out, byId, depth + 1);
   }
 }
 

@@ -89,11 +89,26 @@ export function findSharpBand(px: Pixels, opts: SharpBandOptions = {}): Rect[] {
     while (a < n && detail[a]! < low) a++;
     let b = n;
     while (b > a && detail[b - 1]! < low) b--;
-    if (a < n * o.minSide || n - b < n * o.minSide || b - a < n * 0.25) continue;
-    // Bars are flat, not blurred: a blurred copy varies along its lines and from line to line.
+    // A portrait clip in a landscape frame leaves wide sides (a 9:16 clip in 16:9: 34% each); narrow
+    // plain columns are a diagram's margins.
+    const side = rows ? o.minSide : Math.max(o.minSide, 0.1);
+    if (a < n * side || n - b < n * side || b - a < n * 0.25) continue;
+    // Bars and a diagram's margins are flat, not blurred: a blurred copy's lines vary slowly in
+    // brightness along their length (a range of more than 12 levels on most of them).
+    const range = (i: number) => {
+      let lo = 255;
+      let hi = 0;
+      for (let j = 0; j < across; j += 2) {
+        const p = ((rows ? i * w + j : j * w + i) * px.channels);
+        const v = px.channels === 1 ? px.data[p]! : 0.299 * px.data[p]! + 0.587 * px.data[p + 1]! + 0.114 * px.data[p + 2]!;
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      return hi - lo;
+    };
     let varied = 0;
-    for (let i = 0; i < a; i++) if (detail[i]! > 0.05) varied++;
-    for (let i = b; i < n; i++) if (detail[i]! > 0.05) varied++;
+    for (let i = 0; i < a; i++) if (range(i) > 12) varied++;
+    for (let i = b; i < n; i++) if (range(i) > 12) varied++;
     if (varied < 0.5 * (a + n - b)) continue;
     // Lines inside the band are not blurred (a clip's plain stretch is still short of a quarter of it).
     let plain = 0;

@@ -188,6 +188,10 @@ export function queryProbes(px: Pixels): Probe[] {
   // The 'inner' reading of frames differs from the 'edges' one only once some side was peeled.
   const inner = pic && findPicture(px, { frames: 'inner' });
   if (inner && JSON.stringify(inner.rect) !== JSON.stringify(pic.rect)) one('inner', lumaOf(px, inner.rect));
+  // Interface inside interface (a clip inside a phone's screen recording: the phone's bottom bar,
+  // then the app's own background below the clip): peeled again inside what was found.
+  const nested = pic && findPicture(crop(px, pic.rect));
+  if (nested) one('picture', lumaOf(px, { ...nested.rect, x: pic.rect.x + nested.rect.x, y: pic.rect.y + nested.rect.y }));
   // A clip across the middle of a frame of its own blurred copy (the 1:1 re-share's poster): no
   // interface lines to peel, but the sides have almost no detail (./moving.ts findSharpBand).
   if (!pic) for (const r of findSharpBand(px)) one('picture', lumaOf(px, r));

@@ -4,7 +4,9 @@
 // top b), never the detector's own output.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { CUT_LADDER, findMovingPictures, findSharpBand, ladderCuts, movingPictureSource, queryProbes } from '../../../../src/core/match';
+import { CUT_LADDER, findMovingPictures, findSharpBand, ladderCuts, lumaOf, movingPictureSource, queryProbes } from '../../../../src/core/match';
+import { pdqHash } from '../../../../src/core/pdq';
+import { hashToHex } from '../../../../src/core/hash256';
 import type { Pixels } from '../../../../src/core/pdq';
 
 /** A deterministic textured picture (smooth blobs + grain), shifted by (dx, dy). */
@@ -77,7 +79,7 @@ describe('findSharpBand: a clip in a frame of its own blurred copy, from one fra
     expect(r).not.toContainEqual({ x: 0, y: 56, width: 256, height: 144 }); // 16:9 would cut the clip's bottom
   });
 
-  it('answers nothing for flat bars, a detailed picture, a plain sky over a street, or a blurred side on one side only', () => {
+  it('answers nothing for flat bars, a diagram\'s white margins, a detailed picture, a plain sky over a street, or a blurred side on one side only', () => {
     const W = 256;
     const bars = new Uint8Array(W * W);
     paste(bars, W, scene(W, 144, 0, 0), W, 144, 0, 56);
@@ -86,6 +88,9 @@ describe('findSharpBand: a clip in a frame of its own blurred copy, from one fra
     const sky = scene(W, W, 0, 0);
     sky.fill(200, 0, W * 100); // a plain sky above a detailed street: no plain band below
     expect(findSharpBand(luma(W, W, sky))).toEqual([]);
+    const margins = new Uint8Array(W * W).map((_, i) => 250 - ((i * 7) % 3)); // a diagram's white margins (a level or two of noise)
+    paste(margins, W, scene(W, 144, 0, 0), W, 144, 0, 56);
+    expect(findSharpBand(luma(W, W, margins))).toEqual([]);
     const oneSide = blur2(scene(W, W, 0, 0, 2), W, W);
     paste(oneSide, W, scene(W, 200, 0, 0), W, 200, 0, 56); // blurred above only
     expect(findSharpBand(luma(W, W, oneSide))).toEqual([]);
@@ -108,6 +113,20 @@ function frames(W: number, H: number, pic: { x: number; y: number; w: number; h:
     return luma(W, H, d);
   });
 }
+
+describe('the poster of a screen recording (interface inside interface)', () => {
+  it('peels the phone\'s bottom bar, then the app\'s background and text below the clip: a picture probe of the clip itself', () => {
+    const W = 118;
+    const H = 256;
+    const d = new Uint8Array(W * H).fill(40); // the app's background
+    for (const y0 of [10, 24, 50, 200]) for (let y = y0; y < y0 + 5; y++) for (let x = 8; x < 100; x++) if ((x >> 2) % 3) d[y * W + x] = 220; // text lines
+    d.fill(12, 240 * W); // the phone's bottom bar, another colour
+    paste(d, W, scene(W, 66, 3, 1), W, 66, 0, 72);
+    const px = luma(W, H, d);
+    const want = hashToHex(pdqHash(lumaOf(px, { x: 0, y: 72, width: 118, height: 66 })).hash);
+    expect(queryProbes(px).filter((p) => p.probe === 'picture').map((p) => hashToHex(p.hashes[0]!))).toContain(want);
+  });
+});
 
 describe('findMovingPictures: the wrapped picture', () => {
   it('finds a fixed camera\'s picture, where only a patch moves, inside a flat interface (walking out to the plain wrapper)', () => {

@@ -264,6 +264,14 @@ export function findMovingPictures(frames: readonly Pixels[], opts: MovingPictur
       if (cw < w && cx <= act.left + slackX && cx + cw >= act.right - slackX) add({ x: cx, y: 0, width: cw, height: h });
     }
   }
+  // A caption over the top (or the bottom) of a clip that fills the frame, whatever its edge looks
+  // like (a translucent band shows the picture faintly, a fixed camera's still sky shows no step):
+  // what moves spans the width and reaches the other edge; the picture below (above) the band, cut
+  // at the ladder's rung below.
+  if (act.right - act.left >= 0.85 * w) {
+    if (act.bottom >= h - slackY && act.top >= 0.03 * h && act.top <= 0.265 * h) add({ x: 0, y: act.top, width: w, height: h - act.top });
+    if (act.top <= slackY && h - act.bottom >= 0.03 * h && h - act.bottom <= 0.265 * h) add({ x: 0, y: 0, width: w, height: act.bottom });
+  }
   return ladderCuts(out, w, h).slice(0, MAX_PICTURES);
 }
 

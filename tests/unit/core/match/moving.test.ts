@@ -158,6 +158,21 @@ describe('findMovingPictures: the wrapped picture', () => {
     expect(findMovingPictures(fr)[0]).toEqual({ x: 0, y: 26, width: 256, height: 118 });
   });
 
+  it('cuts a caption over the top of a clip filling the frame at the rung, where the band shows no edge', () => {
+    // A 4:3 frame (256x192); a band over the top 30 rows (15.6%), with the picture's own plain sky
+    // under it faded: no step between band and sky. What moves spans the width below the band.
+    const W = 256;
+    const H = 192;
+    const fr = Array.from({ length: 3 }, (_, k) => {
+      const d = scene(W, H, k * 6, k * 2);
+      d.fill(60, 0, W * 40); // the sky, plain, rows 0–39
+      for (let y = 0; y < 30; y++) for (let x = 0; x < W; x++) d[y * W + x] = (y > 8 && y < 18 && (x >> 3) % 2) ? 250 : 48; // the band and its text
+      return luma(W, H, d);
+    });
+    // What moves starts at row 40 (20.8%): rung 25% keeps round(192 × 0.75) = 144 rows, from y 48.
+    expect(findMovingPictures(fr)).toContainEqual({ x: 0, y: 48, width: 256, height: 144 });
+  });
+
   it('answers nothing for a fixed camera\'s full frame where only a patch moves', () => {
     const W = 256;
     const H = 144;

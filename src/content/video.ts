@@ -11,9 +11,10 @@
  * videoFramePixels), then hashed as the background hashes pictures (src/core/match queryProbes);
  * from the second frame on, the moving picture found in the last three (findMovingPictures: a clip
  * in a 1:1 frame of its own blurred copy, in a phone's screen recording, in a news graphic) is cut
- * from the drawn frame and hashed too.
+ * from the video itself at its own size (up to VIDEO_DECODE_SIDE: a clip in a 1280 px news graphic
+ * is 760 px wide, 380 in the drawn frame) and hashed too.
  */
-import { findMovingPictures, motionProbe, movingPicturePixels, probeToHex, queryProbes, videoDecodeSize, videoFramePixels, type ProbeHex } from '../core/match';
+import { findMovingPictures, motionProbe, movingPicturePixels, movingPictureSource, probeToHex, queryProbes, videoDecodeSize, videoFramePixels, type ProbeHex, type Rect } from '../core/match';
 import type { Pixels } from '../core/pdq';
 import type { ContentScriptContext } from './context';
 
@@ -46,6 +47,7 @@ export function watchVideo(
   let busy = false;
   let done = false;
   let canvas: OffscreenCanvas | null = null;
+  let cutCanvas: OffscreenCanvas | null = null;
   let history: Pixels[] = [];
 
   const sample = async () => {
@@ -80,13 +82,41 @@ export function watchVideo(
       if (lifetime.isInvalid) return;
       // The moving picture, cut from the drawn frame and made canonical: a clip inside a phone's
       // screen recording or a news graphic is a small part of the 256 px frame.
-      for (const rect of findMovingPictures(history)) {
-        const pic = movingPicturePixels(decoded, px, rect);
+      const rects = findMovingPictures(history);
+      const cut = rects.length ? cutFromVideo(rects, px) : null;
+      for (const rect of rects) {
+        const pic = cut ? movingPicturePixels(cut.pixels, cut.frame, { ...rect, x: rect.x - cut.at.x, y: rect.y - cut.at.y }) : movingPicturePixels(decoded, px, rect);
         probes.push(motionProbe(pic, { x: 0, y: 0, width: pic.width, height: pic.height }));
       }
       if (await onFrame({ hashes: full!.hashes, quality: full!.quality, probes: probes.map(probeToHex), t: video.currentTime })) stop();
     } finally {
       busy = false;
+    }
+  };
+  /**
+   * The part of the video holding all the moving rectangles (found in the hashed `frame`), drawn
+   * from the video at its own size up to VIDEO_DECODE_SIDE, in one draw: null when the drawn frame
+   * is the video's own size already, or the draw fails.
+   */
+  const cutFromVideo = (rects: Rect[], frame: { width: number; height: number }): { pixels: Pixels; frame: { width: number; height: number }; at: Rect } | null => {
+    const own = { width: video.videoWidth, height: video.videoHeight };
+    const drawn = videoDecodeSize(own.width, own.height);
+    if (drawn.width >= own.width && drawn.height >= own.height) return null;
+    const x = Math.min(...rects.map((r) => r.x));
+    const y = Math.min(...rects.map((r) => r.y));
+    const at = { x, y, width: Math.max(...rects.map((r) => r.x + r.width)) - x, height: Math.max(...rects.map((r) => r.y + r.height)) - y };
+    const { source, draw } = movingPictureSource(at, frame, own);
+    cutCanvas ??= new OffscreenCanvas(draw.width, draw.height);
+    if (cutCanvas.width !== draw.width) cutCanvas.width = draw.width;
+    if (cutCanvas.height !== draw.height) cutCanvas.height = draw.height;
+    const ctx = cutCanvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) return null;
+    try {
+      ctx.drawImage(video, source.x, source.y, source.width, source.height, 0, 0, draw.width, draw.height);
+      const data = ctx.getImageData(0, 0, draw.width, draw.height);
+      return { pixels: { data: data.data, width: draw.width, height: draw.height, channels: 4 }, frame: { width: at.width, height: at.height }, at };
+    } catch {
+      return null;
     }
   };
   /** Lets the page run before the next slice of a sample (a timer owned by the context: none after it ends). */

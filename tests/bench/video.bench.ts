@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { probeSize, sampleFrames, videoKeyframes, type Keyframe } from '../../src/cli/keyframes';
 import { hammingDistance, hashFromHex, type Hash256 } from '../../src/core/hash256';
-import { EVIDENCE_RULE, VideoEvidence, clipLooksAlike, decide, findMovingPictures, findPairs, matchRule, motionProbe, movingPicturePixels, pictureMatchHolds, queryProbes, videoDecodeSize, videoFramePixels, type Probe, type Rect, type StoredMediaHashes, type StoredRows } from '../../src/core/match';
+import { EVIDENCE_RULE, VideoEvidence, clipLooksAlike, decide, findMovingPictures, findPairs, matchRule, motionProbe, movingPictureFromVideo, movingPicturePixels, pictureMatchHolds, queryProbes, videoDecodeSize, videoFramePixels, type Probe, type Rect, type StoredMediaHashes, type StoredRows } from '../../src/core/match';
 import type { Pixels } from '../../src/core/pdq';
 import { percentile } from './lib/stats';
 
@@ -70,6 +70,20 @@ async function frames4(file: string): Promise<Pixels[]> {
   return out;
 }
 
+/**
+ * The clip's frames at its own size when that is larger than the decoded size (the content script
+ * cuts the moving picture from the video itself, src/content/video.ts); null otherwise, or with
+ * BENCH_CUT_FULL=0 (cut from the decoded frame, as before).
+ */
+async function framesFull(file: string): Promise<Pixels[] | null> {
+  const { width, height } = await probeSize(file);
+  const d = videoDecodeSize(width, height);
+  if (process.env.BENCH_CUT_FULL === '0' || (d.width === width && d.height === height)) return null;
+  const out: Pixels[] = [];
+  await sampleFrames(file, { width, height }, PHASES, PHASES * (PLAY_SEC + 1), (_t, px) => out.push(px));
+  return out;
+}
+
 /** The clip's first frame, decoded as frames4 decodes (the poster: X shows the first frame; the fps filter may pick another). */
 function firstFrame(file: string, size: { width: number; height: number }): Pixels {
   const data = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', file, '-vf', `scale=${size.width}:${size.height}:flags=area`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 26 });
@@ -80,8 +94,8 @@ function firstFrame(file: string, size: { width: number; height: number }): Pixe
 const canonical = videoFramePixels;
 
 /** As the content script hashes the moving picture: its rectangle of the decoded frame, made canonical. */
-const inside = (native: Pixels, frame: Pixels, rect: Rect): Probe => {
-  const px = movingPicturePixels(native, frame, rect);
+const inside = (native: Pixels, frame: Pixels, rect: Rect, full?: Pixels): Probe => {
+  const px = full ? movingPictureFromVideo(full, frame, rect) : movingPicturePixels(native, frame, rect);
   return motionProbe(px, { x: 0, y: 0, width: px.width, height: px.height });
 };
 
@@ -134,6 +148,7 @@ export default async function run(): Promise<string> {
 
   const play = async (file: string, withMotion: boolean, truth: number): Promise<Outcome> => {
     const native = await frames4(file);
+    const full = withMotion ? await framesFull(file) : null;
     const fr = native.map(canonical);
     const lookup = (probes: Probe[]) => [...decide(findPairs(probes, rows_, rule), rule).keys()];
     // The poster as the background answers cs/match-media: the image rule, then pictureMatchHolds (holdingMatches).
@@ -155,7 +170,7 @@ export default async function run(): Promise<string> {
         const t0 = performance.now();
         const probes = queryProbes(px);
         const t1 = performance.now();
-        if (withMotion) for (const rect of findMovingPictures(seen.slice(-3))) probes.push(inside(native[p + PHASES * k]!, px, rect));
+        if (withMotion) for (const rect of findMovingPictures(seen.slice(-3))) probes.push(inside(native[p + PHASES * k]!, px, rect, full?.[p + PHASES * k]));
         const t2 = performance.now();
         timing.without.push(t1 - t0);
         if (withMotion) timing.withMotion.push(t2 - t0);

@@ -18,6 +18,8 @@ export * from './variants';
 export * from './turn';
 export * from './rows';
 export * from './video';
+export * from './moving';
+export * from './moving-band';
 
 export interface StoredRows {
   /** Distance search over the stored hashes (e.g. PdqIndex.query): rows within maxDistance. */

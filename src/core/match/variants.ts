@@ -6,7 +6,8 @@
  *    ladder), the image without a band at the top or the bottom (where a caption is laid over
  *    it), and the picture without its own borders.
  *  - queryProbes (the extension, once per picture seen): the dihedral hashes as before, plus the
- *    picture found inside interface lines (borders, bars, a post's card, a player), the same image
+ *    picture found inside interface lines (borders, bars, a post's card, a player) or inside a
+ *    blurred copy of itself (./moving-band.ts), the same image
  *    cut where a caption band was found (to the next step of the publisher's ladder), and a turned
  *    picture turned back (./turn.ts), whose centre meets the stored centred 90% crop.
  *
@@ -18,6 +19,7 @@ import { pdqHash, pdqHashDihedral, type Pixels } from '../pdq';
 import { centerRect, crop, lumaOf, type Rect } from './geometry';
 import { estimateTurn, unturn } from './turn';
 import { bandDepth, findPicture } from './regions';
+import { findSharpBand } from './moving-band';
 
 /** Centred crops stored per image (share of each side kept). */
 export const CROP_LADDER = [0.9, 0.85, 0.8, 0.75] as const;
@@ -186,6 +188,13 @@ export function queryProbes(px: Pixels): Probe[] {
   // The 'inner' reading of frames differs from the 'edges' one only once some side was peeled.
   const inner = pic && findPicture(px, { frames: 'inner' });
   if (inner && JSON.stringify(inner.rect) !== JSON.stringify(pic.rect)) one('inner', lumaOf(px, inner.rect));
+  // Interface inside interface (a clip inside a phone's screen recording: the phone's bottom bar,
+  // then the app's own background below the clip): peeled again inside what was found.
+  const nested = pic && findPicture(crop(px, pic.rect));
+  if (nested) one('picture', lumaOf(px, { ...nested.rect, x: pic.rect.x + nested.rect.x, y: pic.rect.y + nested.rect.y }));
+  // A clip across the middle of a frame of its own blurred copy (the 1:1 re-share's poster): no
+  // interface lines to peel, but the sides have almost no detail (./moving.ts findSharpBand).
+  if (!pic) for (const r of findSharpBand(px)) one('picture', lumaOf(px, r));
   for (const cut of captionCuts(px)) one(`cut-${cut.side}:${cut.share}`, lumaOf(px, cutRect(px, cut.side, cut.share)));
   // The halves from one luma of the whole picture at half size (PDQ works on 64x64 anyway).
   const small = lumaOf(px, { x: 0, y: 0, width: px.width, height: px.height });

@@ -6,17 +6,14 @@
  *    at 256 vs 512 px).
  *  - keyframeCover: which of the publisher's densely sampled frames to keep, so that every frame of
  *    the clip lies within a few bits of a kept one, wherever the reader's playback starts.
- *  - findMovingPicture: where the moving picture is inside a frame that wraps it in something that
- *    moves differently or not at all (a 1:1 frame of a blurred copy of itself, a phone's screen
- *    recording with its interface, a picture-in-picture in a news graphic, a caption laid over it
- *    for the whole clip), from what changes between a few sampled frames.
+ *  - the moving picture inside a frame that wraps it (findMovingPictures) is in ./moving.ts.
  *  - VideoEvidence: frames matching the same entry in time order, as evidence across frames.
  *
  * Pure: frames in, rectangles and hashes out.
  */
 import { hammingDistance, hashFromHex, type Hash256 } from '../hash256';
 import { PDQ_MIN_QUALITY, canonicalPixels, canonicalSize, pdqHash, type Pixels } from '../pdq';
-import { crop, type Rect } from './geometry';
+import { crop } from './geometry';
 import { findPicture } from './regions';
 import { pairAllowed, type MatchRule } from './rule';
 import type { Probe, VariantHash } from './variants';
@@ -50,11 +47,6 @@ export function videoDecodeSize(width: number, height: number): { width: number;
  */
 export function videoFramePixels(decoded: Pixels): Pixels {
   return canonicalPixels(decoded, VIDEO_FRAME_SIDE);
-}
-
-/** The moving picture `rect` (found in the hashed frame) cut from the decoded frame and made canonical, as a keyframe is. */
-export function movingPicturePixels(decoded: Pixels, frame: { width: number; height: number }, rect: Rect): Pixels {
-  return videoFramePixels(crop(decoded, sourceRect(rect, frame, decoded)));
 }
 
 export interface SampledFrame {
@@ -129,215 +121,6 @@ export function captionBarPictures(px: Pixels): VariantHash[] {
   }
   return out;
 }
-
-// --- the moving picture
-
-/** Luma at each pixel (0–255). */
-function lumaPlane(px: Pixels): Float32Array {
-  const { width: w, height: h, channels: c, data } = px;
-  const out = new Float32Array(w * h);
-  for (let i = 0, p = 0; i < w * h; i++, p += c) out[i] = c === 1 ? data[p]! : 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
-  return out;
-}
-
-/** Gradient magnitude (|dx| + |dy|, forward differences). */
-function gradient(l: Float32Array, w: number, h: number): Float32Array {
-  const g = new Float32Array(w * h);
-  for (let y = 0; y < h - 1; y++) {
-    for (let x = 0; x < w - 1; x++) {
-      const i = y * w + x;
-      g[i] = Math.abs(l[i + 1]! - l[i]!) + Math.abs(l[i + w]! - l[i]!);
-    }
-  }
-  return g;
-}
-
-export interface MovingPictureOptions {
-  /** A pixel moves when its gradient changes by more than this between two frames. */
-  motion?: number;
-  /** A line belongs to the picture when at least this share of it moves. */
-  lineShare?: number;
-  /** A side of the moving area snaps outward to an edge within this share of the dimension. */
-  snap?: number;
-  /** Report nothing unless some side loses at least this share of its dimension. */
-  minStrip?: number;
-  /** Never keep less than this share of either dimension. */
-  minKeep?: number;
-}
-
-export const MOVING_PICTURE_DEFAULTS: Required<MovingPictureOptions> = { motion: 24, lineShare: 0.04, snap: 0.08, minStrip: 0.03, minKeep: 0.25 };
-
-/**
- * The rectangle of the moving picture in `frames` (same size, in time order, at least two, best a
- * second or more apart), or null when the whole frame moves (nothing wraps the picture) or too
- * little moves to tell.
- *
- * A pixel moves when its gradient changes between two frames (a change of detail, not of
- * brightness: a blurred copy of the picture changes its brightness but has no detail; interface
- * and caption bands do not change at all). The rectangle is peeled from each side while a line has
- * less than `lineShare` of its pixels moving (rows, then columns, then rows again), then each side
- * snaps outward to the nearest line where the mean picture steps across most of its length (the
- * edge between the picture and its wrapper) or to the frame's edge, within `snap`: a picture's
- * still margin (a sky, a wall) does not move, but its edge against the wrapper still shows. A side
- * that finds neither ends inside the picture (a fixed camera's still street): null, rather than a
- * rectangle that is not the picture's.
- */
-export function findMovingPicture(frames: readonly Pixels[], opts: MovingPictureOptions = {}): Rect | null {
-  return findMovingPictures(frames, opts)[0] ?? null;
-}
-
-/**
- * findMovingPicture's candidates: the rectangle whose four sides snapped to an edge, and, for a
- * clip that spans its frame's whole width (or height; always so in a square or portrait frame)
- * but whose other edges need not show, the centred rectangles of the common aspect ratios (16:9,
- * 4:3) that hold all that moves. At most three; none when nothing wraps the picture.
- */
-export function findMovingPictures(frames: readonly Pixels[], opts: MovingPictureOptions = {}): Rect[] {
-  const o = { ...MOVING_PICTURE_DEFAULTS, ...opts };
-  if (frames.length < 2) return [];
-  const { width: w, height: h } = frames[0]!;
-  if (w < 16 || h < 16 || frames.some((f) => f.width !== w || f.height !== h)) return [];
-  const lumas = frames.map(lumaPlane);
-  const grads = lumas.map((l) => gradient(l, w, h));
-  const moving = new Uint8Array(w * h);
-  for (let k = 1; k < grads.length; k++) {
-    const a = grads[k - 1]!;
-    const b = grads[k]!;
-    const la = lumas[k - 1]!;
-    const lb = lumas[k]!;
-    // The pixel itself must change too: the still side of an overlay's edge over a moving
-    // background changes its gradient, not its value.
-    for (let i = 0; i < w * h; i++) if (Math.abs(b[i]! - a[i]!) > o.motion && Math.abs(lb[i]! - la[i]!) > o.motion / 4) moving[i] = 1;
-  }
-  const mean = new Float32Array(w * h);
-  for (const l of lumas) for (let i = 0; i < w * h; i++) mean[i]! += l[i]! / lumas.length;
-
-  const box = { top: 0, bottom: h - 1, left: 0, right: w - 1 }; // inclusive (gradients stop one short)
-  const rowShare = (y: number) => {
-    let n = 0;
-    for (let x = box.left; x < box.right; x++) n += moving[y * w + x]!;
-    return n / Math.max(1, box.right - box.left);
-  };
-  const colShare = (x: number) => {
-    let n = 0;
-    for (let y = box.top; y < box.bottom; y++) n += moving[y * w + x]!;
-    return n / Math.max(1, box.bottom - box.top);
-  };
-  const peelRows = () => {
-    while (box.top < box.bottom && rowShare(box.top) < o.lineShare) box.top++;
-    while (box.bottom > box.top && rowShare(box.bottom - 1) < o.lineShare) box.bottom--;
-  };
-  const peelCols = () => {
-    while (box.left < box.right && colShare(box.left) < o.lineShare) box.left++;
-    while (box.right > box.left && colShare(box.right - 1) < o.lineShare) box.right--;
-  };
-  peelRows();
-  peelCols();
-  peelRows();
-  if (box.bottom - box.top < h * o.minKeep || box.right - box.left < w * o.minKeep) return [];
-
-  // Snap outward to the picture's edge: the nearest line across which the mean frame steps (by
-  // more than 12 levels) over at least half of the box's extent.
-  const stepRow = (y: number) => {
-    // between rows y-1 and y
-    let n = 0;
-    for (let x = box.left; x < box.right; x++) if (Math.abs(mean[y * w + x]! - mean[(y - 1) * w + x]!) > 12) n++;
-    return n / Math.max(1, box.right - box.left);
-  };
-  const stepCol = (x: number) => {
-    let n = 0;
-    for (let y = box.top; y < box.bottom; y++) if (Math.abs(mean[y * w + x]! - mean[y * w + x - 1]!) > 12) n++;
-    return n / Math.max(1, box.bottom - box.top);
-  };
-  const reachY = Math.ceil(h * o.snap);
-  const reachX = Math.ceil(w * o.snap);
-  // The side snaps to the nearest step line within reach, or to the frame's own edge when that is
-  // within reach; a side that finds neither ends inside the picture's still part: no rectangle.
-  const snapTo = (from: number, dir: -1 | 1, limit: number, step: (i: number) => number, reach: number): number | null => {
-    // from: the first line inside (top/left) or one past the last (bottom/right)
-    // Top and left from one line inside: a moving gradient spills one line up and left of the picture.
-    for (let d = dir < 0 ? -1 : 0; d <= reach; d++) {
-      const i = from + dir * d;
-      if (i <= 0) return 0;
-      if (i >= limit) return limit;
-      if (step(i) >= 0.5) return i;
-    }
-    return null;
-  };
-  const act = { ...box };
-  const out: Rect[] = [];
-  const add = (r: Rect) => {
-    const lost = Math.max(r.y / h, (h - r.y - r.height) / h, r.x / w, (w - r.x - r.width) / w);
-    if (lost >= o.minStrip && r.width >= w * o.minKeep && r.height >= h * o.minKeep && !out.some((q) => JSON.stringify(q) === JSON.stringify(r))) out.push(r);
-  };
-  const top = snapTo(box.top, -1, h, stepRow, reachY);
-  const bottom = snapTo(box.bottom, 1, h, stepRow, reachY);
-  box.top = top ?? box.top;
-  box.bottom = bottom ?? box.bottom;
-  const left = snapTo(box.left, -1, w, stepCol, reachX);
-  const right = snapTo(box.right, 1, w, stepCol, reachX);
-  if (top !== null && bottom !== null && left !== null && right !== null) add({ x: left, y: top, width: right - left, height: bottom - top });
-  // A clip centred across the whole width (or height) of its frame — the blurred 1:1 re-share —
-  // whose edge against the wrapper does not show (a sky against a blurred sky): the centred
-  // rectangle of the commonest aspect ratios that holds all that moves.
-  // What moves may poke out of the clip by a few lines: the edge of a caption box over the moving
-  // blurred copy flickers with the encoder's noise.
-  const slackY = Math.ceil(h * 0.05);
-  const slackX = Math.ceil(w * 0.05);
-  // The snapped sides reach both frame edges, or the frame is square or portrait (the 1:1 and 9:16
-  // re-share formats, where a landscape clip always spans the width).
-  if ((left === 0 && right === w) || h >= w * 0.95) {
-    for (const aspect of ASPECTS) {
-      const ch = Math.round(w / aspect);
-      const cy = Math.round((h - ch) / 2);
-      if (ch < h && cy <= act.top + slackY && cy + ch >= act.bottom - slackY) add({ x: 0, y: cy, width: w, height: ch });
-    }
-  } else if (top === 0 && bottom === h) {
-    for (const aspect of ASPECTS) {
-      const cw = Math.round(h / aspect);
-      const cx = Math.round((w - cw) / 2);
-      if (cw < w && cx <= act.left + slackX && cx + cw >= act.right - slackX) add({ x: cx, y: 0, width: cw, height: h });
-    }
-  }
-  return out;
-}
-
-/** Width over height of the clips most often re-shared inside a frame, widest first (landscape); their inverses for portrait. */
-const ASPECTS = [16 / 9, 4 / 3, 1];
-
-/** A rectangle found in a frame of `frame` size, in the pixels of the `source` it was scaled from. */
-export function sourceRect(rect: Rect, frame: { width: number; height: number }, source: { width: number; height: number }): Rect {
-  const sx = source.width / frame.width;
-  const sy = source.height / frame.height;
-  const x = Math.max(0, Math.round(rect.x * sx));
-  const y = Math.max(0, Math.round(rect.y * sy));
-  return { x, y, width: Math.max(1, Math.min(source.width - x, Math.round(rect.width * sx))), height: Math.max(1, Math.min(source.height - y, Math.round(rect.height * sy))) };
-}
-
-/**
- * The image scaled to width × height by area averaging (each output pixel the mean of the source
- * pixels it covers, whole pixels): for node callers (the bench) that scale decoded frames the way a
- * canvas scales them down.
- */
-export function resizeArea(px: Pixels, width: number, height: number): Pixels {
-  const { width: W, height: H, channels: c, data } = px;
-  const out = new Uint8Array(width * height * c);
-  for (let y = 0; y < height; y++) {
-    const y0 = Math.floor((y * H) / height);
-    const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * H) / height));
-    for (let x = 0; x < width; x++) {
-      const x0 = Math.floor((x * W) / width);
-      const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * W) / width));
-      for (let k = 0; k < c; k++) {
-        let s = 0;
-        for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) s += data[(yy * W + xx) * c + k]!;
-        out[(y * width + x) * c + k] = Math.round(s / ((y1 - y0) * (x1 - x0)));
-      }
-    }
-  }
-  return { width, height, channels: c, data: out };
-}
-
 // --- evidence across frames
 
 /** One stored hash a sampled frame came near: its entry, the distance, and the keyframe's time. */

@@ -4,7 +4,7 @@
 // shared connection and what happens when it is lost or the database is created afresh, and the
 // stored list's generation (IndexRecord/ListGeneration docs).
 import 'fake-indexeddb/auto';
-import FDBVersionChangeEvent from 'fake-indexeddb/lib/FDBVersionChangeEvent';
+import { IDBVersionChangeEvent as FDBVersionChangeEvent } from 'fake-indexeddb';
 import { unwrap } from 'idb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -213,7 +213,7 @@ describe('the shared connection', () => {
     const db = await openDatabase();
     expect(db.version).toBe(4);
     expect(error).toHaveBeenCalledTimes(1);
-    expect(String(error.mock.calls[0][0])).toContain('could not restore after a new database');
+    expect(String(error.mock.calls[0]?.[0])).toContain('could not restore after a new database');
     error.mockRestore();
     db.close();
   });
@@ -245,7 +245,7 @@ describe('the shared connection', () => {
   it('a connection the browser closed (data cleared, disk failure) is replaced on the next call', async () => {
     const { openDatabase } = await fresh();
     const first = await openDatabase();
-    unwrap(first).dispatchEvent(new FDBVersionChangeEvent('close') as unknown as Event);
+    unwrap(first).dispatchEvent(new FDBVersionChangeEvent('close'));
     const second = await openDatabase();
     expect(second).not.toBe(first);
     first.close();

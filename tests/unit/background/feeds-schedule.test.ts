@@ -9,6 +9,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FeedRecord } from '../../../src/background/db';
 import type { FeedSubscription } from '../../../src/shared/settings';
+import type { FeedStatus } from '../../../src/shared/messages';
 
 const local = new Map<string, unknown>();
 const alarms: { name: string; info: { delayInMinutes?: number } }[] = [];
@@ -147,7 +148,7 @@ describe('a sync pass (syncAll)', () => {
   it('the matcher is told to rebuild only when a feed was updated', async () => {
     local.set(SETTINGS_KEY, defaultSettings([A, B, C]));
     const outcomes: Record<string, SyncResult['outcome']> = { [A.url]: 'unchanged', [B.url]: 'failed', [C.url]: 'unchanged' };
-    syncAnswer = async (sub) => ({ outcome: outcomes[sub.url], record: newFeedRecord(sub.url) });
+    syncAnswer = async (sub) => ({ outcome: outcomes[sub.url]!, record: newFeedRecord(sub.url) });
     await syncAll();
     expect(invalidations).toBe(0);
     outcomes[B.url] = 'updated';
@@ -180,7 +181,7 @@ describe('a sync pass (syncAll)', () => {
     const failed: FeedRecord = { ...newFeedRecord(A.url), publisherName: 'Stored A', lastError: 'not enough disk space to store the feed', failures: 1, lastAttemptAt: NOW.toISOString(), nextTryAt: minutes(5) };
     syncAnswer = async (sub) => (sub.url === A.url ? { outcome: 'failed', record: failed, unrecorded: true } : { outcome: 'unchanged', record: newFeedRecord(sub.url) });
     await syncAll({ force: true });
-    const [a, b] = await feedStatuses();
+    const [a, b] = (await feedStatuses()) as [FeedStatus, FeedStatus];
     expect(a.lastError, 'what the worker holds, not the older stored record').toBe('not enough disk space to store the feed');
     expect(a.nextTryAt).toBe(minutes(5));
     expect(b.publisherName, 'the other feed from the database').toBe('Stored B');

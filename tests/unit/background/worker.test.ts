@@ -105,7 +105,7 @@ describe('the background’s wiring', () => {
     await settle();
     expect(log).toEqual(['settings ensured']);
     expect(errors.map((e) => String(e[0]))).toEqual(['[already-debunked] first sync failed:']);
-    expect(String(errors[0][1])).toBe('Error: settings ensured broke');
+    expect(String(errors[0]?.[1])).toBe('Error: settings ensured broke');
   });
 
   it('browser start: the language, a sync of what is due (not forced), and the reports', async () => {
@@ -119,7 +119,7 @@ describe('the background’s wiring', () => {
       ['language de', 'menu at start'],
       ['sync', 'sync at start'],
       ['reports', 'reports at start'],
-    ]) {
+    ] as const) {
       failing = what;
       errors.length = 0;
       log.length = 0;

@@ -52,7 +52,9 @@ for g in "$@"; do
     core) run core "src/core/*.ts" "$(ls $U/core/*/*.test.ts | paste -sd, -),$U/cli/report-input.test.ts" ;;
     # src/background: outbox + sync + matcher + background
     outbox) run outbox $B/outbox.ts $U/background/outbox.test.ts ;;
-    sync) run sync $B/sync.ts $U/background/sync.test.ts,$U/background/sync-files.test.ts,$U/background/feeds.test.ts ;;
+    # sync-binary.test.ts (the binary form's commit in chunks) and trace.test.ts (the phase marks
+    # commit() and syncFeed() leave, and their sums) test sync.ts too.
+    sync) run sync $B/sync.ts $U/background/sync.test.ts,$U/background/sync-files.test.ts,$U/background/feeds.test.ts,$U/background/sync-binary.test.ts,$U/background/trace.test.ts ;;
     matcher) run matcher $B/matcher.ts $U/background/matcher.test.ts,$U/background/strictness.test.ts ;;
     # The rest of src/background, in three parts that each finish on a loaded machine (one part of
     # 1262 mutants was estimated at 2-3 h; Stryker writes a group's report only at its end).

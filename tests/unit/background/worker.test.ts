@@ -25,7 +25,7 @@ vi.mock('webextension-polyfill', () => ({
       onInstalled: on('installed'),
       onStartup: on('startup'),
     },
-    tabs: { create: async (o: { url: string }) => void log.push(`tab ${o.url}`) },
+    tabs: { create: async (o: { url: string }) => (log.push(`tab ${o.url}`), failing === 'tab' ? Promise.reject(new Error('no window')) : undefined) },
     alarms: { onAlarm: on('alarm') },
     contextMenus: { onClicked: on('menu') },
     permissions: { onAdded: on('permission') },
@@ -91,6 +91,14 @@ describe('the background’s wiring', () => {
     fire('installed', { reason: 'install' });
     await settle();
     expect(log).toEqual(['tab chrome-extension://our-extension-id/welcome/index.html', 'settings ensured', 'language de', 'sync forced', 'reports']);
+  });
+
+  it('a first-run page that cannot open is logged; the rest goes on', async () => {
+    failing = 'tab';
+    fire('installed', { reason: 'install' });
+    await settle();
+    expect(log).toEqual(['tab chrome-extension://our-extension-id/welcome/index.html', 'settings ensured', 'language de', 'sync forced', 'reports']);
+    expect(errors.map((e) => String(e[0]))).toEqual(['[already-debunked] first-run page failed:']);
   });
 
   it('updated: no first-run page, the rest the same', async () => {

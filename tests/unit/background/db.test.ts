@@ -204,6 +204,17 @@ describe('the shared connection', () => {
     db.close();
   });
 
+  it('a default database upgraded from an older version is not one made from nothing: no handler', async () => {
+    (await rawOpen('already-debunked', 3, v3)).close();
+    const { openDatabase, whenDatabaseCreated } = await fresh();
+    let calls = 0;
+    whenDatabaseCreated(async () => void calls++);
+    const db = await openDatabase();
+    expect(db.version).toBe(4);
+    expect(calls).toBe(0);
+    db.close();
+  });
+
   it('a failing created-handler is logged; the database is still handed out', async () => {
     const { openDatabase, whenDatabaseCreated } = await fresh();
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);

@@ -253,6 +253,8 @@ describe('adding a feed (addFeed)', () => {
     await expect(addFeed({ ...A, name: 'Again' })).rejects.toThrow(/^that feed is already subscribed$/);
     await expect(addFeed({ ...B, url: 'http://feedsb.example.org/v1/index.json' })).rejects.toThrow(/^invalid feed: url feed URL must be https$/);
     await expect(addFeed({ ...B, name: ' ' })).rejects.toThrow(/^invalid feed: name a feed needs a name$/);
+    // Not an object at all: no field to name, and no stray space where it would be.
+    await expect(addFeed('https://feedsb.example.org/v1/index.json')).rejects.toThrow(/^invalid feed: [^ ].*[^ ]$/);
     expect(settingsNow().subscriptions.map((s) => s.name)).toEqual(['Feed a']);
     expect(syncCalls).toEqual([]);
     expect(permissionAsks, 'an invalid feed is refused before asking').toHaveLength(1);

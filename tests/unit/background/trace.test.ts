@@ -77,6 +77,14 @@ describe('trace marks', () => {
     expect(await ctx.db.count('entries')).toBe(1001);
   });
 
+  it('peek gives a copy: taking the marks later does not empty what was peeked', () => {
+    traceMarks.take();
+    mark('one');
+    const peeked = traceMarks.peek();
+    expect(traceMarks.take().map((m) => m.name)).toEqual(['one']);
+    expect(peeked.map((m) => m.name)).toEqual(['one']);
+  });
+
   it('keeps the last 10,000 marks', () => {
     for (let i = 0; i < 10_005; i++) mark(`m${i}`);
     const marks = traceMarks.take();

@@ -108,7 +108,7 @@ export async function feedStatuses(): Promise<FeedStatus[]> {
  */
 export async function addFeed(input: unknown): Promise<FeedSubscription> {
   const parsed = v.safeParse(subscriptionSchema(BUILD.testHosts), input);
-  if (!parsed.success) throw new Error(`invalid feed: ${v.getDotPath(parsed.issues[0]) ?? ''} ${parsed.issues[0].message}`.trim());
+  if (!parsed.success) throw new Error(`invalid feed: ${[v.getDotPath(parsed.issues[0]), parsed.issues[0].message].filter(Boolean).join(' ')}`);
   const sub = parsed.output;
   const granted = await browser.permissions.contains({ origins: [originPattern(sub.url)] });
   if (!granted) throw new Error(`no permission to reach ${new URL(sub.url).origin}: allow it when asked`);

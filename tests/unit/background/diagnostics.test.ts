@@ -41,6 +41,8 @@ describe('markup diagnostics', () => {
     expect(await lastMarkup(at)).toBeNull();
     await recordMarkup({ silent: ['mediaBox'], sample }, at);
     expect(await lastMarkup(new Date('2026-12-02T10:00:00Z'))).toEqual({ at: at.toISOString(), version: BUILD.version, silent: ['mediaBox'], sample });
+    expect(await lastMarkup(new Date('2026-12-08T09:59:59.999Z'))).not.toBeNull();
+    expect(await lastMarkup(new Date('2026-12-08T10:00:00Z')), 'a week exactly: gone').toBeNull();
     expect(await lastMarkup(new Date('2026-12-08T10:00:01Z'))).toBeNull();
     stored.set('markupDiagnostic', { ...(stored.get('markupDiagnostic') as object), version: '0.0.1-old' });
     expect(await lastMarkup(new Date('2026-12-02T10:00:00Z'))).toBeNull(); // an update is expected to fix it

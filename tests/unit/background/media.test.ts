@@ -143,4 +143,107 @@ describe('hashMediaUrl', () => {
     expect(bitmaps).toHaveLength(2);
     expect(bitmaps[1]).toEqual({ opts: { resizeWidth: 5792, resizeHeight: 2896, resizeQuality: 'high', colorSpaceConversion: 'none' }, width: 5792, height: 2896 });
   });
+
+  it('a cached record of an older canonical form, or without probes, is hashed again and replaced', async () => {
+    const db = await openDatabase();
+    const url = photo();
+    const key = url.slice('https://'.length, -'.jpg'.length); // host + path without the extension (src/shared/x.ts mediaKey)
+    const stale = { key, hashes: Array(8).fill('0'.repeat(64)), quality: 100, at: 1 };
+    await db.put('mediaCache', { ...stale, probes: [] }); // no canonical version: made before it existed
+    const out = await hashMediaUrl(url);
+    expect(fetched).toHaveLength(1);
+    expect(out.quality).not.toBe(100);
+    const stored = await db.get('mediaCache', key);
+    expect(stored?.canon).toBe(1); // CANONICAL_VERSION (src/core/pdq/canonical.ts)
+    expect(stored?.hashes).toHaveLength(8);
+    expect(stored?.hashes[0]).not.toBe('0'.repeat(64));
+    await db.put('mediaCache', { ...stale, canon: 1 } as never); // the right version, but no probes
+    await hashMediaUrl(url);
+    expect(fetched).toHaveLength(2);
+    await hashMediaUrl(url);
+    expect(fetched, 'a complete record is used').toHaveLength(2);
+  });
+
+  it('a hash from the cache is the one first computed, probes included, and keeps its time', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-04-01T00:00:00Z'));
+    try {
+      const url = photo();
+      const first = await hashMediaUrl(url);
+      const stored = await (await openDatabase()).get('mediaCache', url.slice('https://'.length, -'.jpg'.length));
+      expect(stored?.at).toBe(Date.parse('2026-04-01T00:00:00Z'));
+      expect(stored?.probes.length).toBe(first.probes.length);
+      const cached = await hashMediaUrl(url);
+      expect(cached.probes.map((p) => p.probe)).toEqual(first.probes.map((p) => p.probe));
+      expect(cached).toEqual(first);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a cache write that fails is logged; the hashes are still answered', async () => {
+    const db = await openDatabase();
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('quota', 'QuotaExceededError');
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    let out;
+    try {
+      out = await hashMediaUrl(photo());
+    } finally {
+      put.mockRestore();
+    }
+    const warned = warn.mock.calls.map((c) => String(c[0]));
+    warn.mockRestore();
+    expect(out.hashes).toHaveLength(8);
+    expect(warned).toEqual(['[already-debunked] media cache write failed:']);
+    expect(await db.count('mediaCache')).toBe(0);
+  });
+
+  it('an extreme shape is scaled to at least one pixel a side', async () => {
+    size = { width: 1, height: 1_000_000_000 };
+    await hashMediaUrl(photo());
+    expect(bitmaps[1]?.opts).toMatchObject({ resizeWidth: 1, resizeHeight: Math.floor(1e9 * Math.sqrt((4096 * 4096) / 1e9)) });
+  });
+
+  it('a failed decode is a MediaError', async () => {
+    answer = 'broken';
+    const e = await hashMediaUrl(photo()).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(MediaError);
+    expect((e as Error).name).toBe('MediaError');
+  });
 });
+
+describe('the media cache is bounded', () => {
+  const settle = async () => {
+    for (let i = 0; i < 200; i++) await new Promise((r) => setImmediate(r));
+  };
+  async function fill(count: number) {
+    const db = await openDatabase();
+    const tx = db.transaction('mediaCache', 'readwrite');
+    // at: 1..count, oldest first; the new picture is hashed now (far later)
+    await Promise.all([...Array.from({ length: count }, (_, i) => tx.store.put({ key: `old/${i + 1}`, hashes: [], quality: 0, probes: [], canon: 1, at: i + 1 })), tx.done]);
+  }
+
+  it('5000 records are kept as they are', async () => {
+    await fill(4999);
+    await hashMediaUrl(photo()); // the 5000th
+    await settle();
+    expect(await (await openDatabase()).count('mediaCache')).toBe(5000);
+  });
+
+  it('beyond 5000, the oldest are dropped down to 4500 (90%), the newest kept', async () => {
+    await fill(5001);
+    const url = photo();
+    await hashMediaUrl(url); // 5002 records
+    const db = await openDatabase();
+    await vi.waitFor(async () => expect(await db.count('mediaCache')).toBe(4500));
+    await settle();
+    expect(await db.count('mediaCache')).toBe(4500);
+    const keys = new Set(await db.getAllKeys('mediaCache'));
+    expect(keys.has('old/502'), 'the 502 oldest dropped').toBe(false);
+    expect(keys.has('old/503')).toBe(true);
+    expect(keys.has(url.slice('https://'.length, -'.jpg'.length))).toBe(true);
+  });
+});
+

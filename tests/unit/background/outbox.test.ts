@@ -241,13 +241,39 @@ describe('outbox', () => {
     const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementationOnce(() => {
       throw new DOMException('quota', 'QuotaExceededError');
     });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
       await flushOutbox(deps);
     } finally {
       put.mockRestore();
     }
+    const warned = warn.mock.calls.map((c) => [String(c[0]), (c[1] as Error).name]);
+    warn.mockRestore();
     expect(post).toHaveBeenCalledTimes(1);
     expect((await record()).status).toBe('delivered');
+    // The maintainer's console says which write failed, with the browser's error.
+    expect(warned).toEqual([['[already-debunked] could not record a delivery attempt:', 'QuotaExceededError']]);
+  });
+
+  it('when the result cannot be recorded (a full disk), the report stays queued as attempted, to be tried again; the console says so', async () => {
+    await enqueue(db, report(), now);
+    const original = IDBObjectStore.prototype.put;
+    let puts = 0;
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (++puts === 2) throw new DOMException('quota', 'QuotaExceededError'); // the second write: the result
+      return original.apply(this, args);
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      await flushOutbox(deps);
+    } finally {
+      put.mockRestore();
+    }
+    const warned = warn.mock.calls.map((c) => [String(c[0]), (c[1] as Error).name]);
+    warn.mockRestore();
+    expect(post).toHaveBeenCalledTimes(1);
+    expect(await record()).toMatchObject({ status: 'queued', attempts: 1, nextTryAt: new Date(T0 + 30_000).toISOString(), deliveredAt: null });
+    expect(warned).toEqual([['[already-debunked] could not record a delivery result:', 'QuotaExceededError']]);
   });
 
   it('keeps what the desk said, on one line and at most 200 characters; nothing when it said nothing', async () => {

@@ -54,6 +54,12 @@ describe('senderProblem', () => {
     expect(senderProblem('cs/hello', { id: 'our-id', url: 'https://x.com/home' }, policy)).toMatch(/tab/);
   });
 
+  it('a content script sender without a URL of its own is judged by its tab’s; with neither, refused', () => {
+    const noUrl: Runtime.MessageSender = { ...contentSender('https://x.com/home'), url: undefined };
+    expect(senderProblem('cs/hello', noUrl, policy)).toBeNull();
+    expect(senderProblem('cs/hello', { id: 'our-id', tab: { ...tab! } }, policy)).toBe('cs/hello must come from an X page');
+  });
+
   it('lets ui messages come only from our own extension pages', () => {
     expect(senderProblem('ui/get-status', pageSender, policy)).toBeNull();
     expect(senderProblem('ui/get-status', { ...pageSender, tab }, policy)).toBeNull(); // popup opened as a tab

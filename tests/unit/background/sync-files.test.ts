@@ -130,4 +130,48 @@ describe('what a sync stores', () => {
     expect(again.unrecorded).toBeUndefined();
     expect(again.record.failures).toBe(1);
   });
+
+  it('a delta that fails is logged for the maintainer (which feed, and why) before the snapshot is fetched', async () => {
+    server.publish([entry('a')]);
+    await syncFeed(sub, ctx);
+    server.publish([entry('b')]);
+    server.files.set('deltas/1-2.json', 404);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const r = await syncFeed(sub, ctx);
+    const warned = warn.mock.calls.map((c) => [String(c[0]), String(c[1])]);
+    warn.mockRestore();
+    expect(r.outcome).toBe('updated');
+    expect(warned).toEqual([[`[already-debunked] delta sync of ${sub.url} failed, fetching the snapshot:`, `NetError: HTTP 404 from ${BASE}deltas/1-2.json`]]);
+  });
+
+  it('a rollback floor that cannot be kept is logged; the update itself stands (the database keeps highestSeq too)', async () => {
+    server.publish([entry('a')]);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const floors = { get: async () => null, raise: async () => Promise.reject(new Error('storage.local is full')) };
+    const r = await syncFeed(sub, { ...ctx, floors });
+    const warned = warn.mock.calls.map((c) => c.map(String));
+    warn.mockRestore();
+    expect(r.outcome).toBe('updated');
+    expect(r.record.highestSeq).toBe(1);
+    expect(warned).toEqual([['[already-debunked] could not keep the rollback floor of', sub.url, 'Error: storage.local is full']]);
+  });
+
+  it('a delta changing 1001 entries writes each of them once (in batches of 1000), with the feed record and the list generation', async () => {
+    server.publish([]);
+    await syncFeed(sub, ctx);
+    server.publish(Array.from({ length: 1001 }, (_, i) => entry(`e${String(i).padStart(4, '0')}`)));
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put');
+    let puts: string[];
+    try {
+      expect((await syncFeed(sub, ctx)).outcome).toBe('updated');
+    } finally {
+      puts = put.mock.contexts.map((store) => (store as IDBObjectStore).name);
+      put.mockRestore();
+    }
+    expect(asked()).toContain('deltas/1-2.json');
+    expect(puts.filter((n) => n === 'entries')).toHaveLength(1001);
+    expect(puts.filter((n) => n !== 'entries').sort()).toEqual(['feeds', 'matchIndex']);
+    expect(await ctx.db.count('entries')).toBe(1001);
+  });
 });
+

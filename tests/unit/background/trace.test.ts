@@ -50,6 +50,41 @@ describe('trace marks', () => {
     expect(traceMarks.peek()).toEqual([]); // taken
   });
 
+  it('the summed phases add up what a clock measures: one tick per reading gives one per interval (1001 entries: two chunks of the binary form, 1000 per chunk and per write batch)', async () => {
+    const server = feedServer({ binary: true });
+    vi.stubGlobal('fetch', server.fetch);
+    server.publish(Array.from({ length: 1001 }, (_, i) => entry(`e${String(i).padStart(4, '0')}`, 1)));
+    // A clock that moves one millisecond each time it is read: each measured interval (a reading
+    // before, one after) is then at least 1, and exactly 1 where nothing else reads the clock.
+    let ticks = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => ++ticks);
+    try {
+      expect((await syncFeed(sub, ctx)).outcome).toBe('updated');
+    } finally {
+      now.mockRestore();
+    }
+    const marks = traceMarks.take();
+    const byName = new Map(marks.map((m) => [m.name, m]));
+    expect(marks.filter((m) => m.name === 'sync:first-chunk-stored').map((m) => m.n), 'marked once, after the first chunk').toEqual([1000]);
+    expect(byName.get('sync:decode')!.n, 'two chunks').toBe(2);
+    // three readings of the decoder (two chunks, then its end), each at least one tick
+    expect(byName.get('sync:decode')!.ms).toBeGreaterThanOrEqual(3);
+    expect(byName.get('sync:decode')!.ms).toBeLessThan(ticks);
+    // one write batch per chunk: two intervals of making the requests, two of waiting for them
+    expect(byName.get('sync:put')!.ms).toBe(2);
+    expect(byName.get('sync:write-wait')!.ms).toBe(2);
+    expect(byName.get('sync:file-fetched')!.n).toBe((server.files.get('snapshots/1.adfb') as Uint8Array).length);
+    expect(await ctx.db.count('entries')).toBe(1001);
+  });
+
+  it('peek gives a copy: taking the marks later does not empty what was peeked', () => {
+    traceMarks.take();
+    mark('one');
+    const peeked = traceMarks.peek();
+    expect(traceMarks.take().map((m) => m.name)).toEqual(['one']);
+    expect(peeked.map((m) => m.name)).toEqual(['one']);
+  });
+
   it('keeps the last 10,000 marks', () => {
     for (let i = 0; i < 10_005; i++) mark(`m${i}`);
     const marks = traceMarks.take();

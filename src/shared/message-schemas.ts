@@ -29,7 +29,8 @@ const frameSchema = v.strictObject({
   probes: v.optional(
     v.pipe(
       v.array(v.strictObject({ probe: v.pipe(v.string(), v.regex(/^(picture|inner|center|turn|motion|half-(top|bottom|left|right)|mid:0\.[0-9]{1,4}|cut-(top|bottom):0\.[0-9]{1,4})$/)), hashes: v.pipe(v.array(hex), v.length(1)), quality })),
-      // picture, inner, two caption cuts, four halves, the middle band, the turn, the moving picture: 11 at most
+      // picture, inner and the picture inside it (or two sharp bands), two caption cuts, four halves, the
+      // middle band, the turn, and up to MAX_PICTURES (4) moving pictures: 16 at most
       v.maxLength(16),
     ),
   ),

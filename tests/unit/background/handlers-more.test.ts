@@ -39,6 +39,8 @@ vi.mock('../../../src/background/matcher', () => ({
 }));
 vi.mock('../../../src/background/video-evidence', () => ({
   matchFrame: async (hashes: Uint16Array[], quality: number, _s: unknown, languages: string[], probes: unknown[]) => (log.push(`frame ${hashes.length} q${quality} ${languages.join(',')} probes ${probes.length}`), [{ entryId: 'v1' }]),
+  // The poster rule (video-evidence.test.ts tests it): here it only has to see the matcher's answer and the query.
+  holdingMatches: async (matches: unknown[], hashes: Uint16Array[], quality: number) => (log.push(`held ${matches.length} of ${hashes.length} hashes q${quality}`), matches),
 }));
 vi.mock('../../../src/background/feeds', () => ({
   addFeed: async () => undefined,
@@ -125,12 +127,12 @@ describe('lookups from the content script', () => {
     local.set(SETTINGS_KEY, { ...settings(), language: 'ar', matchStrictness: 'loose' });
     const out = await handlers['cs/match-hashes']({ hashes: [hex('00a1'), hex('00a2')], quality: 64, probes: [{ probe: 'picture', hashes: [hex('0b0b')], quality: 70 }] } as never, sender);
     expect(out).toEqual({ matches: [{ entryId: 'e1' }] });
-    expect(log).toEqual(['match 2 hashes, first word a1, q64 loose ar,pt-BR probes picture:b0b']);
+    expect(log).toEqual(['match 2 hashes, first word a1, q64 loose ar,pt-BR probes picture:b0b', 'held 1 of 2 hashes q64']);
   });
 
   it('cs/match-hashes without probes: none', async () => {
     await handlers['cs/match-hashes']({ hashes: [hex('0001')], quality: 50 } as never, sender);
-    expect(log).toEqual(['match 1 hashes, first word 1, q50 standard pt-BR probes ']);
+    expect(log).toEqual(['match 1 hashes, first word 1, q50 standard pt-BR probes ', 'held 1 of 1 hashes q50']);
   });
 
   it('cs/match-frame: the hits, and the evidence rule of the reader’s level (docs/matching.md: strict is stricter)', async () => {

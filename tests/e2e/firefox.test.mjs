@@ -2,7 +2,7 @@
 // installed as a temporary add-on, against fixture pages served on 127.0.0.1 by the test.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { firefoxPath, launchFirefox, missingPrerequisite } from './helpers/browsers.mjs';
+import { firefoxPath, launchFirefox, missingPrerequisite, setViewport } from './helpers/browsers.mjs';
 import { feedStatus, poll, protocolProbe, readHandshake, scannerIdle } from './helpers/checks.mjs';
 import { DEMO_ENTRY_COUNT, startFeedServer } from './helpers/feed-server.mjs';
 import { startFixtureServer } from './helpers/server.mjs';
@@ -78,7 +78,7 @@ describe('Firefox', { skip: skip ?? false }, () => {
     await feedStatus(popup, (f) => f.seq === 1 && f.entries === DEMO_ENTRY_COUNT);
     await popup.close();
     const page = await ff.browser.newPage();
-    await page.setViewport({ width: 1280, height: 6000 });
+    await setViewport(page, { width: 1280, height: 6000 });
     await page.goto(server.url('home'));
     await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 7, undefined, 60_000);
     await scannerIdle(page); // every media item near the viewport answered: nothing more comes
@@ -113,7 +113,7 @@ describe('Firefox', { skip: skip ?? false }, () => {
     assert.notEqual(synced.seq, null, synced.lastError);
     await popup.close();
     const page = await ff.browser.newPage();
-    await page.setViewport({ width: 1280, height: 1400 });
+    await setViewport(page, { width: 1280, height: 1400 });
     await page.goto(server.url('home'));
     await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 1, undefined, 20_000);
     for (const [i, [kind, [w, h]]] of Object.entries(HARD_RESHARES).entries()) {
@@ -135,7 +135,7 @@ describe('Firefox', { skip: skip ?? false }, () => {
 
   test('a hostile page and hostile posts: no script runs, the page cannot message the extension or click for the reader, only https is linked', async () => {
     const page = await ff.browser.newPage();
-    await page.setViewport({ width: 1280, height: 4000 });
+    await setViewport(page, { width: 1280, height: 4000 });
     await page.goto(server.url('hostile'));
     await readHandshake(page);
     await poll(page, () => document.querySelectorAll('[data-already-debunked="notice"]').length >= 1, undefined, 60_000);

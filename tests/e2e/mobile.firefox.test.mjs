@@ -6,7 +6,7 @@
 // the media viewer.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { firefoxPath, launchFirefox, missingPrerequisite } from './helpers/browsers.mjs';
+import { firefoxPath, launchFirefox, missingPrerequisite, setViewport } from './helpers/browsers.mjs';
 import { feedStatus, poll, readHandshake } from './helpers/checks.mjs';
 import { startFeedServer } from './helpers/feed-server.mjs';
 import { PANEL } from './helpers/notice-panel.mjs';
@@ -55,7 +55,7 @@ describe('X on a phone (Firefox, mobile layout, touch)', { skip: skip ?? false }
 
   async function phonePage() {
     const page = await ff.browser.newPage();
-    await page.setViewport(PHONE);
+    await setViewport(page, PHONE);
     await page.goto(server.url('home', 'layout=mobile'), { waitUntil: 'domcontentloaded' });
     return page;
   }
@@ -130,7 +130,7 @@ describe('X on a phone (Firefox, mobile layout, touch)', { skip: skip ?? false }
 
   test('the mobile media viewer: a notice on the large picture', async () => {
     const page = await ff.browser.newPage();
-    await page.setViewport(PHONE);
+    await setViewport(page, PHONE);
     await page.goto(`${server.pageOrigin}/replier_two/status/1861000000000000202/photo/1?layout=mobile`, { waitUntil: 'domcontentloaded' });
     const text = await poll(page, () => document.querySelector('[role="dialog"] [data-testid="swipe-to-dismiss"] > [data-already-debunked="notice"]')?.shadowRoot?.querySelector('.card, .badge') && document.querySelector('[data-testid="TopNavBar"]') && document.querySelector('[role="dialog"] [data-already-debunked="notice"]').shadowRoot.querySelector('.veil').textContent, null, 30_000);
     assert.match(text, /2014 floods|Real media/);

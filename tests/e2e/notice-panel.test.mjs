@@ -3,7 +3,7 @@
 // closes back to the notice — in Chromium and in Firefox. axe-core checks the notice and the panel.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { firefoxPath, launchFirefox, missingPrerequisite } from './helpers/browsers.mjs';
+import { firefoxPath, launchFirefox, missingPrerequisite, setViewport } from './helpers/browsers.mjs';
 import { seriousViolations } from './helpers/axe.mjs';
 import { feedStatus } from './helpers/checks.mjs';
 import { startFeedServer } from './helpers/feed-server.mjs';
@@ -94,7 +94,7 @@ describe('the notice and its details panel (Firefox)', { skip: skip ?? false }, 
   for (const [name, href, form] of [['large', SEED, 'card'], ['small', GRID, 'label']]) {
     test(`${name} media: the panel by keyboard alone`, async () => {
       const page = await ff.browser.newPage();
-      await page.setViewport({ width: 1280, height: 900 });
+      await setViewport(page, { width: 1280, height: 900 });
       await page.goto(server.url('home'), { waitUntil: 'domcontentloaded' });
       assert.equal(await noticeForm(page, href), form);
       await panelByKeyboard(page, href);

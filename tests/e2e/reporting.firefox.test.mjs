@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { firefoxPath, launchFirefox, missingPrerequisite } from './helpers/browsers.mjs';
+import { firefoxPath, launchFirefox, missingPrerequisite, setViewport } from './helpers/browsers.mjs';
 import { feedStatus, poll } from './helpers/checks.mjs';
 import { DEMO_ENTRY_COUNT, startFeedServer } from './helpers/feed-server.mjs';
 import { REPORT_PORT, startReportServer } from './helpers/report-server.mjs';
@@ -54,7 +54,7 @@ describe('Firefox: reporting', { skip: skip ?? false }, () => {
     const popup = await ff.openExtensionPage('popup/index.html');
     await feedStatus(popup, (f) => f.seq === 1 && f.entries === DEMO_ENTRY_COUNT);
     const page = await ff.browser.newPage();
-    await page.setViewport({ width: 1280, height: 3000 });
+    await setViewport(page, { width: 1280, height: 3000 });
     await page.goto(server.url('home'));
     const control = `a[href="/alice_photos/status/1861000000000000002"]`;
     await poll(page, (sel) => !!document.querySelector(sel)?.closest('article').querySelector('[data-already-debunked="report-control"]'), control, 20_000);

@@ -94,11 +94,16 @@ export async function launchFirefox(flavour = 'test-firefox', { prefs = {} } = {
     async openExtensionPage(file) {
       const page = await browser.newPage();
       await page.goto(`moz-extension://${FIREFOX_UUID}/${file}`, { timeout: 300 }).catch(() => {});
-      await page.waitForFunction(
-        () => location.protocol === 'moz-extension:' && document.readyState === 'complete',
-        { timeout: 15_000 },
-      );
-      return page;
+      // Not page.waitForFunction: Puppeteer's in-page poller builds its predicate with Function(),
+      // which an extension page's CSP blocks (Firefox ESR 140.12: "call to Function() blocked by
+      // CSP"); a plain evaluate is the driver's own call. Asked again until the page is there.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const ready = await page.evaluate(() => location.protocol === 'moz-extension:' && document.readyState === 'complete').catch(() => false);
+        if (ready) return page;
+        if (Date.now() > deadline) throw new Error(`moz-extension://…/${file} did not load within 60 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
     close: () => browser.close(),
   };
@@ -106,3 +111,24 @@ export async function launchFirefox(flavour = 'test-firefox', { prefs = {} } = {
 
 /** Reads the content script's handshake record (test builds only) from a page. */
 export const HANDSHAKE_ATTR = 'data-already-debunked-e2e';
+
+/**
+ * page.setViewport for Firefox: Puppeteer's BiDi setViewport also sends
+ * emulation.setScreenOrientationOverride, which Firefox ESR 140.12 does not know ("unknown
+ * command"). The size command is sent alongside it and still applies: that refusal alone is let
+ * pass, and the new size is waited for, so a test never runs at the old one.
+ */
+export async function setViewport(page, viewport) {
+  try {
+    await page.setViewport(viewport);
+  } catch (e) {
+    if (!/unknown command emulation\.setScreenOrientationOverride/.test(String(e?.message))) throw e;
+  }
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const size = await page.evaluate(() => [innerWidth, innerHeight]).catch(() => null);
+    if (size && size[0] === viewport.width && size[1] === viewport.height) return;
+    if (Date.now() > deadline) throw new Error(`the viewport did not become ${viewport.width}x${viewport.height} (it is ${size?.join('x')})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

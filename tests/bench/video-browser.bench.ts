@@ -5,7 +5,7 @@
  * in the same browser with it switched off (ui/set-enabled), side by side, ROUNDS times each, in
  * alternation. In both browsers:
  *  - the content script's own account of each sample (test builds only: the main-thread ms of its
- *    three synchronous slices, src/content/video.ts sampleSlices, read through the
+ *    synchronous slices, src/content/video.ts sampleSlices, read through the
  *    'already-debunked:e2e-video-cost' event);
  *  - CPU time of all the browser's processes from /proc (utime+stime, and of reaped children, of
  *    every descendant of this node process: the browser is its only child then) per second played;
@@ -17,7 +17,8 @@
  * and a lookup, the content script's is all of the sampling. Two clips: 1280x720 (X's usual
  * rendition; the whole frame moves) and 720x720, the same clip in a 1:1 frame of its own blurred
  * copy (the moving picture is found and hashed too).
- * `npm run bench video-browser` runs Chromium then Firefox; `-- --browser chromium|firefox` one of them.
+ * `npm run bench video-browser` runs Chromium then Firefox; `-- --browser chromium|firefox` one of them;
+ * `-- --compare -before` a copy of an earlier test build in dist/test-chrome-before, dist/test-firefox-before too.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,6 +35,8 @@ type ExtensionGlobal = { chrome: { runtime: { sendMessage(m: unknown): Promise<u
 const PLAY_SEC = Number(process.env.BENCH_PLAY_SEC ?? 12);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const BROWSERS = (process.env.BENCH_BROWSER ?? 'chromium,firefox').split(',');
+/** `-- --compare -before`: also measure dist/test-<browser>-before, alternating with dist/test-<browser>, one round each time. */
+const COMPARE = process.env.BENCH_COMPARE;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 interface TraceEvent {
@@ -121,8 +124,8 @@ interface Browser {
   close(): Promise<void>;
 }
 
-async function chromiumBrowser(server: Awaited<ReturnType<typeof startFixtureServer>>): Promise<Browser> {
-  const ext = await launchChromium('test-chrome');
+async function chromiumBrowser(server: Awaited<ReturnType<typeof startFixtureServer>>, suffix = ''): Promise<Browser> {
+  const ext = await launchChromium(`test-chrome${suffix}`);
   const popup = await ext.context.newPage();
   await popup.goto(ext.extensionUrl('popup/index.html'));
   const browserCdp = await ext.context.browser()!.newBrowserCDPSession();
@@ -133,7 +136,7 @@ async function chromiumBrowser(server: Awaited<ReturnType<typeof startFixtureSer
   };
   const taskSeconds = async (cdp: CDPSession) => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
   return {
-    name: 'Chromium',
+    name: `Chromium${suffix}`,
     version: (await ext.context.browser()?.version()) ?? '(Debian)',
     async timeline() {
       const page = await ext.context.newPage();
@@ -175,12 +178,12 @@ async function chromiumBrowser(server: Awaited<ReturnType<typeof startFixtureSer
   };
 }
 
-async function firefoxBrowser(server: Awaited<ReturnType<typeof startFixtureServer>>): Promise<Browser> {
+async function firefoxBrowser(server: Awaited<ReturnType<typeof startFixtureServer>>, suffix = ''): Promise<Browser> {
   // Full-resolution performance.now() in the content script (Firefox rounds it to 1 ms otherwise).
-  const ff = await launchFirefox('test-firefox', { prefs: { 'privacy.reduceTimerPrecision': false } });
+  const ff = await launchFirefox(`test-firefox${suffix}`, { prefs: { 'privacy.reduceTimerPrecision': false } });
   const popup = await ff.openExtensionPage('popup/index.html');
   return {
-    name: 'Firefox',
+    name: `Firefox${suffix}`,
     version: await ff.browser.version(),
     async timeline() {
       const page = await ff.browser.newPage();
@@ -245,16 +248,19 @@ async function play(browser: Browser, page: BenchPage, src: string, size: [numbe
 const sum = (xs: number[]) => xs.reduce((t, x) => t + x, 0);
 const f0 = (x: number) => x.toFixed(0);
 const f1 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(1));
-/** Median ms of each of a sample's three slices. */
-const sliceMedians = (samples: number[][]) => [0, 1, 2].map((i) => f1(percentile(samples.map((s) => s[i] ?? 0).sort((a, b) => a - b), 50))).join(' + ');
+/** A sample's slices: draw and read; scaling and probes; the moving picture (found, cut, then a slice per rectangle) and the send. */
+const pieces = (s: number[]) => [s[0] ?? 0, s[1] ?? 0, sum(s.slice(2))];
+/** Median ms of each part of a sample. */
+const sliceMedians = (samples: number[][]) => [0, 1, 2].map((i) => f1(percentile(samples.map((s) => pieces(s)[i]!).sort((a, b) => a - b), 50))).join(' + ');
+const longestSample = (samples: number[][]) => samples.reduce<number[]>((a, s) => (sum(s) > sum(a) ? s : a), []).map(f1).join(' + ');
 
-async function measure(browser: Browser, server: Awaited<ReturnType<typeof startFixtureServer>>, files: Record<string, string>, notes: string[]): Promise<string> {
+async function measure(browser: Browser, server: Awaited<ReturnType<typeof startFixtureServer>>, files: Record<string, string>, notes: string[], rounds: number): Promise<string> {
   const sizes: Record<string, [number, number]> = { '1280x720': [640, 360], '720x720 blurred 1:1': [420, 420] };
   const results: Record<string, { on: Run[]; off: Run[] }> = {};
   let n = 0;
   const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
   const loadAtStart = load();
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < rounds; round++) {
     for (const on of [true, false]) {
       await browser.setEnabled(on);
       // A fresh page each time: the content script reads the on/off switch when it starts.
@@ -264,7 +270,7 @@ async function measure(browser: Browser, server: Awaited<ReturnType<typeof start
         (results[name] ??= { on: [], off: [] })[on ? 'on' : 'off'].push(r);
         const per = r.samples.map(sum).sort((a, b) => a - b);
         const dt = r.devtools ? `; trace: content.js ${f1(r.devtools.scriptMs / r.secs)} ms/s, calls over 1 ms ${r.devtools.calls.length}, longest ${f1(r.devtools.calls.at(-1))} ms; main thread ${f0(r.devtools.busyPerSec)} ms/s; CPU (browser's account) ${f0(r.devtools.cpuPerSec)} ms/s` : '';
-        console.log(`${browser.name} ${name} ${on ? 'on ' : 'off'}: ${r.samples.length} samples in ${r.secs.toFixed(1)} s, per sample median ${f1(percentile(per, 50))} max ${f1(per.at(-1))} ms, slices ${sliceMedians(r.samples)} ms, longest slice ${f1(Math.max(0, ...r.samples.flat()))} ms; CPU (/proc) ${f0(r.cpuPerSec)} ms/s; dropped ${r.dropped}/${r.frames}${dt}; load ${load()}`);
+        console.log(`${browser.name} ${name} ${on ? 'on ' : 'off'}: ${r.samples.length} samples in ${r.secs.toFixed(1)} s, per sample median ${f1(percentile(per, 50))} max ${f1(per.at(-1))} ms, slices ${sliceMedians(r.samples)} ms, longest slice ${f1(Math.max(0, ...r.samples.flat()))} ms, longest sample ${longestSample(r.samples)} ms; CPU (/proc) ${f0(r.cpuPerSec)} ms/s; dropped ${r.dropped}/${r.frames}${dt}; load ${load()}`);
       }
       await page.close();
     }
@@ -302,11 +308,14 @@ export default async function run(): Promise<string> {
         notes.push(`${which}: not run, the browser was not found.`);
         continue;
       }
-      const browser = await launch(server);
-      try {
-        parts.push(await measure(browser, server, files, notes));
-      } finally {
-        await browser.close();
+      const builds = COMPARE === undefined ? [''] : Array.from({ length: 2 * ROUNDS }, (_, i) => (i % 2 ? '' : COMPARE));
+      for (const suffix of builds) {
+        const browser = await launch(server, suffix);
+        try {
+          parts.push(await measure(browser, server, files, notes, COMPARE === undefined ? ROUNDS : 1));
+        } finally {
+          await browser.close();
+        }
       }
     }
   } finally {
@@ -316,12 +325,13 @@ export default async function run(): Promise<string> {
   return `## Video sampling in the browser
 
 Test build, a clip that matches nothing playing ${PLAY_SEC} s on the fixture timeline, extension on vs switched off in
-the same browser, ${ROUNDS} rounds alternating (on, off), no feed served. Per sample: the content script's own account
-of its three synchronous slices (draw and read; canonical scaling and probes; the moving picture and the lookup's send).
+the same browser, ${ROUNDS} rounds alternating (on, off)${COMPARE === undefined ? '' : `, builds dist/test-*${COMPARE} and dist/test-* alternating, a round each`}, no feed served.
+Per sample: the content script's own account of its synchronous slices (performance.now(), wall time on the page's main
+thread: draw and read; canonical scaling and probes; the moving picture found and cut, its rectangles, the lookup's send).
 CPU: all the browser's processes, from /proc. Chromium also: the DevTools trace of calls into content.js, the page's
 main-thread busy time (TaskDuration) and the browser's own CPU account (SystemInfo.getProcessInfo).
 
-| browser | clip | samples (on) | per sample, on: median / p95 / max | its slices, median: draw and read + scaling and probes + moving picture | longest slice | content script per second played | CPU per second played, on vs off (each run) | dropped frames, on vs off | trace: content.js per second; its calls over 1 ms | page main thread busy per second, on vs off | CPU, the browser's account, on vs off |
+| browser | clip | samples (on) | per sample, on: median / p95 / max | its parts, median: draw and read + scaling and probes + moving picture and send | longest slice | content script per second played | CPU per second played, on vs off (each run) | dropped frames, on vs off | trace: content.js per second; its calls over 1 ms | page main thread busy per second, on vs off | CPU, the browser's account, on vs off |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${parts.join('\n')}
 

@@ -248,11 +248,13 @@ async function play(browser: Browser, page: BenchPage, src: string, size: [numbe
 const sum = (xs: number[]) => xs.reduce((t, x) => t + x, 0);
 const f0 = (x: number) => x.toFixed(0);
 const f1 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(1));
-/** A sample's slices: draw and read; scaling and probes; the moving picture (found, cut, then a slice per rectangle) and the send. */
-const pieces = (s: number[]) => [s[0] ?? 0, s[1] ?? 0, sum(s.slice(2))];
+/** A sample's slices: draw and read; scaling and probes; the moving picture and the send (then, not a slice: the part of the third spent finding the moving picture). */
+const pieces = (s: number[]) => [s[0] ?? 0, s[1] ?? 0, s[2] ?? 0];
+const slicesOf = (samples: number[][]) => samples.flatMap((s) => s.slice(0, 3));
 /** Median ms of each part of a sample. */
 const sliceMedians = (samples: number[][]) => [0, 1, 2].map((i) => f1(percentile(samples.map((s) => pieces(s)[i]!).sort((a, b) => a - b), 50))).join(' + ');
-const longestSample = (samples: number[][]) => samples.reduce<number[]>((a, s) => (sum(s) > sum(a) ? s : a), []).map(f1).join(' + ');
+const longestSample = (samples: number[][]) => pieces(samples.reduce<number[]>((a, s) => (sum(pieces(s)) > sum(pieces(a)) ? s : a), [])).map(f1).join(' + ');
+const findMedian = (samples: number[][]) => f1(percentile(samples.map((s) => s[3] ?? 0).sort((a, b) => a - b), 50));
 
 async function measure(browser: Browser, server: Awaited<ReturnType<typeof startFixtureServer>>, files: Record<string, string>, notes: string[], rounds: number): Promise<string> {
   const sizes: Record<string, [number, number]> = { '1280x720': [640, 360], '720x720 blurred 1:1': [420, 420] };
@@ -268,9 +270,9 @@ async function measure(browser: Browser, server: Awaited<ReturnType<typeof start
       for (const name of Object.keys(files)) {
         const r = await play(browser, page, `/bench-${name.split(' ')[0]}.mp4`, sizes[name]!, n++, server.mediaOrigin);
         (results[name] ??= { on: [], off: [] })[on ? 'on' : 'off'].push(r);
-        const per = r.samples.map(sum).sort((a, b) => a - b);
+        const per = r.samples.map((s) => sum(pieces(s))).sort((a, b) => a - b);
         const dt = r.devtools ? `; trace: content.js ${f1(r.devtools.scriptMs / r.secs)} ms/s, calls over 1 ms ${r.devtools.calls.length}, longest ${f1(r.devtools.calls.at(-1))} ms; main thread ${f0(r.devtools.busyPerSec)} ms/s; CPU (browser's account) ${f0(r.devtools.cpuPerSec)} ms/s` : '';
-        console.log(`${browser.name} ${name} ${on ? 'on ' : 'off'}: ${r.samples.length} samples in ${r.secs.toFixed(1)} s, per sample median ${f1(percentile(per, 50))} max ${f1(per.at(-1))} ms, slices ${sliceMedians(r.samples)} ms, longest slice ${f1(Math.max(0, ...r.samples.flat()))} ms, longest sample ${longestSample(r.samples)} ms; CPU (/proc) ${f0(r.cpuPerSec)} ms/s; dropped ${r.dropped}/${r.frames}${dt}; load ${load()}`);
+        console.log(`${browser.name} ${name} ${on ? 'on ' : 'off'}: ${r.samples.length} samples in ${r.secs.toFixed(1)} s, per sample median ${f1(percentile(per, 50))} max ${f1(per.at(-1))} ms, slices ${sliceMedians(r.samples)} ms, of which finding the moving picture ${findMedian(r.samples)} ms, longest slice ${f1(Math.max(0, ...slicesOf(r.samples)))} ms, longest sample ${longestSample(r.samples)} ms; CPU (/proc) ${f0(r.cpuPerSec)} ms/s; dropped ${r.dropped}/${r.frames}${dt}; load ${load()}`);
       }
       await page.close();
     }
@@ -281,13 +283,13 @@ async function measure(browser: Browser, server: Awaited<ReturnType<typeof start
   const drop = (rs: Run[]) => `${sum(rs.map((r) => r.dropped))}/${sum(rs.map((r) => r.frames))}`;
   const rows = Object.entries(results).map(([name, { on, off }]) => {
     const samples = on.flatMap((r) => r.samples);
-    const per = samples.map(sum).sort((a, b) => a - b);
-    const slices = samples.flat().sort((a, b) => a - b);
-    const perSec = sum(on.map((r) => sum(r.samples.map(sum)))) / sum(on.map((r) => r.secs));
+    const per = samples.map((s) => sum(pieces(s))).sort((a, b) => a - b);
+    const slices = slicesOf(samples).sort((a, b) => a - b);
+    const perSec = sum(on.map((r) => sum(r.samples.map((s) => sum(pieces(s)))))) / sum(on.map((r) => r.secs));
     const trace = on[0]?.devtools
       ? ` | ${f1(avg(on, (r) => r.devtools!.scriptMs / r.secs))} ms; calls over 1 ms median ${f1(percentile(on.flatMap((r) => r.devtools!.calls).sort((a, b) => a - b), 50))}, longest ${f1(Math.max(...on.flatMap((r) => r.devtools!.calls)))} | ${range(on, (r) => r.devtools!.busyPerSec)} vs ${range(off, (r) => r.devtools!.busyPerSec)} ms | ${range(on, (r) => r.devtools!.cpuPerSec)} vs ${range(off, (r) => r.devtools!.cpuPerSec)} ms`
       : ' | not measurable (no trace over BiDi) | – | – ';
-    return `| ${browser.name} | ${name} | ${samples.length} in ${f0(sum(on.map((r) => r.secs)))} s | ${f1(percentile(per, 50))} / ${f1(percentile(per, 95))} / ${f1(per.at(-1))} ms | ${sliceMedians(samples)} ms | ${f1(slices.at(-1))} ms | ${f1(perSec)} ms | ${range(on, (r) => r.cpuPerSec)} vs ${range(off, (r) => r.cpuPerSec)} ms (mean ${f0(avg(on, (r) => r.cpuPerSec))} vs ${f0(avg(off, (r) => r.cpuPerSec))}) | ${drop(on)} vs ${drop(off)}${trace} |`;
+    return `| ${browser.name} | ${name} | ${samples.length} in ${f0(sum(on.map((r) => r.secs)))} s | ${f1(percentile(per, 50))} / ${f1(percentile(per, 95))} / ${f1(per.at(-1))} ms | ${sliceMedians(samples)} (${findMedian(samples)}) ms | ${f1(slices.at(-1))} ms | ${f1(perSec)} ms | ${range(on, (r) => r.cpuPerSec)} vs ${range(off, (r) => r.cpuPerSec)} ms (mean ${f0(avg(on, (r) => r.cpuPerSec))} vs ${f0(avg(off, (r) => r.cpuPerSec))}) | ${drop(on)} vs ${drop(off)}${trace} |`;
   });
   notes.push(`${browser.name} ${browser.version}: load average ${loadAtStart} at the start, ${load()} at the end.`);
   return rows.join('\n');
@@ -331,7 +333,7 @@ thread: draw and read; canonical scaling and probes; the moving picture found an
 CPU: all the browser's processes, from /proc. Chromium also: the DevTools trace of calls into content.js, the page's
 main-thread busy time (TaskDuration) and the browser's own CPU account (SystemInfo.getProcessInfo).
 
-| browser | clip | samples (on) | per sample, on: median / p95 / max | its parts, median: draw and read + scaling and probes + moving picture and send | longest slice | content script per second played | CPU per second played, on vs off (each run) | dropped frames, on vs off | trace: content.js per second; its calls over 1 ms | page main thread busy per second, on vs off | CPU, the browser's account, on vs off |
+| browser | clip | samples (on) | per sample, on: median / p95 / max | its slices, median: draw and read + scaling and probes + moving picture and send (finding it) | longest slice | content script per second played | CPU per second played, on vs off (each run) | dropped frames, on vs off | trace: content.js per second; its calls over 1 ms | page main thread busy per second, on vs off | CPU, the browser's account, on vs off |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${parts.join('\n')}
 

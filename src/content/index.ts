@@ -17,7 +17,7 @@ import { ContentScriptContext } from './context';
 import { watchMarkup } from './markup';
 import { Scanner } from './scanner';
 import { HOST_ATTR, followTheme } from './theme';
-import { watchVideo } from './video';
+import { sampleSlices, watchVideo } from './video';
 import { VideoEvidence } from '../core/match/video';
 
 /** Media smaller than this (either side) get the notice's label, which opens the details panel. */
@@ -163,6 +163,10 @@ async function start(ctx: ContentScriptContext): Promise<void> {
       const html = document.documentElement;
       const ask = html.getAttribute('data-already-debunked-e2e-ask');
       html.dataset['alreadyDebunkedScanner'] = JSON.stringify({ ...scanner.sizes(), asked: ask ? scanner.stateOf(new URL(ask, location.href).href) : null });
+    });
+    // The video-browser bench: each video sample's main-thread slices (ms) since the last ask.
+    ctx.addEventListener(document, 'already-debunked:e2e-video-cost', () => {
+      document.documentElement.dataset['alreadyDebunkedVideoCost'] = JSON.stringify(sampleSlices?.splice(0) ?? []);
     });
   }
 }

@@ -16,6 +16,7 @@
  */
 import { findMovingPictures, motionProbe, movingPicturePixels, movingPictureSource, probeToHex, queryProbes, videoDecodeSize, videoFramePixels, type ProbeHex, type Rect } from '../core/match';
 import type { Pixels } from '../core/pdq';
+import { IS_TEST_BUILD } from '../shared/build';
 import type { ContentScriptContext } from './context';
 
 export interface FrameHashes {
@@ -29,6 +30,14 @@ export interface FrameHashes {
 }
 
 const SAMPLE_EVERY_MS = 1000;
+
+/**
+ * Test builds only (the video-browser bench reads it; store builds drop it): the main-thread ms of
+ * each sample's three synchronous slices (draw and read; canonical scaling and probes; the moving
+ * picture and the lookup's send) and, fourth, the part of the third spent in findMovingPictures, drained by the 'already-debunked:e2e-video-cost' event.
+ */
+export const sampleSlices: number[][] | null = IS_TEST_BUILD ? [] : null;
+const SLICES_KEPT = 1000;
 /** Frames kept to find the moving picture in. */
 const HISTORY = 3;
 
@@ -55,6 +64,14 @@ export function watchVideo(
     const t = now();
     if (t - last < SAMPLE_EVERY_MS) return;
     last = t;
+    const slices: number[] | null = sampleSlices && [];
+    let from = sampleSlices ? performance.now() : 0;
+    const lap = () => {
+      if (!slices) return;
+      const at = performance.now();
+      slices.push(at - from);
+      from = at;
+    };
     const { width: w, height: h } = videoDecodeSize(video.videoWidth, video.videoHeight);
     canvas ??= new OffscreenCanvas(w, h);
     if (canvas.width !== w) canvas.width = w;
@@ -70,25 +87,34 @@ export function watchVideo(
       return;
     }
     busy = true;
+    lap();
     try {
       // The sample is done in three slices, the page's own tasks (X's frames) running between them.
       await breath();
+      if (slices) from = performance.now();
       const decoded: Pixels = { data: data.data, width: w, height: h, channels: 4 };
       const px = videoFramePixels(decoded);
       if (history[0] && (history[0].width !== px.width || history[0].height !== px.height)) history = []; // a new rendition
       history = [...history.slice(1 - HISTORY), px];
       const [full, ...probes] = queryProbes(px);
+      lap();
       await breath();
       if (lifetime.isInvalid) return;
+      if (slices) from = performance.now();
       // The moving picture, cut from the drawn frame and made canonical: a clip inside a phone's
       // screen recording or a news graphic is a small part of the 256 px frame.
       const rects = findMovingPictures(history);
+      const found = slices ? performance.now() - from : 0;
       const cut = rects.length ? cutFromVideo(rects, px) : null;
       for (const rect of rects) {
         const pic = cut ? movingPicturePixels(cut.pixels, cut.frame, { ...rect, x: rect.x - cut.at.x, y: rect.y - cut.at.y }) : movingPicturePixels(decoded, px, rect);
         probes.push(motionProbe(pic, { x: 0, y: 0, width: pic.width, height: pic.height }));
       }
-      if (await onFrame({ hashes: full!.hashes, quality: full!.quality, probes: probes.map(probeToHex), t: video.currentTime })) stop();
+      const accepted = onFrame({ hashes: full!.hashes, quality: full!.quality, probes: probes.map(probeToHex), t: video.currentTime });
+      lap();
+      slices?.push(found); // the part of the third slice spent finding the moving picture
+      if (slices && sampleSlices && sampleSlices.push(slices) > SLICES_KEPT) sampleSlices.shift();
+      if (await accepted) stop();
     } finally {
       busy = false;
     }

@@ -6,44 +6,7 @@ import { hammingDistance, hashToHex, type Hash256 } from '../../../../src/core/h
 import { ALIKE_SECONDS, EVIDENCE_RULE, VideoEvidence, clipLooksAlike, evidenceRule, boundedCover, captionBarPictures, CAPTION_BAR_SHARE, pictureMatchHolds, findMovingPicture, findMovingPictures, keyframeCover, pairAllowed, matchRule, resizeArea, sourceRect, videoFrameSize, videoVariants, VIDEO_FRAME_SIDE, middleBand, queryProbes } from '../../../../src/core/match';
 import { pdqHash, type Pixels } from '../../../../src/core/pdq';
 import { crop } from '../../../../src/core/match';
-
-/** A deterministic textured "camera" picture: smooth blobs + fine grain, shifted by (dx, dy). */
-function scene(w: number, h: number, dx: number, dy: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const u = x + dx;
-      const v = y + dy;
-      const blob = 128 + 60 * Math.sin(u / (9 + seed)) * Math.cos(v / 7) + 40 * Math.sin((u + v) / 5);
-      const grain = ((Math.imul(u * 73856093 ^ v * 19349663, 83492791) >>> 24) & 63) - 32;
-      out[y * w + x] = Math.max(0, Math.min(255, Math.round(blob + grain)));
-    }
-  }
-  return out;
-}
-
-/** Box blur of a luma plane (radius r), as a "blurred background". */
-function blur(src: Uint8Array, w: number, h: number, r: number): Uint8Array {
-  const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s = 0;
-      let n = 0;
-      for (let j = -r; j <= r; j += 2) for (let i = -r; i <= r; i += 2) {
-        const xx = Math.min(w - 1, Math.max(0, x + i));
-        const yy = Math.min(h - 1, Math.max(0, y + j));
-        s += src[yy * w + xx]!;
-        n++;
-      }
-      out[y * w + x] = Math.round(s / n);
-    }
-  }
-  return out;
-}
-
-function luma(w: number, h: number, data: Uint8Array): Pixels {
-  return { width: w, height: h, channels: 1, data };
-}
+import { blur, luma, scene } from './frames';
 
 /** The picture (pw×ph, moving by `step` px a frame) placed at (px0, py0) on a background made by `bg`. */
 function frames(W: number, H: number, pic: { x: number; y: number; w: number; h: number }, bg: (k: number) => Uint8Array, n = 3, step = 6): Pixels[] {
@@ -70,7 +33,7 @@ describe('findMovingPicture', () => {
   const pic = { x: 0, y: 56, w: 256, h: 144 }; // a 16:9 clip in a 1:1 frame
 
   it('finds a clip inside a 1:1 frame of its own blurred copy', () => {
-    const bg = (k: number) => blur(scene(W, H, k * 3, 0, 2), W, H, 12);
+    const bg = (k: number) => blur(scene(W, H, k * 3, 0, 2), W, H, 12, 2);
     const r = findMovingPicture(frames(W, H, pic, bg));
     expect(r).not.toBeNull();
     expect(Math.abs(r!.y - pic.y)).toBeLessThanOrEqual(2);

@@ -16,7 +16,9 @@
  * their own: the first frame, each scene change, and a frame whenever the picture has drifted more
  * than VARIANT_COVER_BITS from the last frame with variants — so a crop or a caption cut of every
  * frame has one near it, as the frame has its keyframe — at most VARIANT_FRAMES_PER_MINUTE a
- * minute (the radius grows until they fit). Bytes: docs/matching.md, "Video".
+ * minute (the radius grows until they fit). Every keyframe, with variants or not, carries its
+ * middle band (mid:0.18, middleBand: a caption laid over the clip's top or bottom leaves it as it
+ * was). Bytes: docs/matching.md, "Video".
  */
 import { hammingDistance, hashToHex, type Hash256 } from '../core/hash256';
 import { LIMITS } from '../core/feed';

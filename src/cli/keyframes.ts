@@ -16,11 +16,13 @@
  * their own: the first frame, each scene change, and a frame whenever the picture has drifted more
  * than VARIANT_COVER_BITS from the last frame with variants — so a crop or a caption cut of every
  * frame has one near it, as the frame has its keyframe — at most VARIANT_FRAMES_PER_MINUTE a
- * minute (the radius grows until they fit). Bytes: docs/matching.md, "Video".
+ * minute (the radius grows until they fit). Every keyframe, with variants or not, carries its
+ * middle band (mid:0.18, middleBand: a caption laid over the clip's top or bottom leaves it as it
+ * was). Bytes: docs/matching.md, "Video".
  */
 import { hammingDistance, hashToHex, type Hash256 } from '../core/hash256';
 import { LIMITS } from '../core/feed';
-import { captionBarPictures, videoDecodeSize, videoFramePixels, boundedCover, videoVariants, type SampledFrame, type VariantHash } from '../core/match';
+import { captionBarPictures, middleBand, videoDecodeSize, videoFramePixels, boundedCover, videoVariants, type SampledFrame, type VariantHash } from '../core/match';
 import { pdqHash, type Pixels } from '../core/pdq';
 import { spawnBounded, tempFolder } from './child';
 import { openRegularFile } from './files';
@@ -168,7 +170,7 @@ async function keyframesOf(file: string, opts: KeyframeOptions, timeoutMs: numbe
   const size = videoDecodeSize(width, height);
   const withVariants = opts.variants ?? true;
   const variantRadius = opts.variantCoverBits ?? VARIANT_COVER_BITS;
-  const samples: (SampledFrame & { variants?: VariantHash[] })[] = [];
+  const samples: (SampledFrame & { variants?: VariantHash[]; mid?: VariantHash })[] = [];
   let prev: Hash256 | null = null;
   let lastVariants: Hash256 | null = null;
   await sampleFrames(file, size, SAMPLE_FPS, LIMITS.maxFramesPerMedia * 10, (t, decoded) => {
@@ -176,7 +178,10 @@ async function keyframesOf(file: string, opts: KeyframeOptions, timeoutMs: numbe
     const { hash, quality } = pdqHash(px);
     const scene = prev !== null && hammingDistance(hash, prev) > SCENE_BITS;
     prev = hash;
-    const s: SampledFrame & { variants?: VariantHash[] } = { t: Math.round(t * 100) / 100, hash, quality, scene };
+    const s: SampledFrame & { variants?: VariantHash[]; mid?: VariantHash } = { t: Math.round(t * 100) / 100, hash, quality, scene };
+    // Every keyframe carries its middle band (a caption laid over the clip's top or bottom leaves
+    // it as it was); which samples are kept is known only at the end.
+    if (withVariants) s.mid = middleBand(px);
     // The variant cover, greedy in time order (as keyframeCover): the pixels are not kept, so the
     // variants are made as the frame goes by.
     if (withVariants && (lastVariants === null || scene || hammingDistance(hash, lastVariants) > variantRadius)) {
@@ -202,9 +207,11 @@ async function keyframesOf(file: string, opts: KeyframeOptions, timeoutMs: numbe
     budget,
   );
   const frames = kept.map((k) => {
-    const s = k as SampledFrame & { variants?: VariantHash[] };
+    const s = k as SampledFrame & { variants?: VariantHash[]; mid?: VariantHash };
     const f: Keyframe = { t: s.t, value: hashToHex(s.hash), quality: s.quality };
-    if (s.variants?.length) f.variants = s.variants.map((v) => ({ variant: v.variant, value: hashToHex(v.hash), quality: v.quality }));
+    // A keyframe without the other variants still has its middle band (videoVariants has it too).
+    const variants = s.variants ?? (s.mid && s.mid.quality >= 50 ? [s.mid] : []);
+    if (variants.length) f.variants = variants.map((v) => ({ variant: v.variant, value: hashToHex(v.hash), quality: v.quality }));
     return f;
   });
   return { frames, durationSec };

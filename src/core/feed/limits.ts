@@ -14,7 +14,7 @@ export const LIMITS = {
   maxMediaPerEntry: 20,
   maxHashesPerMedia: 64,
   maxFramesPerMedia: 600,
-  /** Re-share variants stored with one video keyframe (crop ladder 4 + caption cuts 6, room to grow). */
+  /** Re-share variants stored with one video keyframe (crop ladder 4 + caption cuts 6 + middle band 1 + caption-bar pictures ≤ 4 = 15). */
   maxVariantsPerFrame: 16,
   maxAppearances: 50,
   maxLinks: 10,

@@ -138,7 +138,7 @@ function entrySchema(testHosts: readonly string[]) {
                     t: v.pipe(v.number(), v.minValue(0), v.maxValue(LIMITS.maxMediaSeconds)),
                     value: hex64,
                     quality: int(0, 100),
-                    /** Re-share variants of this keyframe (docs/matching.md, "Video"): crop ladder, caption cuts. */
+                    /** Re-share variants of this keyframe (docs/matching.md, "Video"): crop ladder, caption cuts, middle band, caption-bar pictures. */
                     variants: v.optional(
                       v.pipe(
                         v.array(v.object({ variant: v.pipe(v.string(), v.regex(VARIANT_RE, 'not a variant name')), value: hex64, quality: int(0, 100) })),

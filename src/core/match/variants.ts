@@ -129,8 +129,11 @@ export function publishVariants(px: Pixels): VariantHash[] {
 
 /**
  * The publisher's variants of one video keyframe (already at the size frames are hashed at,
- * src/core/match/video.ts): the crop ladder and the caption cuts. No turns (re-shared video is
- * seldom turned) and no 'picture' (keyframes of a clip with its own bars are rare).
+ * src/core/match/video.ts): the crop ladder, the caption cuts, and the middle band (mid:MID_CUT,
+ * as for images: a caption laid over the top or the bottom of the clip for its whole length, up
+ * to MID_CUT of the height, leaves it as it was, and the reader's frames are probed with it
+ * already — queryProbes). No turns (re-shared video is seldom turned) and no 'picture' (keyframes
+ * of a clip with its own bars are rare).
  */
 export function videoVariants(px: Pixels): VariantHash[] {
   const out: VariantHash[] = [];
@@ -143,7 +146,19 @@ export function videoVariants(px: Pixels): VariantHash[] {
     add(`cut-top:${b}`, crop(px, cutRect(px, 'top', b)));
     add(`cut-bottom:${b}`, crop(px, cutRect(px, 'bottom', b)));
   }
+  out.push(middleBand(px));
   return out;
+}
+
+/**
+ * The middle band of a video keyframe (mid:MID_CUT, the frame without its top and bottom MID_CUT):
+ * stored with every keyframe, not only those with the other variants (src/cli/keyframes.ts), so
+ * that a frame of a clip with a caption laid over it comes as near its keyframe as the frame itself
+ * would (docs/matching.md, "Video").
+ */
+export function middleBand(px: Pixels): VariantHash {
+  const { hash, quality } = pdqHash(crop(px, midRect(px.width, px.height, MID_CUT)));
+  return { variant: `mid:${MID_CUT}`, hash, quality };
 }
 
 /**

@@ -25,6 +25,9 @@ if (!hasFfmpeg) {
   if (process.env.CI) throw new Error('ffmpeg missing under CI');
 }
 
+/** A keyframe with the re-share variants of the variant cover (every keyframe carries its middle band besides: mid:0.18). */
+const ladder = (f: { variants?: { variant: string }[] }) => (f.variants ?? []).some((v) => v.variant.startsWith('crop:'));
+
 let dir: string;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-video-'));
@@ -66,7 +69,7 @@ describe.skipIf(!hasFfmpeg)('video keyframes', () => {
 
   it('stores the crop ladder and caption cuts with the first frame, the cut, and whenever the picture drifted past VARIANT_COVER_BITS', async () => {
     const { frames } = await videoKeyframes(path.join(dir, 'clip.mp4'));
-    const withVariants = frames.filter((f) => f.variants?.length);
+    const withVariants = frames.filter(ladder);
     expect(withVariants[0]!.t).toBe(0);
     expect(withVariants.some((f) => f.t >= 3 && f.t < 3.3)).toBe(true); // the cut
     expect(withVariants[0]!.variants!.map((v) => v.variant)).toContain('crop:0.9');
@@ -75,7 +78,7 @@ describe.skipIf(!hasFfmpeg)('video keyframes', () => {
     // default), the frames the tool samples (the first, then the first at least 0.2 s after the last
     // taken), written by ffmpeg at the frame size and decoded by sharp, are each within
     // VARIANT_COVER_BITS (+ a few bits of scaler difference) of a frame with variants at or before it…
-    const covered = (await videoKeyframes(path.join(dir, 'clip.mp4'), { variantFramesPerMinute: 3000 })).frames.filter((f) => f.variants?.length);
+    const covered = (await videoKeyframes(path.join(dir, 'clip.mp4'), { variantFramesPerMinute: 3000 })).frames.filter(ladder);
     expect(covered.length).toBeGreaterThan(withVariants.length);
     const { width, height } = videoFrameSize(480, 270);
     const out = path.join(dir, 'cover');
@@ -101,18 +104,39 @@ describe.skipIf(!hasFfmpeg)('video keyframes', () => {
     expect(plain.frames.some((f) => f.variants)).toBe(false);
   });
 
+  it('stores the middle band (mid:0.18) with every keyframe, as ffmpeg\'s own frame without its top and bottom 18%', async () => {
+    // docs/feed-format.md: mid:B is the picture without its top and bottom B of the height; a
+    // caption laid over a clip's top or bottom (up to 18%) leaves it as it was, on every keyframe.
+    const { frames } = await videoKeyframes(path.join(dir, 'clip.mp4'));
+    expect(frames.filter((f) => !ladder(f)).length).toBeGreaterThan(0); // keyframes without the other variants…
+    for (const f of frames) expect(f.variants?.filter((v) => v.variant === 'mid:0.18'), `keyframe at ${f.t} s`).toHaveLength(1); // …carry it too
+    for (const f of frames.filter((k) => !ladder(k))) expect(f.variants!.map((v) => v.variant)).toEqual(['mid:0.18']);
+    // The first frame's band: ffmpeg's first frame at the frame size, rows 18%..82% cut by sharp.
+    const { width, height } = videoFrameSize(480, 270);
+    const png = path.join(dir, 'first.png');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', path.join(dir, 'clip.mp4'), '-vf', `scale=${width}:${height}`, '-frames:v', '1', png]);
+    const cut = Math.round(height * 0.18);
+    const band = await sharp(png).extract({ left: 0, top: cut, width, height: height - 2 * cut }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const mid = pdqHash({ data: new Uint8Array(band.data), width: band.info.width, height: band.info.height, channels: 3 }).hash;
+    expect(hammingDistance(mid, hashFromHex(frames[0]!.variants!.find((v) => v.variant === 'mid:0.18')!.value))).toBeLessThanOrEqual(8);
+    // …and not the whole frame's hash under another name.
+    expect(hammingDistance(mid, hashFromHex(frames[0]!.value))).toBeGreaterThan(8);
+    const plain = await videoKeyframes(path.join(dir, 'clip.mp4'), { variants: false });
+    expect(plain.frames.some((f) => f.variants)).toBe(false);
+  });
+
   it('bounds the frames with variants to VARIANT_FRAMES_PER_MINUTE of the clip\'s length, the first frame first', async () => {
     // 5 s at 12 a minute: one frame with variants, the first.
     const few = await videoKeyframes(path.join(dir, 'clip.mp4'), { variantFramesPerMinute: 12 });
-    expect(few.frames.filter((f) => f.variants?.length).map((f) => f.t)).toEqual([0]);
+    expect(few.frames.filter(ladder).map((f) => f.t)).toEqual([0]);
     expect(few.frames.some((f) => f.t >= 3 && f.t < 3.3)).toBe(true); // the cut is still a keyframe
     // 24 a minute: 2, the first among them (the default keeps more).
     const two = await videoKeyframes(path.join(dir, 'clip.mp4'), { variantFramesPerMinute: 24 });
-    const ts = two.frames.filter((f) => f.variants?.length).map((f) => f.t);
+    const ts = two.frames.filter(ladder).map((f) => f.t);
     expect(ts).toHaveLength(2);
     expect(ts[0]).toBe(0);
     const all = await videoKeyframes(path.join(dir, 'clip.mp4'));
-    expect(all.frames.filter((f) => f.variants?.length).length).toBeGreaterThan(2);
+    expect(all.frames.filter(ladder).length).toBeGreaterThan(2);
     expect(VARIANT_FRAMES_PER_MINUTE).toBeLessThanOrEqual(FRAMES_PER_MINUTE); // frames with variants are keyframes: within their budget
   });
 
@@ -126,7 +150,7 @@ describe.skipIf(!hasFfmpeg)('video keyframes', () => {
     expect(3 * FRAMES_PER_MINUTE).toBeLessThanOrEqual(LIMITS.maxFramesPerMedia);
     // With variants: at most VARIANT_FRAMES_PER_MINUTE a minute of the clip carry them, each within the format's limit.
     const withV = await videoKeyframes(path.join(dir, 'long.mp4'));
-    const carrying = withV.frames.filter((f) => f.variants?.length);
+    const carrying = withV.frames.filter(ladder);
     expect(carrying.length).toBeGreaterThan(VARIANT_FRAMES_PER_MINUTE); // the budget binds (a noise pattern drifts all the time)…
     expect(carrying.length).toBeLessThanOrEqual(Math.ceil((VARIANT_FRAMES_PER_MINUTE * 75) / 60)); // …and holds
     expect(withV.frames.length).toBeLessThanOrEqual(Math.ceil((FRAMES_PER_MINUTE * 75) / 60));

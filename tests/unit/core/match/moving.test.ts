@@ -8,45 +8,10 @@ import { CUT_LADDER, findMovingPictures, findSharpBand, ladderCuts, lumaOf, movi
 import { pdqHash } from '../../../../src/core/pdq';
 import { hashToHex } from '../../../../src/core/hash256';
 import type { Pixels } from '../../../../src/core/pdq';
-
-/** A deterministic textured picture (smooth blobs + grain), shifted by (dx, dy). */
-function scene(w: number, h: number, dx: number, dy: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const u = x + dx;
-      const v = y + dy;
-      const blob = 128 + 60 * Math.sin(u / (9 + seed)) * Math.cos(v / 7) + 40 * Math.sin((u + v) / 5);
-      const grain = ((Math.imul((u * 73856093) ^ (v * 19349663), 83492791) >>> 24) & 63) - 32;
-      out[y * w + x] = Math.max(0, Math.min(255, Math.round(blob + grain)));
-    }
-  }
-  return out;
-}
-
-/** A plain box blur (radius r, every pixel), as a blurred background. */
-function blur(src: Uint8Array, w: number, h: number, r: number): Uint8Array {
-  const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s = 0;
-      let n = 0;
-      for (let j = -r; j <= r; j++) {
-        for (let i = -r; i <= r; i++) {
-          s += src[Math.min(h - 1, Math.max(0, y + j)) * w + Math.min(w - 1, Math.max(0, x + i))]!;
-          n++;
-        }
-      }
-      out[y * w + x] = Math.round(s / n);
-    }
-  }
-  return out;
-}
+import { blur, luma, scene } from './frames';
 
 /** Two passes of an 8 px box blur, as ffmpeg's boxblur=24:2 on a 720 px frame leaves it at 256 px. */
 const blur2 = (src: Uint8Array, w: number, h: number) => blur(blur(src, w, h, 8), w, h, 8);
-
-const luma = (width: number, height: number, data: Uint8Array): Pixels => ({ width, height, channels: 1, data });
 
 function paste(dst: Uint8Array, W: number, src: Uint8Array, w: number, h: number, x0: number, y0: number) {
   for (let y = 0; y < h; y++) dst.set(src.subarray(y * w, (y + 1) * w), (y0 + y) * W + x0);

@@ -3,47 +3,10 @@
 // are where each test placed the picture when it built the frames, never the detector's output.
 import { describe, expect, it } from 'vitest';
 import { hammingDistance, hashToHex, type Hash256 } from '../../../../src/core/hash256';
-import { ALIKE_SECONDS, EVIDENCE_RULE, VideoEvidence, clipLooksAlike, evidenceRule, boundedCover, captionBarPictures, CAPTION_BAR_SHARE, pictureMatchHolds, findMovingPicture, findMovingPictures, keyframeCover, pairAllowed, matchRule, resizeArea, sourceRect, videoFrameSize, videoVariants, VIDEO_FRAME_SIDE } from '../../../../src/core/match';
+import { ALIKE_SECONDS, EVIDENCE_RULE, VideoEvidence, clipLooksAlike, evidenceRule, boundedCover, captionBarPictures, CAPTION_BAR_SHARE, pictureMatchHolds, findMovingPicture, findMovingPictures, keyframeCover, pairAllowed, matchRule, resizeArea, sourceRect, videoFrameSize, videoVariants, VIDEO_FRAME_SIDE, middleBand, queryProbes } from '../../../../src/core/match';
 import { pdqHash, type Pixels } from '../../../../src/core/pdq';
 import { crop } from '../../../../src/core/match';
-
-/** A deterministic textured "camera" picture: smooth blobs + fine grain, shifted by (dx, dy). */
-function scene(w: number, h: number, dx: number, dy: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const u = x + dx;
-      const v = y + dy;
-      const blob = 128 + 60 * Math.sin(u / (9 + seed)) * Math.cos(v / 7) + 40 * Math.sin((u + v) / 5);
-      const grain = ((Math.imul(u * 73856093 ^ v * 19349663, 83492791) >>> 24) & 63) - 32;
-      out[y * w + x] = Math.max(0, Math.min(255, Math.round(blob + grain)));
-    }
-  }
-  return out;
-}
-
-/** Box blur of a luma plane (radius r), as a "blurred background". */
-function blur(src: Uint8Array, w: number, h: number, r: number): Uint8Array {
-  const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s = 0;
-      let n = 0;
-      for (let j = -r; j <= r; j += 2) for (let i = -r; i <= r; i += 2) {
-        const xx = Math.min(w - 1, Math.max(0, x + i));
-        const yy = Math.min(h - 1, Math.max(0, y + j));
-        s += src[yy * w + xx]!;
-        n++;
-      }
-      out[y * w + x] = Math.round(s / n);
-    }
-  }
-  return out;
-}
-
-function luma(w: number, h: number, data: Uint8Array): Pixels {
-  return { width: w, height: h, channels: 1, data };
-}
+import { blur, luma, scene } from './frames';
 
 /** The picture (pw×ph, moving by `step` px a frame) placed at (px0, py0) on a background made by `bg`. */
 function frames(W: number, H: number, pic: { x: number; y: number; w: number; h: number }, bg: (k: number) => Uint8Array, n = 3, step = 6): Pixels[] {
@@ -70,7 +33,7 @@ describe('findMovingPicture', () => {
   const pic = { x: 0, y: 56, w: 256, h: 144 }; // a 16:9 clip in a 1:1 frame
 
   it('finds a clip inside a 1:1 frame of its own blurred copy', () => {
-    const bg = (k: number) => blur(scene(W, H, k * 3, 0, 2), W, H, 12);
+    const bg = (k: number) => blur(scene(W, H, k * 3, 0, 2), W, H, 12, 2);
     const r = findMovingPicture(frames(W, H, pic, bg));
     expect(r).not.toBeNull();
     expect(Math.abs(r!.y - pic.y)).toBeLessThanOrEqual(2);
@@ -187,8 +150,47 @@ describe('videoVariants', () => {
   it('stores the crop ladder and the caption cuts of a keyframe', () => {
     const f = luma(256, 144, scene(256, 144, 0, 0));
     expect(videoVariants(f).map((v) => v.variant)).toEqual([
-      'crop:0.9', 'crop:0.85', 'crop:0.8', 'crop:0.75', 'cut-top:0.125', 'cut-bottom:0.125', 'cut-top:0.18', 'cut-bottom:0.18', 'cut-top:0.25', 'cut-bottom:0.25',
+      'crop:0.9', 'crop:0.85', 'crop:0.8', 'crop:0.75', 'cut-top:0.125', 'cut-bottom:0.125', 'cut-top:0.18', 'cut-bottom:0.18', 'cut-top:0.25', 'cut-bottom:0.25', 'mid:0.18',
     ]);
+  });
+
+  // docs/feed-format.md: mid:B is the frame without its top and bottom B of the height.
+  it('stores the middle band: the frame without its top and bottom 18%, cut by hand here', () => {
+    const f = luma(256, 144, scene(256, 144, 0, 0));
+    const cut = 26; // round(144 × 0.18)
+    const band = luma(256, 144 - 2 * cut, new Uint8Array(f.data.subarray(cut * 256, (144 - cut) * 256)));
+    const want = hashToHex(pdqHash(band).hash);
+    expect(hashToHex(middleBand(f).hash)).toBe(want);
+    expect(middleBand(f).variant).toBe('mid:0.18');
+    expect(videoVariants(f).filter((v) => v.variant === 'mid:0.18').map((v) => hashToHex(v.hash))).toEqual([want]);
+  });
+
+  /** The frame with a caption band over its top `rows` (black at 80% over the picture, white text strokes), as the corpus's captionover edit lays it. */
+  const captioned = (f: Pixels, rows: number, bottom = false): Pixels => {
+    const d = new Uint8Array(f.data);
+    for (let r = 0; r < rows; r++) {
+      const y = bottom ? f.height - 1 - r : r;
+      for (let x = 0; x < f.width; x++) {
+        const i = y * f.width + x;
+        d[i] = r > rows * 0.3 && r < rows * 0.7 && x > 30 && x < 226 && (x >> 2) % 3 !== 0 ? 255 : Math.round(d[i]! * 0.2);
+      }
+    }
+    return { ...f, data: d };
+  };
+
+  it('meets the reader\'s middle band of a frame with a caption over its top or bottom 13% within the cover radius, where the whole frame does not', () => {
+    for (const [seed, dx] of [[1, 0], [2, 7], [3, 19]] as const) {
+      const f = luma(256, 144, scene(256, 144, dx, 3, seed));
+      const stored = middleBand(f).hash;
+      for (const bottom of [false, true]) {
+        const probes = queryProbes(captioned(f, 19, bottom)); // 19 of 144 rows: 13%
+        const mid = probes.find((p) => p.probe === 'mid:0.18')!;
+        expect(hammingDistance(mid.hashes[0]!, stored), `seed ${seed}, ${bottom ? 'bottom' : 'top'}`).toBeLessThanOrEqual(EVIDENCE_RULE.sure);
+        expect(pairAllowed('mid:0.18', 0, 'mid:0.18', matchRule('standard'))).toBe(true);
+        // The whole frame under the caption is past the cover radius: without the band, one frame is not enough.
+        expect(hammingDistance(probes.find((p) => p.probe === 'full')!.hashes[0]!, pdqHash(f).hash)).toBeGreaterThan(EVIDENCE_RULE.sure);
+      }
+    }
   });
 });
 

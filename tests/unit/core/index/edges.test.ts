@@ -49,6 +49,8 @@ describe('PdqIndex (flat): sizes and stored fields', () => {
       new Uint32Array(b)[word] = value;
       return b;
     };
+    // The header as documented: "ADPI" (0x41445049), format 1, 10 rows, 8 bucket bits, 16 hash words.
+    expect([...new Uint32Array(good, 0, 8)]).toEqual([0x41445049, 1, 10, 8, 16, 0, 0, 0]);
     refused(() => PdqIndex.deserialize(new ArrayBuffer(28)), /too short/);
     refused(() => PdqIndex.deserialize(new Uint8Array(good) as unknown as ArrayBuffer), /too short/);
     // Exactly a header (32 bytes) is long enough to be read: its magic is what is wrong.

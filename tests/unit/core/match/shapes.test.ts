@@ -3,7 +3,7 @@
 // pictures turned analytically here (each canvas pixel mapped back through the rotation: no
 // project code draws them). Expected values are worked out by hand from the documented rules.
 import { describe, expect, it } from 'vitest';
-import { CUT_LADDER, CROP_LADDER, MAX_TURN, MIN_TURN, centerRect, cornerRect, crop, estimateTurn, halfRect, isInterfaceLine, lineColour, midRect, unturnedRect, videoVariants, type Rect } from '../../../../src/core/match';
+import { CUT_LADDER, CROP_LADDER, bandDepth, captionCuts, MAX_TURN, MIN_TURN, centerRect, cornerRect, crop, estimateTurn, halfRect, isInterfaceLine, lineColour, midRect, unturnedRect, videoVariants, type Rect } from '../../../../src/core/match';
 import { pdqHash, type Pixels } from '../../../../src/core/pdq';
 
 /** A textured picture (values 70–159, far from white and black), its texture a function of (u, v). */
@@ -81,6 +81,38 @@ describe('the rectangles of the variants', () => {
       expect(got[i]!.hash, name).toEqual(want.hash);
       expect(got[i]!.quality, name).toBe(want.quality);
     });
+  });
+});
+
+describe('caption bands: 3% to 25% of the height, cut at the smallest ladder step that removes them', () => {
+  /** A 100 x 200 textured picture with black bands of `top` and `bottom` rows. */
+  const banded = (top: number, bottom: number): Pixels => {
+    const data = new Uint8Array(100 * 200);
+    for (let y = 0; y < 200; y++) for (let x = 0; x < 100; x++) data[y * 100 + x] = y < top || y >= 200 - bottom ? 0 : texture(x, y);
+    return { width: 100, height: 200, channels: 1, data };
+  };
+
+  it('measures each band to the row', () => {
+    expect(bandDepth(banded(0, 13), 'bottom')).toBe(13);
+    expect(bandDepth(banded(21, 0), 'top')).toBe(21);
+    expect(bandDepth(banded(0, 0), 'top')).toBe(0);
+    // At most 45% of the height: a band of 95 rows is read as 90.
+    expect(bandDepth(banded(0, 95), 'bottom')).toBe(90);
+  });
+
+  it('cuts from 3% (6 rows of 200) to 25% (50 rows); not 2.5% nor 26%; both edges, the bottom first', () => {
+    expect(captionCuts(banded(0, 6))).toEqual([{ side: 'bottom', share: 0.125 }]);
+    expect(captionCuts(banded(0, 5))).toEqual([]);
+    expect(captionCuts(banded(25, 0))).toEqual([{ side: 'top', share: 0.125 }]);
+    expect(captionCuts(banded(26, 0))).toEqual([{ side: 'top', share: 0.18 }]);
+    expect(captionCuts(banded(0, 36))).toEqual([{ side: 'bottom', share: 0.18 }]);
+    expect(captionCuts(banded(0, 37))).toEqual([{ side: 'bottom', share: 0.25 }]);
+    expect(captionCuts(banded(50, 0))).toEqual([{ side: 'top', share: 0.25 }]);
+    expect(captionCuts(banded(52, 0))).toEqual([]);
+    expect(captionCuts(banded(10, 30))).toEqual([
+      { side: 'bottom', share: 0.18 },
+      { side: 'top', share: 0.125 },
+    ]);
   });
 });
 

@@ -3,7 +3,7 @@
 // pictures turned analytically here (each canvas pixel mapped back through the rotation: no
 // project code draws them). Expected values are worked out by hand from the documented rules.
 import { describe, expect, it } from 'vitest';
-import { CUT_LADDER, CROP_LADDER, bandDepth, captionCuts, MAX_TURN, MIN_TURN, centerRect, cornerRect, crop, estimateTurn, halfRect, isInterfaceLine, lineColour, midRect, unturnedRect, videoVariants, type Rect } from '../../../../src/core/match';
+import { CUT_LADDER, CROP_LADDER, bandDepth, captionCuts, findPicture, MAX_TURN, MIN_TURN, centerRect, cornerRect, crop, estimateTurn, halfRect, isInterfaceLine, lineColour, midRect, unturnedRect, videoVariants, type Rect } from '../../../../src/core/match';
 import { pdqHash, type Pixels } from '../../../../src/core/pdq';
 
 /** A textured picture (values 70–159, far from white and black), its texture a function of (u, v). */
@@ -113,6 +113,29 @@ describe('caption bands: 3% to 25% of the height, cut at the smallest ladder ste
       { side: 'bottom', share: 0.18 },
       { side: 'top', share: 0.125 },
     ]);
+  });
+});
+
+describe('findPicture: what it reports', () => {
+  /** A w x h textured picture at (x, y) on a white W x H canvas (grey). */
+  const framed = (W: number, H: number, x0: number, y0: number, w: number, h: number): Pixels => {
+    const data = new Uint8Array(W * H).fill(255);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[(y0 + y) * W + x0 + x] = texture(x, y);
+    return { width: W, height: H, channels: 1, data };
+  };
+
+  it('reports a border of at least 2% of a side (4 rows of 200), not 1.5%', () => {
+    expect(findPicture(framed(200, 200, 0, 4, 200, 196))).toEqual({ rect: { x: 0, y: 4, width: 200, height: 196 }, top: 4, bottom: 0, left: 0, right: 0 });
+    expect(findPicture(framed(200, 200, 0, 0, 197, 200))).toBeNull(); // 3 columns on the right: 1.5%
+    expect(findPicture(framed(200, 200, 0, 0, 196, 200))).toEqual({ rect: { x: 0, y: 0, width: 196, height: 200 }, top: 0, bottom: 0, left: 0, right: 4 });
+    expect(findPicture(framed(200, 200, 0, 0, 196, 200), { minStrip: 0.03 })).toBeNull();
+  });
+
+  it('keeps more than 20% of each side: a band 42 rows high in 200 is found, 40 rows is not', () => {
+    // (A picture narrower than the line would itself be interface: 79% white plus one of its colours.)
+    expect(findPicture(framed(200, 200, 0, 79, 200, 42))).toEqual({ rect: { x: 0, y: 79, width: 200, height: 42 }, top: 79, bottom: 79, left: 0, right: 0 });
+    expect(findPicture(framed(200, 200, 0, 80, 200, 40))).toBeNull();
+    expect(findPicture(framed(200, 200, 0, 79, 200, 42), { minKeep: 0.25 })).toBeNull();
   });
 });
 

@@ -3,8 +3,8 @@
 // pictures turned analytically here (each canvas pixel mapped back through the rotation: no
 // project code draws them). Expected values are worked out by hand from the documented rules.
 import { describe, expect, it } from 'vitest';
-import { CUT_LADDER, CROP_LADDER, bandDepth, captionCuts, findPicture, MAX_TURN, MIN_TURN, centerRect, cornerRect, crop, estimateTurn, halfRect, isInterfaceLine, lineColour, midRect, unturnedRect, videoVariants, type Rect } from '../../../../src/core/match';
-import { pdqHash, type Pixels } from '../../../../src/core/pdq';
+import { CUT_LADDER, CROP_LADDER, bandDepth, captionCuts, findPicture, MAX_TURN, MIN_TURN, centerRect, cornerRect, crop, estimateTurn, halfRect, isInterfaceLine, lineColour, midRect, publishHashes, publishVariants, unturnedRect, videoVariants, type Rect } from '../../../../src/core/match';
+import { CANONICAL_VERSION, PDQ_MIN_QUALITY, canonicalPixels, pdqHash, referenceCliResize, type Pixels } from '../../../../src/core/pdq';
 
 /** A textured picture (values 70–159, far from white and black), its texture a function of (u, v). */
 const texture = (u: number, v: number) => 70 + ((Math.floor(u / 7) * 31 + Math.floor(v / 5) * 17) % 90);
@@ -226,5 +226,29 @@ describe('estimateTurn on pictures turned analytically', () => {
       expect(r.x).toBeCloseTo(50, 6);
       expect(r.y).toBeCloseTo(75, 6);
     }
+  });
+});
+
+describe('publishHashes: what the publisher stores for one image (docs/matching.md, "One canonical decode")', () => {
+  // A picture whose top half is flat grey (a half of low quality) and whose bottom half is textured.
+  const px: Pixels = { width: 160, height: 120, channels: 1, data: Uint8Array.from({ length: 160 * 120 }, (_, i) => (i < 160 * 60 ? 128 : texture(i % 160, Math.floor(i / 160)))) };
+
+  it('the reference CLI’s hash first, then the canonical form’s (with its version); variants: false stops there', () => {
+    const ref = pdqHash(referenceCliResize(px));
+    const canon = pdqHash(canonicalPixels(px));
+    expect(ref.quality).toBeGreaterThanOrEqual(PDQ_MIN_QUALITY);
+    expect(publishHashes(px, { variants: false })).toEqual([
+      { kind: 'original', hash: ref.hash, quality: ref.quality },
+      { kind: 'canonical', hash: canon.hash, quality: canon.quality, canon: CANONICAL_VERSION },
+    ]);
+  });
+
+  it('the variants of the canonical pixels, each with its version, less those of quality under 50', () => {
+    const all = publishHashes(px);
+    const variants = publishVariants(canonicalPixels(px));
+    const kept = variants.filter((v) => v.quality >= PDQ_MIN_QUALITY);
+    expect(kept.length).toBeLessThan(variants.length); // the flat top half is left out
+    expect(variants.find((v) => v.variant === 'half-top')!.quality).toBeLessThan(PDQ_MIN_QUALITY);
+    expect(all.slice(2)).toEqual(kept.map((v) => ({ kind: v.variant, hash: v.hash, quality: v.quality, canon: CANONICAL_VERSION })));
   });
 });

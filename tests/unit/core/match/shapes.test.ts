@@ -194,6 +194,11 @@ describe('estimateTurn on pictures turned analytically', () => {
     expect(estimateTurn(turned(300, 200, 14, 255))).toBeNull();
     expect(estimateTurn(turned(300, 200, -14, 0))).toBeNull();
     expect(estimateTurn(turned(24, 20, 5, 255))).toBeNull();
+    // Canvases of 33 x 31 and 43 x 29 (their fill edges would read about 6°): under 32 px high.
+    expect(estimateTurn(turned(30, 28, 6, 255))).toBeNull();
+    expect(estimateTurn(turned(40, 24, 6, 255))).toBeNull();
+    // 34 x 32: just big enough.
+    expect(estimateTurn(turned(30, 28, 8, 255))).toBeCloseTo(8, 0);
   });
 
   it(`still reads a turn of 0.5° on a large picture, and leaves 0.3° alone (under ${MIN_TURN}°)`, () => {

@@ -13,7 +13,7 @@ const texture = (u: number, v: number) => 70 + ((Math.floor(u / 7) * 31 + Math.f
  * A W x H picture turned by `degrees` (clockwise, y down, as `convert -rotate`) on the canvas of its
  * turned bounding box, the corners `fill`: each canvas pixel's centre mapped back by the inverse turn.
  */
-function turned(W: number, H: number, degrees: number, fill: number, channels: 1 | 3 = 3, tex = texture): Pixels {
+function turned(W: number, H: number, degrees: number, fill: number | [number, number, number], channels: 1 | 3 = 3, tex = texture): Pixels {
   const a = (degrees * Math.PI) / 180;
   const c = Math.cos(Math.abs(a));
   const s = Math.sin(Math.abs(a));
@@ -27,8 +27,9 @@ function turned(W: number, H: number, degrees: number, fill: number, channels: 1
       // Inverse of the clockwise turn (x, y) -> (x cos a - y sin a, x sin a + y cos a).
       const u = dx * Math.cos(a) + dy * Math.sin(a) + W / 2;
       const v = -dx * Math.sin(a) + dy * Math.cos(a) + H / 2;
-      const value = u >= 0 && u < W && v >= 0 && v < H ? tex(u, v) : fill;
-      for (let k = 0; k < channels; k++) data[(y * width + x) * channels + k] = channels === 3 && value !== fill ? value + 20 * k : value;
+      const inside = u >= 0 && u < W && v >= 0 && v < H;
+      const value = inside ? tex(u, v) : 0;
+      for (let k = 0; k < channels; k++) data[(y * width + x) * channels + k] = !inside ? (typeof fill === 'number' ? fill : fill[k]!) : channels === 3 ? value + 20 * k : value;
     }
   }
   return { width, height, channels, data };
@@ -197,6 +198,7 @@ describe('estimateTurn on pictures turned analytically', () => {
     // Canvases of 33 x 31 and 43 x 29 (their fill edges would read about 6°): under 32 px high.
     expect(estimateTurn(turned(30, 28, 6, 255))).toBeNull();
     expect(estimateTurn(turned(40, 24, 6, 255))).toBeNull();
+    expect(estimateTurn(turned(28, 30, 6, 255))).toBeNull(); // 31 x 33: under 32 px wide
     // 34 x 32: just big enough.
     expect(estimateTurn(turned(30, 28, 8, 255))).toBeCloseTo(8, 0);
   });
@@ -213,6 +215,11 @@ describe('estimateTurn on pictures turned analytically', () => {
     expect(estimateTurn(turned(300, 200, -5, 255, 3, whiteTop))).toBeCloseTo(-5, 0);
     const whiteBottom = (u: number, v: number) => (v >= 160 ? 255 : texture(u, v));
     expect(estimateTurn(turned(300, 200, 5, 255, 3, whiteBottom))).toBeCloseTo(5, 0);
+  });
+
+  it('reads a turn on corners of any one colour (each channel compared with the fill’s)', () => {
+    expect(estimateTurn(turned(300, 200, 5, [40, 90, 200]))).toBeCloseTo(5, 0);
+    expect(estimateTurn(turned(300, 200, -4, [200, 60, 40]))).toBeCloseTo(-4, 0);
   });
 
   it('needs the four corners to be one colour', () => {

@@ -226,6 +226,14 @@ describe('estimateTurn on pictures turned analytically', () => {
     const px = turned(300, 200, 5, 255);
     for (let y = 0; y < 3; y++) for (let x = 0; x < 3; x++) px.data.set([0, 0, 0], (y * px.width + x) * 3); // top-left corner black
     expect(estimateTurn(px)).toBeNull();
+    // A corner 30 below the others (225 against 255): 22.5 from the corners' mean, over half the
+    // fill tolerance (28 / 2): not one colour, although every side would still read 5°.
+    const near = turned(300, 200, 5, 255);
+    for (let y = 0; y < 3; y++) for (let x = 0; x < 3; x++) near.data.set([225, 225, 225], (y * near.width + x) * 3);
+    expect(estimateTurn(near)).toBeNull();
+    const same = turned(300, 200, 5, 255);
+    for (let y = 0; y < 3; y++) for (let x = 0; x < 3; x++) same.data.set([245, 245, 245], (y * same.width + x) * 3);
+    expect(estimateTurn(same)).toBeCloseTo(5, 0); // 10 below: 7.5 from the mean, one colour
   });
 
   it('unturnedRect: the picture’s W x H, centred, whichever way it was turned', () => {

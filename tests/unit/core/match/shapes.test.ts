@@ -130,6 +130,9 @@ describe('findPicture: what it reports', () => {
     expect(findPicture(framed(200, 200, 0, 0, 197, 200))).toBeNull(); // 3 columns on the right: 1.5%
     expect(findPicture(framed(200, 200, 0, 0, 196, 200))).toEqual({ rect: { x: 0, y: 0, width: 196, height: 200 }, top: 0, bottom: 0, left: 0, right: 4 });
     expect(findPicture(framed(200, 200, 0, 0, 196, 200), { minStrip: 0.03 })).toBeNull();
+    // Pillarbox: 6 columns each side (3%), and a frame on all four sides.
+    expect(findPicture(framed(200, 200, 6, 0, 188, 200))).toEqual({ rect: { x: 6, y: 0, width: 188, height: 200 }, top: 0, bottom: 0, left: 6, right: 6 });
+    expect(findPicture(framed(200, 100, 9, 5, 180, 90))).toEqual({ rect: { x: 9, y: 5, width: 180, height: 90 }, top: 5, bottom: 5, left: 9, right: 11 });
   });
 
   it('keeps more than 20% of each side: a band 42 rows high in 200 is found, 40 rows is not', () => {

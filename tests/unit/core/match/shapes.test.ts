@@ -29,7 +29,7 @@ function turned(W: number, H: number, degrees: number, fill: number | [number, n
       const v = -dx * Math.sin(a) + dy * Math.cos(a) + H / 2;
       const inside = u >= 0 && u < W && v >= 0 && v < H;
       const value = inside ? tex(u, v) : 0;
-      for (let k = 0; k < channels; k++) data[(y * width + x) * channels + k] = !inside ? (typeof fill === 'number' ? fill : fill[k]!) : channels === 3 ? value + 20 * k : value;
+      for (let k = 0; k < channels; k++) data[(y * width + x) * channels + k] = !inside ? (typeof fill === 'number' ? fill : fill[k]!) : channels === 3 ? Math.min(255, value + 20 * k) : value;
     }
   }
   return { width, height, channels, data };

@@ -31,6 +31,12 @@ function clustered(rand: () => number, centres: number, perCentre: number, sprea
   return out;
 }
 
+/**
+ * AD_INDEX_QUICK=1 (the index mutation group, tests/mutate-groups.sh): 10 queries per case, not 40
+ * and 30 (through Stryker's instrumented loops each survivor re-ran them all); `npm test` runs all.
+ */
+const QUICK = process.env.AD_INDEX_QUICK === '1';
+
 describe('PdqIndex', () => {
   const seed = Number(process.env.INDEX_TEST_SEED ?? 20261124);
   console.log(`index property tests: seed ${seed} (set INDEX_TEST_SEED to reproduce another run)`);
@@ -41,7 +47,7 @@ describe('PdqIndex', () => {
     const lanes = randomLanes(rand, n);
     const ids = Uint32Array.from({ length: n }, (_, i) => i * 7 + 1);
     const index = PdqIndex.build(lanes, ids);
-    for (let q = 0; q < 40; q++) {
+    for (let q = 0; q < (QUICK ? 10 : 40); q++) {
       const probe = q % 2 ? randomLanes(rand, 1) : near(rand, lanes, rand() % n, rand() % (d + 2), q % 4 === 0);
       expect(key(index.query(probe, d)), `seed ${seed + d} query ${q}`).toBe(key(linearScan(lanes, ids, probe, d)));
     }
@@ -53,7 +59,7 @@ describe('PdqIndex', () => {
     const n = lanes.length / 8;
     const ids = Uint32Array.from({ length: n }, (_, i) => i);
     const index = PdqIndex.build(lanes, ids);
-    for (let q = 0; q < 30; q++) {
+    for (let q = 0; q < (QUICK ? 10 : 30); q++) {
       const probe = near(rand, lanes, rand() % n, rand() % 40, q % 2 === 0);
       const got = index.query(probe, d);
       expect(key(got), `seed ${seed * 3 + d} query ${q}`).toBe(key(linearScan(lanes, ids, probe, d)));

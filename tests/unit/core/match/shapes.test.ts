@@ -62,7 +62,7 @@ describe('the rectangles of the variants', () => {
     expect(cornerRect(2, 2, 0.2, 'br')).toEqual({ x: 1, y: 1, width: 1, height: 1 });
   });
 
-  it('videoVariants: the crop ladder and the picture without its top or bottom band, each hashed as that crop', () => {
+  it('videoVariants: the crop ladder, the picture without its top or bottom band, and its middle band, each hashed as that crop', () => {
     const px: Pixels = { width: 80, height: 64, channels: 1, data: Uint8Array.from({ length: 80 * 64 }, (_, i) => texture(i % 80, Math.floor(i / 80))) };
     const got = videoVariants(px);
     const expected: [string, Rect][] = [
@@ -75,6 +75,8 @@ describe('the rectangles of the variants', () => {
           [`cut-bottom:${b}`, { x: 0, y: 0, width: 80, height: h }],
         ];
       }),
+      // and the middle band, mid:0.18: the picture without round(64 × 0.18) = 12 rows at the top and at the bottom.
+      ['mid:0.18', { x: 0, y: 12, width: 80, height: 40 }],
     ];
     expect(got.map((v) => v.variant)).toEqual(expected.map(([name]) => name));
     expected.forEach(([name, rect], i) => {

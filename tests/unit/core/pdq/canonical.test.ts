@@ -132,9 +132,9 @@ describe('canonicalPixels, worked by hand', () => {
     const px: Pixels = { width: 2, height: 1, channels: 3, data: Uint8Array.from([1, 2, 3, 4, 5, 6]) };
     expect(canonicalPixels(px, 2)).toBe(px);
     expect(canonicalSize(512, 300)).toEqual({ width: 512, height: 300 });
-    // RGBA within the size: its RGB, pixel by pixel.
-    const rgba = canonicalPixels({ width: 2, height: 1, channels: 4, data: Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]) }, 2);
-    expect([rgba.width, rgba.height, rgba.channels, ...rgba.data]).toEqual([2, 1, 3, 1, 2, 3, 5, 6, 7]);
+    // RGBA within the size: its RGB, pixel by pixel (1x2: W·H·3 bytes, not W/H·3).
+    const rgba = canonicalPixels({ width: 1, height: 2, channels: 4, data: Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]) }, 2);
+    expect([rgba.width, rgba.height, rgba.channels, ...rgba.data]).toEqual([1, 2, 3, 1, 2, 3, 5, 6, 7]);
   });
 
   it('rounds the short side to the nearest pixel, never below 1', () => {

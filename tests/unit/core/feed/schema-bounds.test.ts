@@ -5,7 +5,7 @@
  * written by hand from the "Index" paragraph.
  */
 import { describe, expect, it } from 'vitest';
-import { FeedError, MEDIA_REVIEW_CATEGORIES, parseDelta, parseEntry, parseIndex, parseSnapshot, type FeedEntry } from '../../../../src/core/feed';
+import { FeedError, MEDIA_REVIEW_CATEGORIES, parseDelta, parseDeltaValue, parseEntry, parseIndex, parseSnapshot, parseSnapshotHead, parseSnapshotValue, type FeedEntry } from '../../../../src/core/feed';
 import { entry, snapshotOf } from './fixtures';
 
 const enc = (x: unknown) => new TextEncoder().encode(JSON.stringify(x));
@@ -309,5 +309,130 @@ describe('index, snapshot and delta (docs/feed-format.md, "Payloads" and "Limits
   it('bytes that are not UTF-8 JSON are "not-json"', () => {
     expect(code(() => parseIndex(Uint8Array.from([0x7b, 0xff, 0x7d])))).toBe('not-json');
     expect(code(() => parseDelta(new TextEncoder().encode('{"format":')))).toBe('not-json');
+  });
+});
+
+describe('the refusals a desk reads, and the forms only the binary reader uses', () => {
+  const T0 = '2026-11-24T00:00:00.000Z';
+  const message = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'accepted';
+  };
+  const entryMessage = (change: (e: Loose) => void) => {
+    const e = structuredClone(entry('a')) as Loose;
+    change(e);
+    return message(() => parseEntry(e));
+  };
+
+  it('a FeedError is named FeedError, its message led by the field\'s path', () => {
+    const e = new FeedError('schema', 'missing', 'entries.0.id');
+    expect([e.name, e.code, e.path, e.message]).toEqual(['FeedError', 'schema', 'entries.0.id', 'entries.0.id: missing']);
+    expect(new FeedError('not-json', 'the payload is not JSON').message).toBe('the payload is not JSON');
+    expect(e).toBeInstanceOf(Error);
+  });
+
+  it('each refusal says what the format asks for (docs/feed-format.md\'s words)', () => {
+    expect(entryMessage((e) => (e.claim.claimant = 'a\u0007b'))).toMatch(/^claim\.claimant: .*control characters/);
+    expect(entryMessage((e) => (e.claim.claimant = '\u200b'))).toMatch(/^claim\.claimant: .*visible/);
+    expect(entryMessage((e) => (e.factCheck.datePublished = '8 Oct 2022'))).toMatch(/^factCheck\.datePublished: .*ISO 8601/);
+    expect(entryMessage((e) => (e.factCheck.datePublished = '2023-02-29'))).toMatch(/^factCheck\.datePublished: .*date/);
+    expect(entryMessage((e) => (e.factCheck.inLanguage = 'English'))).toMatch(/^factCheck\.inLanguage: .*language/);
+    expect(entryMessage((e) => (e.verdict.textualRating = {}))).toMatch(/^verdict\.textualRating: .*40 languages/);
+    expect(entryMessage((e) => (e.media[0].frames.items = [{ t: 1, value: HASH, quality: 90, variants: [{ variant: 'Crop', value: HASH, quality: 90 }] }]))).toMatch(/^media\.0\.frames\.items\.0\.variants\.0\.variant: .*variant name/);
+    expect(entryMessage((e) => (e.media[0].frames.items = [{ t: 1, value: 'abc', quality: 90 }]))).toMatch(/^media\.0\.frames\.items\.0\.value: .*64-hex-digit/);
+    expect(entryMessage((e) => (e.id = 'A'))).toMatch(/^id: .*1–128/);
+    expect(entryMessage((e) => (e.factCheck.url = 'http://factcheck.example.org/a'))).toMatch(/^factCheck\.url: .*https/);
+    expect(entryMessage((e) => (e.media = []))).toMatch(/^media: .*at least one media/);
+    expect(entryMessage((e) => (e.status = 'gone'))).not.toBe('accepted');
+    const idx = (over: Loose) => message(() => parseIndex(enc({ format: 'already-debunked/index', formatVersion: 1, feedId: 'f', epoch: 1, seq: 2, generatedAt: T0, expiresAt: '2026-11-25T00:00:00Z', snapshot: { path: 's.json', sha256: SHA, bytes: 1, seq: 2 }, ...over })));
+    expect(idx({ snapshot: { path: '../s.json', sha256: SHA, bytes: 1, seq: 2 } })).toMatch(/^snapshot\.path: .*relative path/);
+    expect(idx({ snapshot: { path: 's.json', sha256: 'x', bytes: 1, seq: 2 } })).toMatch(/^snapshot\.sha256: .*SHA-256/);
+    expect(idx({ snapshot: { path: 's.json', sha256: SHA, bytes: 1, seq: 1 } })).toMatch(/^snapshot\.seq: .*seq/);
+    expect(idx({ binary: { snapshot: { path: 's.adfb', sha256: SHA, bytes: 1, seq: 1 } } })).toMatch(/^binary\.snapshot\.seq: .*seq/);
+    expect(idx({ expiresAt: T0 })).toMatch(/^index\.expiresAt: .*after generatedAt/);
+    expect(idx({ expiresAt: '2028-01-01T00:00:00Z' })).toMatch(/^index\.expiresAt: .*366 days/);
+    expect(idx({ formatVersion: 3 })).toBe('index format version 3; this client reads version 1');
+    expect(message(() => parseIndex(Uint8Array.from([0x7b])))).toBe('the payload is not JSON');
+  });
+
+  it('bytes that are not UTF-8 are not JSON, even when replacement characters would make it so', () => {
+    // "\xff" inside quotes: a JSON string once decoded leniently (U+FFFD); refused as not-json.
+    expect(code(() => parseIndex(Uint8Array.from([0x22, 0xff, 0x22])))).toBe('not-json');
+  });
+
+  it('a payload that is JSON null or a list is a schema error, not a crash', () => {
+    for (const parse of [parseIndex, parseSnapshot, parseDelta]) {
+      expect(code(() => parse(enc(null)))).toMatch(/^schema/);
+      expect(code(() => parse(enc([])))).toMatch(/^schema/);
+    }
+  });
+
+  it('a time is the whole string: nothing after its zone; a day\'s check is on the day as written (01:00 at +05:30 is still that day)', () => {
+    const snap = (over: Loose) => code(() => parseSnapshot(enc({ ...structuredClone(snapshotOf([entry('a')])), ...over })));
+    expect(snap({ generatedAt: '2026-11-24T00:00:00.000Zx' })).toBe('schema @generatedAt');
+    expect(snap({ generatedAt: '2026-11-24T01:00:00+05:30' })).toBe(OK);
+    expect(withEntry((e) => (e.factCheck.datePublished = '2022-10-08T01:00:00+05:30'))).toBe(OK);
+  });
+
+  it('stateHash: "sha256:" and 64 lower-case hex digits, the whole string (snapshot and delta)', () => {
+    const snap = (h: string) => code(() => parseSnapshot(enc({ ...structuredClone(snapshotOf([entry('a')])), stateHash: h })));
+    expect(snap(`xsha256:${SHA}`)).toBe('schema @stateHash');
+    const delta = (stateHash: string) =>
+      code(() => parseDelta(enc({ format: 'already-debunked/delta', formatVersion: 1, feedId: 'f', epoch: 1, fromSeq: 1, toSeq: 2, generatedAt: T0, expiresAt: '2026-11-25T00:00:00Z', remove: [], upsert: [], stateHash })));
+    expect(delta(`sha256:${SHA}`)).toBe(OK);
+    expect(delta(`xsha256:${SHA}`)).toBe('schema @stateHash');
+    expect(delta(`sha256:${SHA}0`)).toBe('schema @stateHash');
+  });
+
+  it('loopback http is allowed where the test build says so, in every payload', () => {
+    const testHosts = ['127.0.0.1'];
+    const e = structuredClone(entry('a'));
+    e.factCheck.url = 'http://127.0.0.1:8080/check';
+    expect(parseEntry(e, { testHosts }).factCheck.url).toBe('http://127.0.0.1:8080/check');
+    expect(code(() => parseEntry(e))).toBe('schema @factCheck.url');
+    const index = { format: 'already-debunked/index', formatVersion: 1, feedId: 'f', epoch: 1, seq: 2, generatedAt: T0, expiresAt: '2026-11-25T00:00:00Z', snapshot: { path: 's.json', sha256: SHA, bytes: 1, seq: 2 }, reportEndpoint: 'http://127.0.0.1:8080/reports' };
+    expect(parseIndex(enc(index), { testHosts }).reportEndpoint).toBe('http://127.0.0.1:8080/reports');
+    const delta = { format: 'already-debunked/delta', formatVersion: 1, feedId: 'f', epoch: 1, fromSeq: 1, toSeq: 2, generatedAt: T0, expiresAt: '2026-11-25T00:00:00Z', remove: [], upsert: [e], stateHash: `sha256:${SHA}` };
+    expect(code(() => parseDelta(enc(delta), { testHosts }))).toBe(OK);
+    expect(code(() => parseDelta(enc(delta)))).toBe('schema @upsert.0.factCheck.url');
+    const head = { ...structuredClone(snapshotOf([])), feed: { id: 'f', name: { en: 'F' }, publisher: { name: 'P', url: 'http://127.0.0.1:8080/' } } };
+    expect(parseSnapshotHead(head, { testHosts }).feed.publisher.url).toBe('http://127.0.0.1:8080/');
+    expect(code(() => parseSnapshotHead(head))).toBe('schema @feed.publisher.url');
+  });
+
+  it('the binary reader\'s forms: a head without its entries; entries parsed already are counted and their ids checked, not parsed again', () => {
+    const snapshot = structuredClone(snapshotOf([entry('a'), entry('b')]));
+    const head = parseSnapshotHead(snapshot);
+    expect(head).not.toHaveProperty('entries');
+    expect(head).toMatchObject({ format: 'already-debunked/snapshot', seq: 1, entryCount: 2, stateHash: snapshot.stateHash });
+    expect(code(() => parseSnapshotHead({ ...snapshot, expiresAt: snapshot.generatedAt }))).toBe('schema @snapshot.expiresAt');
+    // Parsed already: a value the schema would refuse (a hash of another algorithm kept) passes as is.
+    const parsed = [entry('a'), { ...entry('b'), media: [{ type: 'image', hashes: [{ alg: 'vpdq', value: 'x' }] }] }] as FeedEntry[];
+    expect(parseSnapshotValue({ ...snapshot, entries: parsed }, {}, true).entries).toBe(parsed);
+    expect(code(() => parseSnapshotValue({ ...snapshot, entries: [entry('a')] }, {}, true))).toBe('schema @entryCount');
+    expect(code(() => parseSnapshotValue({ ...snapshot, entries: [entry('a'), entry('a')] }, {}, true))).toBe('duplicate-id @entries[1].id');
+    expect(code(() => parseSnapshotValue({ ...snapshot, entryCount: 0, entries: undefined }, {}, true))).toBe(OK);
+    const delta = { format: 'already-debunked/delta', formatVersion: 1, feedId: 'f', epoch: 1, fromSeq: 1, toSeq: 2, generatedAt: T0, expiresAt: '2026-11-25T00:00:00Z', remove: [], stateHash: `sha256:${SHA}` };
+    expect(parseDeltaValue({ ...delta, upsert: parsed }, {}, true).upsert).toBe(parsed);
+    expect(parseDeltaValue({ ...delta, upsert: undefined }, {}, true).upsert).toEqual([]);
+    expect(code(() => parseDeltaValue({ ...delta, upsert: [entry('a'), entry('a')] }, {}, true))).toBe('duplicate-id @upsert[1].id');
+    // Not parsed already (the default): each entry is validated.
+    expect(code(() => parseDeltaValue({ ...delta, upsert: [{ id: 'a' }] }))).toMatch(/^schema @upsert\.0/);
+  });
+
+  it('an appearance keeps its url and date; a feed block and a source keep their fields', () => {
+    const e = structuredClone(entry('a')) as Loose;
+    e.claim.appearances = [{ url: 'https://x.com/a/status/1', date: '2022-09-30' }];
+    e.source = { type: 'ClaimReview', url: 'https://factcheck.example.org/a' };
+    const out = parseEntry(e as FeedEntry);
+    expect(out.claim.appearances).toEqual([{ url: 'https://x.com/a/status/1', date: '2022-09-30' }]);
+    expect(out.source).toEqual({ type: 'ClaimReview', url: 'https://factcheck.example.org/a' });
+    const s = structuredClone(snapshotOf([entry('a')])) as Loose;
+    s.feed.license = 'CC BY 4.0';
+    expect(parseSnapshot(enc(s)).feed).toEqual({ ...s.feed });
   });
 });

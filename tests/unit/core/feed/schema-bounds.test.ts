@@ -359,6 +359,17 @@ describe('the refusals a desk reads, and the forms only the binary reader uses',
     expect(message(() => parseIndex(Uint8Array.from([0x7b])))).toBe('the payload is not JSON');
   });
 
+  it('a payload that is no object is named by its kind; a version by the kind of file; a delta gap says so', () => {
+    expect(code(() => parseSnapshot(enc(null)))).toBe('schema @snapshot');
+    expect(code(() => parseDelta(enc(null)))).toBe('schema @delta');
+    expect(code(() => parseEntry(null))).toBe('schema @entry');
+    expect(message(() => parseSnapshotHead({ formatVersion: 2 }))).toBe('snapshot format version 2; this client reads version 1');
+    expect(message(() => parseSnapshotValue({ formatVersion: 2, entries: [] }, {}, true))).toBe('snapshot format version 2; this client reads version 1');
+    expect(message(() => parseDeltaValue({ formatVersion: 2, upsert: [] }, {}, true))).toBe('delta format version 2; this client reads version 1');
+    const delta = { format: 'already-debunked/delta', formatVersion: 1, feedId: 'f', epoch: 1, fromSeq: 1, toSeq: 3, generatedAt: T0, expiresAt: '2026-11-25T00:00:00Z', remove: [], upsert: [], stateHash: `sha256:${SHA}` };
+    expect(message(() => parseDelta(enc(delta)))).toMatch(/^toSeq: .*one sequence to the next/);
+  });
+
   it('bytes that are not UTF-8 are not JSON, even when replacement characters would make it so', () => {
     // "\xff" inside quotes: a JSON string once decoded leniently (U+FFFD); refused as not-json.
     expect(code(() => parseIndex(Uint8Array.from([0x22, 0xff, 0x22])))).toBe('not-json');

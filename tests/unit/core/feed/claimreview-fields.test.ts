@@ -204,3 +204,35 @@ describe('findReview, verdictOf, idFromUrl', () => {
     expect(idFromUrl('--a--')).toBe('a');
   });
 });
+
+describe('fromReview: the edges the first mutation run found untested', () => {
+  it('a blank url is missing; a non-review is named so', () => {
+    expect(fromReview({ ...GOOGLE, url: '   ' })).toEqual({ entry: null, problems: [{ path: 'url', message: 'missing' }] });
+    expect(fromReview({ '@type': 'WebPage' }).problems).toEqual([{ path: '@type', message: 'not a ClaimReview or MediaReview' }]);
+  });
+
+  it('a MediaReview\'s category wins over any rating text; a MediaReview is one by any of its types, prefixed or not', () => {
+    expect(verdictOf('DecontextualizedContent', 'False')).toEqual({ label: 'missing-context', known: true });
+    expect(verdictOf('SatireOrParodyContent', 'False')).toEqual({ label: 'satire', known: true });
+    const mr = { ...GOOGLE, mediaAuthenticityCategory: 'EditedOrCroppedContent' };
+    expect(ok({ ...mr, '@type': ['Review', 'MediaReview'] }).source!.type).toBe('MediaReview');
+    expect(ok({ ...mr, '@type': 'https://schema.org/MediaReview' }).source!.type).toBe('MediaReview');
+  });
+
+  it('a missing-context verdict without the original context says what it needs', () => {
+    expect(fromReview({ ...GOOGLE, reviewRating: { alternateName: 'Missing context' } }).problems).toEqual([
+      { path: 'originalMediaContextDescription', message: expect.stringMatching(/original context/) },
+    ]);
+  });
+
+  it('an ISO 8601 time with 2 to 9 fraction digits is kept as written', () => {
+    expect(ok({ ...GOOGLE, datePublished: '2016-06-22T10:30:00.25Z' }).factCheck.datePublished).toBe('2016-06-22T10:30:00.25Z');
+  });
+
+  it('only a leading "www." leaves the id; empty and null appearances and links are skipped', () => {
+    expect(idFromUrl('https://static.www.example.org/a')).toBe('static.www.example.org-a');
+    const e = ok({ ...GOOGLE, claimReviewed: undefined, itemReviewed: { mediaItemAppearance: [null, { interpretedAsClaim: { text: 'After a null' } }] }, originalMediaLink: [{}, null, 'https://video.example/1'] });
+    expect(e.claim.text).toEqual({ en: 'After a null' });
+    expect(e.originalContext).toEqual({ links: ['https://video.example/1'] });
+  });
+});

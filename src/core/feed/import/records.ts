@@ -46,9 +46,37 @@ const typesOf = (o: Json): string[] => many(o['@type']).map((t) => String(t).rep
 const REVIEW_TYPES = new Set(['ClaimReview', 'MediaReview']);
 export const isReview = (o: unknown): o is Json => isObj(o) && typesOf(o).some((t) => REVIEW_TYPES.has(t));
 
-/** At most this many reviews from one input, and this deep into its objects. */
-const MAX_RECORDS = 200_000;
+/**
+ * At most this many reviews from one input (docs/harvest.md), and this deep into its objects.
+ * Reviews past the limit are counted, not kept, and reported as one problem (capped()).
+ */
+export const MAX_RECORDS = 200_000;
 const MAX_DEPTH = 12;
+
+/** Per Records being filled: how many reviews were left out past MAX_RECORDS, and where the first was. */
+const leftOut = new WeakMap<Records, { count: number; at: string }>();
+
+/** Keeps a record, or past the limit counts it as left out. */
+function add(out: Records, record: SourceRecord): void {
+  if (out.records.length < MAX_RECORDS) {
+    out.records.push(record);
+    return;
+  }
+  const l = leftOut.get(out);
+  if (l) l.count++;
+  else leftOut.set(out, { count: 1, at: record.at });
+}
+
+/** Reviews found so far, kept or left out. */
+const found = (out: Records) => out.records.length + (leftOut.get(out)?.count ?? 0);
+
+/** The reviews left out, as one problem at the first of them: a desk must hear of them. */
+function capped(out: Records): Records {
+  const l = leftOut.get(out);
+  if (l) out.problems.push({ at: l.at, path: '', message: `${l.count} more review${l.count === 1 ? '' : 's'} past the limit of ${MAX_RECORDS} per input: not imported (split the input)` });
+  leftOut.delete(out);
+  return out;
+}
 
 /** JSON text as publishers write it inside pages: HTML comment or CDATA wrappers, raw newlines in strings. */
 export function parseJsonLenient(text: string): unknown {
@@ -91,7 +119,7 @@ const field = (at: string, key: string) => (at ? `${at}.${key}` : key);
  * (`associatedMediaReview` / `associatedClaimReview`) as records of their own.
  */
 function walkJsonLd(value: unknown, at: string, shape: SourceShape, out: Records, byId: Map<string, Json>, depth = 0): void {
-  if (depth > MAX_DEPTH || out.records.length >= MAX_RECORDS) return;
+  if (depth > MAX_DEPTH) return;
   if (Array.isArray(value)) {
     value.forEach((v, i) => walkJsonLd(v, `${at}[${i}]`, shape, out, byId, depth + 1));
     return;
@@ -99,10 +127,10 @@ function walkJsonLd(value: unknown, at: string, shape: SourceShape, out: Records
   if (!isObj(value)) return;
   if (isReview(value)) {
     const review = resolveRefs(value, byId) as Json;
-    out.records.push({ at, shape, review });
+    add(out, { at, shape, review });
     for (const key of ['associatedMediaReview', 'associatedClaimReview']) {
       many(review[key]).forEach((v, i) => {
-        if (isReview(v)) out.records.push({ at: `${field(at, key)}[${i}]`, shape, review: inheritFrom(review, v) });
+        if (isReview(v)) add(out, { at: `${field(at, key)}[${i}]`, shape, review: inheritFrom(review, v) });
       });
     }
     return;
@@ -148,7 +176,7 @@ export function recordsFromJsonLdScripts(scripts: readonly string[]): Records {
   // @id references may cross scripts of one page.
   const byId = graphIds(parsed.map((p) => p.value));
   for (const { i, value } of parsed) walkJsonLd(value, `script[${i}]`, 'json-ld', out, byId);
-  return out;
+  return capped(out);
 }
 
 /** A site given as a host name ("politifact.com") or a URL. */
@@ -193,11 +221,11 @@ export function recordsFromJson(doc: unknown): Records {
       const reviews = many(claim.claimReview);
       if (!reviews.length) out.problems.push({ at: `claims[${i}]`, path: 'claimReview', message: 'no review' });
       reviews.forEach((r, j) => {
-        if (isObj(r)) out.records.push({ at: `claims[${i}].claimReview[${j}]`, shape: 'fact-check-tools', review: fromFactCheckTools(claim, r) });
+        if (isObj(r)) add(out, { at: `claims[${i}].claimReview[${j}]`, shape: 'fact-check-tools', review: fromFactCheckTools(claim, r) });
         else out.problems.push({ at: `claims[${i}].claimReview[${j}]`, path: '', message: 'not an object' });
       });
     });
-    return out;
+    return capped(out);
   }
   // schema.org DataFeed: {dataFeedElement: [{@type: DataFeedItem, item: review | [review…] | null}]}.
   if (isObj(doc) && (Array.isArray(doc.dataFeedElement) || typesOf(doc).includes('DataFeed'))) {
@@ -206,12 +234,12 @@ export function recordsFromJson(doc: unknown): Records {
       const items = isObj(el) && 'item' in el ? many(el.item) : isReview(el) ? [el] : [];
       if (!items.length) return void out.problems.push({ at, path: 'item', message: 'empty DataFeedItem (no review)' });
       items.forEach((item, j) => {
-        const before = out.records.length;
+        const before = found(out);
         walkJsonLd(item, `${at}.item[${j}]`, 'data-feed', out, graphIds(item));
-        if (out.records.length === before) out.problems.push({ at: `${at}.item[${j}]`, path: '@type', message: 'not a ClaimReview or MediaReview' });
+        if (found(out) === before) out.problems.push({ at: `${at}.item[${j}]`, path: '@type', message: 'not a ClaimReview or MediaReview' });
       });
     });
-    return out;
+    return capped(out);
   }
   // Fact-Check Insights JSON: reviews in an array (or in the arrays of a wrapper object), each a
   // schema.org object, some without @type.
@@ -227,16 +255,16 @@ export function recordsFromJson(doc: unknown): Records {
         const at = `${key}[${i}]`;
         const type = isObj(x) && !x['@type'] ? guessType(x) : undefined;
         const value = type ? { ...(x as Json), '@type': type } : x;
-        const before = out.records.length;
+        const before = found(out);
         walkJsonLd(value, at, insights ? 'fact-check-insights' : 'json-ld', out, graphIds(value));
-        if (out.records.length === before) out.problems.push({ at, path: '@type', message: 'not a ClaimReview or MediaReview' });
+        if (found(out) === before) out.problems.push({ at, path: '@type', message: 'not a ClaimReview or MediaReview' });
       });
     }
-    return out;
+    return capped(out);
   }
   walkJsonLd(doc, '', 'json-ld', out, graphIds(doc));
-  if (!out.records.length) out.problems.push({ at: '', path: '@type', message: 'no ClaimReview or MediaReview found' });
-  return out;
+  if (!found(out)) out.problems.push({ at: '', path: '@type', message: 'no ClaimReview or MediaReview found' });
+  return capped(out);
 }
 
 /** Sets `path` (dots, numeric parts for arrays: `a.0.b` or `a[0].b`) in `target`. */
@@ -290,10 +318,10 @@ export function recordsFromCsv(text: string): Records {
       const t = guessType(obj);
       if (t) obj['@type'] = t;
     }
-    if (isReview(obj)) out.records.push({ at, shape: 'fact-check-insights', review: obj });
+    if (isReview(obj)) add(out, { at, shape: 'fact-check-insights', review: obj });
     else out.problems.push({ at, path: '@type', message: 'not a ClaimReview or MediaReview' });
   });
-  return out;
+  return capped(out);
 }
 
 /** A file's text: JSON (any of the shapes), JSON Lines (one review or DataFeed item a line), or CSV. */
@@ -316,10 +344,10 @@ export function recordsFromText(text: string, name = ''): Records {
           return void out.problems.push({ at: `line ${i + 1}`, path: '(json)', message: (err as Error).message.slice(0, 120) });
         }
         const sub = recordsFromJson(value);
-        for (const r of sub.records) out.records.push({ ...r, at: `line ${i + 1}${r.at ? `.${r.at}` : ''}` });
+        for (const r of sub.records) add(out, { ...r, at: `line ${i + 1}${r.at ? `.${r.at}` : ''}` });
         for (const p of sub.problems) out.problems.push({ ...p, at: `line ${i + 1}${p.at ? `.${p.at}` : ''}` });
       });
-      return out;
+      return capped(out);
     }
     return { records: [], problems: [{ at: '', path: '(json)', message: `not JSON or CSV: ${(e as Error).message.slice(0, 120)}` }] };
   }

@@ -180,7 +180,9 @@ describe('sync decisions', () => {
 });
 
 describe('fuzz: random mutations of a valid signed snapshot', () => {
-  it('each is accepted as valid or refused with a FeedError, never another exception', () => {
+  // Not in the feed mutation parts' runs (AD_FEED_QUICK=1, TESTING.md fifth session): 6 s a run
+  // uninstrumented, repeated for every surviving schema mutant, and it asks only "a FeedError".
+  it.skipIf(process.env.AD_FEED_QUICK === '1')('each is accepted as valid or refused with a FeedError, never another exception', () => {
     const seed = Number(process.env.FEED_FUZZ_SEED ?? 7);
     let a = seed;
     const rand = () => {

@@ -23,6 +23,7 @@ import { GENERATION_KEY, openDatabase, type AdDB, type IndexRecord } from '../..
 import { READ_PAGE, invalidateMatcher, loadedRows, localize, matchHashes, toMatchView } from '../../../src/background/matcher';
 import { syncFeed } from '../../../src/background/sync';
 import { testPoints } from '../../../src/background/test-points';
+import { traceMarks } from '../../../src/background/trace';
 import { hashFromHex, hashToHex, type Hash256 } from '../../../src/core/hash256';
 import { INDEX_MAGIC } from '../../../src/core/index';
 import type { Probe } from '../../../src/core/match';
@@ -625,5 +626,37 @@ describe('building, saving and keeping the index', () => {
     failing('UnknownError');
     expect(await lookup(H)).toEqual(['e']);
     expect(local.get('storageEvent')).toBeUndefined();
+  });
+});
+
+// The phases tests/bench/chromium-sync.bench.ts reads (its cold-start table lines up every
+// `build:` and `load:` mark and the first `lookup:index-ready` with memory samples): their names,
+// their order, and their counts are that bench's protocol with the matcher (test builds only;
+// vitest runs as one).
+describe('the phase marks the cold-start bench reads', () => {
+  const names = () => traceMarks.take().map((m) => m.name);
+  it('a first lookup builds and saves the index; a cold worker loads it; a warm one only searches', async () => {
+    server.publish([entry('a', 1, A), entry('w', 1, W)]);
+    expect((await sync()).outcome).toBe('updated');
+    traceMarks.take();
+    expect(await lookup(A)).toEqual(['a']);
+    const built = traceMarks.take();
+    expect(built.map((m) => m.name)).toEqual(['load:start', 'load:db-open', 'load:read', 'build:start', 'build:entries-read', 'build:index-built', 'build:serialized', 'build:saved', 'lookup:index-ready', 'lookup:searched', 'lookup:entries-read']);
+    const n = new Map(built.map((m) => [m.name, m.n]));
+    expect([n.get('build:entries-read'), n.get('lookup:searched'), n.get('lookup:entries-read')], 'two entries read; one row found, one entry shown').toEqual([2, 1, 1]);
+    const saved = (await storedIndex())!;
+    expect([n.get('build:index-built'), n.get('build:serialized')], 'the rows indexed; the bytes saved').toEqual([saved.rowEntry.length, saved.buffer.byteLength]);
+
+    invalidateMatcher(); // a cold worker: the saved index is read, not rebuilt
+    expect(await lookup(A)).toEqual(['a']);
+    const cold = traceMarks.take();
+    expect(cold.map((m) => m.name)).toEqual(['load:start', 'load:db-open', 'load:read', 'load:deserialized', 'load:ids-split', 'load:checked', 'lookup:index-ready', 'lookup:searched', 'lookup:entries-read']);
+    expect(cold.find((m) => m.name === 'load:ids-split')!.n).toBe(2);
+    expect(cold.find((m) => m.name === 'load:read')!.n).toBe((await storedIndex())!.buffer.byteLength);
+
+    // A warm worker keeps the loaded index: nothing is read again, whatever it looks up.
+    expect(await lookup(N)).toEqual([]);
+    expect(await lookup(W)).toEqual(['w']);
+    expect(names()).toEqual(['lookup:index-ready', 'lookup:searched', 'lookup:index-ready', 'lookup:searched', 'lookup:entries-read']);
   });
 });

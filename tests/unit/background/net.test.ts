@@ -66,6 +66,21 @@ const routes: Record<string, (req: http.IncomingMessage, res: http.ServerRespons
   '/redirect-away': (_q, res) => res.writeHead(302, { location: 'http://localhost:1/elsewhere' }).end(),
   '/redirect-home': (_q, res) => res.writeHead(302, { location: '/ok' }).end(),
   '/503': (_q, res) => res.writeHead(503).end('busy'),
+  // A conditional GET (RFC 9110 §13.1.2): 304 with no ETag of its own when If-None-Match names the current one.
+  '/etag': (q, res) => (q.headers['if-none-match'] === '"v1"' ? res.writeHead(304).end() : res.writeHead(200, { etag: '"v1"' }).end('fresh')),
+  '/etag-new': (_q, res) => res.writeHead(304, { etag: '"v2"' }).end(),
+  '/exact': (_q, res) => res.writeHead(200, { 'content-length': '1000' }).end('x'.repeat(1000)),
+  '/short': (_q, res) => res.writeHead(200, { 'content-length': '400' }).end('s'.repeat(400)),
+  '/untyped': (_q, res) => res.writeHead(200).end('x'),
+  // Ten writes far enough apart to reach the reader as separate chunks.
+  '/chunks': (_q, res) => {
+    res.writeHead(200);
+    let i = 0;
+    const next = () => (i < 10 ? (res.write(String.fromCharCode(97 + i).repeat(100)), i++, setTimeout(next, 5)) : res.end());
+    next();
+  },
+  '/answer': (_q, res) => res.writeHead(429, { 'retry-after': '120' }).end('y'.repeat(1000)),
+  '/answer-huge': (_q, res) => res.writeHead(200).end('z'.repeat(70_000)),
 };
 
 beforeAll(async () => {
@@ -157,6 +172,62 @@ describe('fetchLimited', () => {
     await get('/ok');
     expect(clock.pending).toBe(0);
   });
+
+  it('asks with If-None-Match; a 304 keeps the ETag asked with when it sends none, and takes its own when it does', async () => {
+    expect(await get('/etag', { etag: '"v1"' })).toEqual({ status: 304, etag: '"v1"' });
+    expect(await get('/etag-new', { etag: '"v1"' })).toEqual({ status: 304, etag: '"v2"' });
+    const fresh = await get('/etag');
+    expect(fresh.status === 200 && [new TextDecoder().decode(fresh.bytes), fresh.etag]).toEqual(['fresh', '"v1"']);
+  });
+
+  it('a body exactly at the cap is read, declared or streamed; one byte less of cap refuses it', async () => {
+    const r = await get('/exact', { maxBytes: 1000 });
+    expect(r.status === 200 && r.bytes.length).toBe(1000);
+    expect(await failure(get('/exact', { maxBytes: 999 }))).toBe(`${base}/exact is 1000 bytes, more than the limit of 999`);
+  });
+
+  it('the content type as sent, or empty when none is', async () => {
+    expect((await get('/ok')).status === 200 && ((await get('/ok')) as { contentType: string }).contentType).toBe('application/json');
+    expect(((await get('/untyped')) as { contentType: string }).contentType).toBe('');
+  });
+
+  it('a body in many chunks comes back whole and in order', async () => {
+    const r = await get('/chunks');
+    expect(r.status === 200 && new TextDecoder().decode(r.bytes)).toBe('abcdefghij'.split('').map((c) => c.repeat(100)).join(''));
+  });
+
+  it('a known size (expectBytes, the cap itself): the whole body, or a shorter one at its own length', async () => {
+    const whole = await get('/exact', { maxBytes: 1000, expectBytes: 1000 });
+    expect(whole.status === 200 && new TextDecoder().decode(whole.bytes)).toBe('x'.repeat(1000));
+    const short = await get('/short', { maxBytes: 1000, expectBytes: 1000 });
+    expect(short.status === 200 && [short.bytes.length, new TextDecoder().decode(short.bytes)]).toEqual([400, 's'.repeat(400)]);
+  });
+
+  it('an answer with no body stream is capped too', async () => {
+    const answer = (n: number) => ({ url: `${base}/nobody`, status: 200, ok: true, headers: new Headers(), body: null, arrayBuffer: async () => new Uint8Array(n).fill(7).buffer });
+    vi.stubGlobal('fetch', async () => answer(2000));
+    try {
+      expect(await failure(get('/nobody', { maxBytes: 1000 }))).toBe(`${base}/nobody is more than the limit of 1000 bytes`);
+      const r = await get('/nobody', { maxBytes: 2000 });
+      expect(r.status === 200 && [r.bytes.length, r.bytes[1999]]).toEqual([2000, 7]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('says why a fetch failed: a redirect is named as the likely cause only when redirects are refused', async () => {
+    const e = await fetchLimited(`${base}/redirect-home`, { maxBytes: 10, allowUrl: here, redirect: 'error', clock }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(NetError);
+    expect((e as NetError).name).toBe('NetError');
+    expect((e as NetError).message).toMatch(new RegExp(`^could not fetch ${base}/redirect-home \\(a redirect, a network error or an unreachable host\\): `));
+    const dead = await failure(fetchLimited('http://127.0.0.1:1/x', { maxBytes: 10, allowUrl: () => true, clock }));
+    expect(dead).toMatch(/^could not fetch http:\/\/127\.0\.0\.1:1\/x: /);
+    expect(dead).not.toMatch(/a redirect/);
+  });
+
+  it('refuses a redirect that ends where it may not fetch, naming both addresses', async () => {
+    expect(await failure(get('/redirect-home', { allowUrl: (u) => here(u) && !u.endsWith('/ok') }))).toBe(`refused a redirect from ${base}/redirect-home to ${base}/ok`);
+  });
 });
 
 describe('postJson', () => {
@@ -167,5 +238,20 @@ describe('postJson', () => {
     const e = await r;
     expect(e).toBeInstanceOf(NetError);
     expect((e as NetError).message).toBe(`no answer from ${base}/hang within 20 s`);
+  });
+
+  it('gives the status, Retry-After and the first 300 characters of the answer, and clears its timer', async () => {
+    expect(await postJson(`${base}/answer`, '{}', { timeoutMs: 20_000, clock })).toEqual({ status: 429, redirected: false, retryAfter: '120', text: 'y'.repeat(300) });
+    expect(clock.pending).toBe(0);
+  });
+
+  it('an answer over 64 KiB is not read (its status still counts)', async () => {
+    expect(await postJson(`${base}/answer-huge`, '{}', { timeoutMs: 20_000, clock })).toEqual({ status: 200, redirected: false, retryAfter: null, text: '' });
+  });
+
+  it('a dead network is a NetError naming the address', async () => {
+    const e = await postJson('http://127.0.0.1:1/reports', '{}', { timeoutMs: 20_000, clock }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(NetError);
+    expect((e as NetError).message).toMatch(/^network error reaching http:\/\/127\.0\.0\.1:1\/reports: /);
   });
 });

@@ -6,23 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CATEGORY_TEXT, findReview, fromReview, idFromUrl, verdictOf } from '../../../../src/core/feed';
+import { googleClaimReview } from './fixtures';
 
-/** Google's ClaimReview markup example (developers.google.com, "Fact Check"), as published. */
-const GOOGLE = {
-  '@context': 'https://schema.org',
-  '@type': 'ClaimReview',
-  url: 'https://example.com/news/science/worldisflat.html',
-  claimReviewed: 'The world is flat',
-  datePublished: '2016-06-22',
-  itemReviewed: {
-    '@type': 'Claim',
-    author: { '@type': 'Organization', name: 'Square World Society', sameAs: 'https://example.flatworlders.com/we-know-that-the-world-is-flat' },
-    datePublished: '2016-06-20',
-    appearance: { '@type': 'OpinionNewsArticle', url: 'https://example.com/news/a122121', headline: 'Square Earth - Flat earthers for the Internet age', datePublished: '2016-06-22' },
-  },
-  author: { '@type': 'Organization', name: 'Example.com science watch' },
-  reviewRating: { '@type': 'Rating', ratingValue: 1, bestRating: 5, worstRating: 1, alternateName: 'False' },
-};
+/** Google's ClaimReview markup example, as published. */
+const GOOGLE = googleClaimReview();
 const ok = (record: unknown, options = {}) => {
   const { entry, problems } = fromReview(record, options);
   expect(problems).toEqual([]);

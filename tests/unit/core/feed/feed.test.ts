@@ -18,21 +18,13 @@ import {
   signFile,
   type FeedEntry,
 } from '../../../../src/core/feed';
-import { META, NOW, entry, keys, otherKeys, snapshotOf } from './fixtures';
+import { META, NOW, entry, keys, otherKeys, snapshotOf, feedErrorCode } from './fixtures';
 
 const enc = (x: unknown) => new TextEncoder().encode(JSON.stringify(x));
 const open = (bytes: Uint8Array, type: keyof typeof PAYLOAD_TYPES = 'snapshot', pub = keys.publicKey) =>
   openEnvelope(bytes, [pub], PAYLOAD_TYPES[type], LIMITS.maxSnapshotBytes).payload;
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FeedError) return `${e.code}${e.path ? ` @${e.path}` : ''}`;
-    throw e;
-  }
-  return 'accepted';
-}
+const code = feedErrorCode;
 
 describe('signed snapshot', () => {
   it('round-trips: build → sign → open → parse gives the entries back', () => {

@@ -1,5 +1,5 @@
 // Test helpers: a realistic entry (the seed case) and a small signed feed.
-import { buildSnapshot, generateKeyPair, type FeedEntry, type FeedMeta } from '../../../../src/core/feed';
+import { FeedError, buildSnapshot, generateKeyPair, type FeedEntry, type FeedMeta } from '../../../../src/core/feed';
 
 export const META: FeedMeta = {
   id: 'https://feeds.example.org/afp-media/v1',
@@ -35,3 +35,35 @@ export const NOW = new Date('2026-11-24T00:00:00Z');
 export const keys = generateKeyPair();
 export const otherKeys = generateKeyPair();
 export const snapshotOf = (entries: FeedEntry[], seq = 1) => buildSnapshot(META, entries, seq, 1, NOW);
+
+/** What a feed check gives: the FeedError's code (and path), or 'accepted'. */
+export function feedErrorCode(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof FeedError) return `${e.code}${e.path ? ` @${e.path}` : ''}`;
+    throw e;
+  }
+  return 'accepted';
+}
+
+/**
+ * Google's ClaimReview markup example (developers.google.com/search/docs/appearance/structured-data/factcheck),
+ * as published, with the review's own date; `over` replaces or adds fields.
+ */
+export const googleClaimReview = (over: Record<string, unknown> = {}) => ({
+  '@context': 'https://schema.org',
+  '@type': 'ClaimReview',
+  url: 'https://example.com/news/science/worldisflat.html',
+  claimReviewed: 'The world is flat',
+  datePublished: '2016-06-22',
+  itemReviewed: {
+    '@type': 'Claim',
+    author: { '@type': 'Organization', name: 'Square World Society', sameAs: 'https://example.flatworlders.com/we-know-that-the-world-is-flat' },
+    datePublished: '2016-06-20',
+    appearance: { '@type': 'OpinionNewsArticle', url: 'https://example.com/news/a122121', headline: 'Square Earth - Flat earthers for the Internet age', datePublished: '2016-06-22' },
+  },
+  author: { '@type': 'Organization', name: 'Example.com science watch' },
+  reviewRating: { '@type': 'Rating', ratingValue: 1, bestRating: 5, worstRating: 1, alternateName: 'False' },
+  ...over,
+});

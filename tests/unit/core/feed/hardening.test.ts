@@ -3,19 +3,11 @@
 // whitespace and a line break stored as is, a frame time of 1e308, and a delta that removes an
 // entry and adds it back with the same rev but other content.
 import { describe, expect, it } from 'vitest';
-import { FeedError, applyDelta, computeStateHash, parseDelta, parseEntry, parseSnapshot, type FeedDelta, type FeedEntry } from '../../../../src/core/feed';
-import { META, NOW, entry, snapshotOf } from './fixtures';
+import { applyDelta, computeStateHash, parseDelta, parseEntry, parseSnapshot, type FeedDelta, type FeedEntry } from '../../../../src/core/feed';
+import { META, NOW, entry, snapshotOf, feedErrorCode } from './fixtures';
 
 const enc = (x: unknown) => new TextEncoder().encode(JSON.stringify(x));
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FeedError) return `${e.code}${e.path ? ` @${e.path}` : ''}`;
-    throw e;
-  }
-  return 'accepted';
-}
+const code = feedErrorCode;
 const snapshotWith = (change: (s: ReturnType<typeof snapshotOf>) => void) => {
   const s = snapshotOf([entry('a')]);
   change(s);

@@ -11,24 +11,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mediaRefs, normalise, parseJsonLenient, recordsFromCsv, recordsFromJson, recordsFromJsonLdScripts, recordsFromText } from '../../../../src/core/feed/import';
+import { googleClaimReview } from './fixtures';
 
-/** Google's ClaimReview example, as its markup docs show it (with the review's own date). */
-const claimReview = (over: Record<string, unknown> = {}) => ({
-  '@context': 'https://schema.org',
-  '@type': 'ClaimReview',
-  url: 'https://example.com/news/science/worldisflat.html',
-  claimReviewed: 'The world is flat',
-  datePublished: '2016-06-22',
-  itemReviewed: {
-    '@type': 'Claim',
-    author: { '@type': 'Organization', name: 'Square World Society', sameAs: 'https://example.flatworlders.com/we-know-that-the-world-is-flat' },
-    datePublished: '2016-06-20',
-    appearance: { '@type': 'OpinionNewsArticle', url: 'https://example.com/news/a122121', headline: 'Square Earth - Flat earthers for the Internet age', datePublished: '2016-06-22' },
-  },
-  author: { '@type': 'Organization', name: 'Example.com science watch' },
-  reviewRating: { '@type': 'Rating', ratingValue: 1, bestRating: 5, worstRating: 1, alternateName: 'False' },
-  ...over,
-});
+const claimReview = googleClaimReview;
 
 /** A MediaReview as schema.org's examples write it (no reviewRating: the category is the verdict). */
 const mediaReview = (over: Record<string, unknown> = {}) => ({

@@ -6,18 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FeedError, MEDIA_REVIEW_CATEGORIES, parseDelta, parseDeltaValue, parseEntry, parseIndex, parseSnapshot, parseSnapshotHead, parseSnapshotValue, type FeedEntry } from '../../../../src/core/feed';
-import { entry, snapshotOf } from './fixtures';
+import { entry, snapshotOf, feedErrorCode } from './fixtures';
 
 const enc = (x: unknown) => new TextEncoder().encode(JSON.stringify(x));
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FeedError) return `${e.code}${e.path ? ` @${e.path}` : ''}`;
-    throw e;
-  }
-  return 'accepted';
-}
+const code = feedErrorCode;
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const withEntry = (change: (e: Loose) => void) => {
   const e = structuredClone(entry('a')) as Loose;

@@ -52,7 +52,7 @@ for g in "$@"; do
     rule) run rule src/core/match/rule.ts,src/core/match/index.ts $MATCHT ;;
     # match: its own tests only (lookup.ts and rows.ts have lookup.test.ts now; the background's
     # matcher and strictness tests made each surviving mutant cost tens of seconds).
-    match) run match "src/core/match/*.ts,!src/core/match/rule.ts,!src/core/match/index.ts,!src/core/match/video.ts,!src/core/match/moving*.ts" $U/core/match/geometry.test.ts,$U/core/match/lookup.test.ts,$U/core/match/grouped-rows.test.ts,$U/core/match/rule.test.ts,$U/core/match/match.test.ts,$U/core/match/turn.test.ts,$U/core/match/video.test.ts,$U/core/match/shapes.test.ts,$U/core/match/moving.test.ts ;;
+    match) run match "src/core/match/*.ts,!src/core/match/rule.ts,!src/core/match/index.ts,!src/core/match/video.ts,!src/core/match/moving*.ts" $U/core/match/geometry.test.ts,$U/core/match/lookup.test.ts,$U/core/match/grouped-rows.test.ts,$U/core/match/rule.test.ts,$U/core/match/match.test.ts,$U/core/match/turn.test.ts,$U/core/match/video.test.ts,$U/core/match/shapes.test.ts,$U/core/match/moving.test.ts,$U/core/match/publish.test.ts ;;
     # video: the frames' sizes, the keyframe cover, the moving picture and the evidence across frames.
     video) run video "src/core/match/video.ts,src/core/match/moving*.ts" "$(ls $U/core/match/video*.test.ts $U/core/match/moving*.test.ts 2>/dev/null | paste -sd, -),$U/background/video-evidence.test.ts" ;;
     # index: its own tests (not the background's matcher.test.ts, which reaches index/ through the matcher).

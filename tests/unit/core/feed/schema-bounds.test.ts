@@ -151,6 +151,10 @@ describe('entry fields at their limits (docs/feed-format.md, "Entry")', () => {
     expect(h({ canon: 0 })).toBe('schema @media.0.hashes.0');
     expect(h({ canon: 1001 })).toBe('schema @media.0.hashes.0');
     expect(h({ value: HASH.slice(1) })).toBe('schema @media.0.hashes.0');
+    // Publishers write lower case; a reader also takes upper case (hex from other tools: the same bits), nothing but hex.
+    expect(h({ value: HASH.toUpperCase() })).toBe(OK);
+    expect(h({ value: `${HASH.slice(1)}g` })).toBe('schema @media.0.hashes.0');
+    expect(h({ value: `${HASH} ` })).toBe('schema @media.0.hashes.0');
     // Another algorithm passes and is dropped; "pdq" with a bad value is not another algorithm.
     const e = structuredClone(entry('a'));
     (e.media[0]!.hashes as unknown[]) = [{ alg: 'vpdq', anything: 1 }, pdq({ role: 'original', canon: 1 })];

@@ -95,14 +95,43 @@ const line =
   (slope: number, c: number, mid: number): Depth =>
   (t) =>
     c + Math.sign(slope * (t - mid)) * Math.round(Math.abs(slope * (t - mid)));
+/** Line t of a side of length `along` mirrored within its sampled lines: floor(30%) + floor(70%) − t. */
+const mirror = (along: number, t: number) => Math.floor(along * 0.3) + Math.floor(along * 0.7) - t;
 /**
- * The four sides of an a x a canvas reading alike: the right and top fills `rising`, the left and
- * bottom ones its mirror, t -> a - t (for a = 210 and 1020 the sampled lines map onto each other).
+ * The four sides of a W x H canvas reading alike: the right and top fills deepening by `slope` per
+ * line from `c` px at the middle of the sampled lines, the left and bottom ones their mirrors.
  */
+const framed = (W: number, H: number, slope: number, c: number): Edges => {
+  const right = line(slope, c, mirror(H, 0) / 2);
+  const top = line(slope, c, mirror(W, 0) / 2);
+  return { left: (t) => right(mirror(H, t)), right, top, bottom: (t) => top(mirror(W, t)) };
+};
+/** The four sides of an a x a canvas reading alike: the right and top fills `rising`, the left and bottom ones its mirror. */
 const square = (a: number, rising: Depth): Edges => {
-  const falling: Depth = (t) => rising(a - t);
+  const falling: Depth = (t) => rising(mirror(a, t));
   return { left: falling, right: rising, top: rising, bottom: falling };
 };
+
+describe('estimateTurn: the canvas at least 32 px each way', () => {
+  it('32 x 40 and 40 x 32 are read; 31 x 40 and 40 x 31 are not', () => {
+    for (const [W, H, kept] of [
+      [32, 40, true],
+      [40, 32, true],
+      [31, 40, false],
+      [40, 31, false],
+    ] as const) {
+      const edges = framed(W, H, tan(8), 4);
+      // Left and right read alike, top and bottom alike: the median is the mean of the two readings.
+      const expected = (reading(edges.right!, H, 1) + reading(edges.top!, W, 1)) / 2;
+      expect(Math.abs(reading(edges.right!, H, 1) - reading(edges.top!, W, 1)), `${W} x ${H}`).toBeLessThan(1);
+      const got = estimateTurn(drawn(W, H, edges));
+      if (kept) expect(got, `${W} x ${H}`).toBeCloseTo(expected, 9);
+      else expect(got, `${W} x ${H}`).toBeNull();
+    }
+    // The same sides on a 40 x 40 canvas are read: what refuses 31 px is the size alone.
+    expect(estimateTurn(drawn(40, 40, framed(40, 40, tan(8), 4)))).not.toBeNull();
+  });
+});
 
 describe('estimateTurn: the median of the sides', () => {
   // 1020 px sides, read every 8th line from 306 to 714 (52 lines), the fill about 14 px deep at the middle.
@@ -194,6 +223,10 @@ describe('estimateTurn on a wide canvas: each side read along its own length, ca
     // 51 px: still a fill edge, the same reading as before.
     const top51 = outside((t) => topLine(t) + 51 - deepest, W, 52);
     expect(estimateTurn(drawn(W, H, { ...edges, top: top51 }))).toBeCloseTo((r.bottom + r.top) / 2, 9);
+    // The bottom fill reaching 51 px: still counted (its walk starts on the last row).
+    const bottomLine = line(-tan(2.2), 14, 510);
+    const bottom51 = outside((t) => bottomLine(t) + 51 - Math.max(...samples(W).map(bottomLine)), W, 52);
+    expect(estimateTurn(drawn(W, H, { ...edges, bottom: bottom51 }))).toBeCloseTo((r.bottom + r.top) / 2, 9);
   });
 });
 
@@ -248,6 +281,10 @@ describe('estimateTurn: a side’s fill edge', () => {
       const got = estimateTurn(drawn(A, A, edges));
       if (kept) expect(got, `${deepest}`).toBe(eighth);
       else expect(got, `${deepest}`).toBeNull();
+      // The same on a grey canvas (one sample per pixel).
+      const grey = estimateTurn(drawn(A, A, edges, { channels: 1 }));
+      if (kept) expect(grey, `grey ${deepest}`).toBe(eighth);
+      else expect(grey, `grey ${deepest}`).toBeNull();
     }
   });
 });

@@ -8,7 +8,7 @@
 // none was copied from the code's output. The "photo" parts are a texture whose values (70–159)
 // change at every pixel, so no line of it is ever interface nor an edge frame.
 import { describe, expect, it } from 'vitest';
-import { bandDepth, findPicture, lineColour, type Colour, type Picture } from '../../../../src/core/match';
+import { bandDepth, findPicture, isInterfaceLine, lineColour, type Colour, type Picture } from '../../../../src/core/match';
 import type { Pixels } from '../../../../src/core/pdq';
 
 type Draw = (x: number, y: number) => number;
@@ -77,6 +77,8 @@ describe('text lines: peeled past when a blank line follows within 6% of the sid
     expect(bandDepth(grey(W, H, card7), 'top')).toBe(6);
     expect(bandDepth(grey(W, H, (x, y) => card6(x, H - 1 - y)), 'bottom')).toBe(13);
     expect(bandDepth(grey(W, H, (x, y) => card7(x, H - 1 - y)), 'bottom')).toBe(6);
+    // All white: every row is interface, and a band is at most 45% of the height.
+    expect(bandDepth(grey(W, H, () => WHITE), 'top')).toBe(45);
   });
 
   it('a blank line is at least 97% frame colour: 97 white pixels of 100 are, 96 are not', () => {
@@ -219,8 +221,22 @@ describe('two rounds, frame colours kept', () => {
       if (x < 60) return y <= 20 ? P[(x + y) % 4]! : BLACK;
       return y <= 20 ? WHITE : x < 65 ? 200 : tex(x, y);
     };
-    expect(findPicture(grey(160, 100, f))).toEqual({ rect: { x: 60, y: 21, width: 100, height: 79 }, top: 21, bottom: 0, left: 60, right: 0 });
-    expect(findPicture(grey(160, 100, f), { frames: 'inner' })).toEqual({ rect: { x: 60, y: 21, width: 100, height: 79 }, top: 21, bottom: 0, left: 60, right: 0 });
+    const expected: Picture = { rect: { x: 60, y: 21, width: 100, height: 79 }, top: 21, bottom: 0, left: 60, right: 0 };
+    expectViews(160, 100, f, expected);
+    expectViews(160, 100, f, expected, ['top'], { frames: 'inner' });
+    // (Upside down: the bottom goes in round 2, its rows read over columns 60–159 only. Transposed:
+    // the strip of columns 0–59 becomes rows, peeled first, and the rest follows in round 1; each
+    // answer is the same picture's, moved.)
+    // The strip 100 columns wide (0–99), the rest as above from column 100: round 1 top 1 (row 1 is
+    // 37.5% white), left 100 (columns 1–99 black 84 of 99); round 2 top 21, reading its rows over
+    // columns 100–159 only (all white), and the left's column 100 (200) is not black.
+    const g: Draw = (x, y) => {
+      if (y === 0) return WHITE;
+      if (x === 0) return BLACK;
+      if (x < 100) return y <= 20 ? P[(x + y) % 4]! : BLACK;
+      return y <= 20 ? WHITE : x < 105 ? 200 : tex(x, y);
+    };
+    expectViews(160, 100, g, { rect: { x: 100, y: 21, width: 60, height: 79 }, top: 21, bottom: 0, left: 100, right: 0 });
   });
 });
 
@@ -251,8 +267,35 @@ describe('lineColour: the sampled line, its main colour and its mean', () => {
     expect(lineColour(row([...rep(3, y), ...rep(3, x)]), 0, 0, 1, 0, 6).colour).toEqual(y);
   });
 
+  it('colours are bucketed on all three channels: two colours differing in red only are two colours', () => {
+    // 4 of [200, 100, 100], 3 of [40, 100, 100]: the first is the main colour, 4 of 7.
+    const got = lineColour(row([...rep(3, [40, 100, 100]), ...rep(4, [200, 100, 100])]), 0, 0, 1, 0, 7);
+    expect(got.colour).toEqual([200, 100, 100]);
+    expect(got.share).toBeCloseTo(4 / 7, 10);
+  });
+
+  it('the most common colour wins even when it is not the first sample', () => {
+    const z: Colour = [90, 90, 10];
+    const y: Colour = [40, 200, 120];
+    expect(lineColour(row([z, y, y]), 0, 0, 1, 0, 3).colour).toEqual(y);
+  });
+
+  it('only the line’s own samples count, not those left from a longer line before it', () => {
+    const q: Colour = [90, 90, 10];
+    const x: Colour = [200, 40, 120];
+    const y: Colour = [40, 200, 120];
+    // After a line of 5 ending in x: x, y, y, x is a tie, won by y (2 first); a fifth x would win.
+    lineColour(row([q, q, q, q, x]), 0, 0, 1, 0, 5);
+    expect(lineColour(row([x, y, y, x]), 0, 0, 1, 0, 4).colour).toEqual(y);
+    // After a line of 4 ending in [110, 110, 110]: the mean of 3 × 100 is 100, not 102.5.
+    lineColour(row([q, q, q, [110, 110, 110]]), 0, 0, 1, 0, 4);
+    expect(lineColour(row(rep(3, [100, 100, 100])), 0, 0, 1, 0, 3).colour).toEqual([100, 100, 100]);
+  });
+
   it('within 16 on each channel: the blue and the green channel too', () => {
     const g: Colour = [100, 100, 100];
+    expect(lineColour(row([...rep(6, g), ...rep(4, [116, 100, 100])]), 0, 0, 1, 0, 10).share).toBe(1);
+    expect(lineColour(row([...rep(6, g), ...rep(4, [100, 116, 100])]), 0, 0, 1, 0, 10).share).toBe(1);
     expect(lineColour(row([...rep(6, g), ...rep(4, [100, 100, 116])]), 0, 0, 1, 0, 10).share).toBe(1);
     expect(lineColour(row([...rep(6, g), ...rep(4, [100, 100, 117])]), 0, 0, 1, 0, 10).share).toBeCloseTo(0.6, 10);
     expect(lineColour(row([...rep(6, g), ...rep(4, [100, 117, 100])]), 0, 0, 1, 0, 10).share).toBeCloseTo(0.6, 10);
@@ -269,5 +312,27 @@ describe('lineColour: the sampled line, its main colour and its mean', () => {
     expect(long.share).toBeCloseTo(100 / 160, 10);
     // The second row of a picture whose first row is blue: all red.
     expect(lineColour(row(rep(10, red), blue), 0, 1, 1, 0, 10)).toEqual({ colour: red, share: 1 });
+  });
+});
+
+describe('isInterfaceLine: half frame colour, and 80% with one other colour', () => {
+  const row = (...runs: [number, Colour][]): Pixels => {
+    const cols = runs.flatMap(([n, c]) => new Array<Colour>(n).fill(c));
+    return { width: cols.length, height: 1, channels: 3, data: Uint8Array.from(cols.flat()) };
+  };
+  const white: Colour = [250, 250, 250];
+  const red: Colour = [200, 30, 30];
+  const blue: Colour = [30, 30, 200];
+
+  it('the other colour is the main one among the samples the frame colour left', () => {
+    // 60% white + 30% red = 90%: interface. (The white samples, already counted, are not counted
+    // again when the other colour is looked for.)
+    expect(isInterfaceLine(row([6, white], [3, red], [1, blue]), 0, 0, 1, 0, 10, white)).toBe(true);
+    // Exactly half white, half red: interface; 4 white of 10: not.
+    expect(isInterfaceLine(row([5, white], [5, red]), 0, 0, 1, 0, 10, white)).toBe(true);
+    expect(isInterfaceLine(row([4, white], [6, red]), 0, 0, 1, 0, 10, white)).toBe(false);
+    // 60% + 20% = 80%: interface; 60% + 10% + 10% + 10% + 10%: not.
+    expect(isInterfaceLine(row([6, white], [2, red], [1, blue], [1, [120, 200, 120]]), 0, 0, 1, 0, 10, white)).toBe(true);
+    expect(isInterfaceLine(row([6, white], [1, red], [1, blue], [1, [120, 200, 120]], [1, [0, 0, 0]]), 0, 0, 1, 0, 10, white)).toBe(false);
   });
 });

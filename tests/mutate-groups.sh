@@ -63,7 +63,7 @@ for g in "$@"; do
     # pdq: not reference.test.ts (32 photos up to 512x512 through instrumented loops: the dry run
     # alone passed Stryker's 5 min at load 16), and AD_PDQ_QUICK=1 keeps the reference-synthetic
     # cases up to 17,000 pixels plus two larger ones (TESTING.md, fourth session).
-    pdq) AD_PDQ_QUICK=1; export AD_PDQ_QUICK; run pdq "src/core/pdq/*.ts" $U/core/pdq/pixels.test.ts,$U/core/pdq/luma.test.ts,$U/core/pdq/reference-synthetic.test.ts,$U/core/pdq/pdq.test.ts,$U/core/pdq/canonical.test.ts; unset AD_PDQ_QUICK ;;
+    pdq) AD_PDQ_QUICK=1; export AD_PDQ_QUICK; run pdq "src/core/pdq/*.ts" $U/core/pdq/pixels.test.ts,$U/core/pdq/luma.test.ts,$U/core/pdq/luma-fill.test.ts,$U/core/pdq/reference-synthetic.test.ts,$U/core/pdq/pdq.test.ts,$U/core/pdq/canonical.test.ts; unset AD_PDQ_QUICK ;;
     core) run core "src/core/*.ts" "$(ls $U/core/*/*.test.ts | paste -sd, -),$U/cli/report-input.test.ts" ;;
     # src/background: outbox + sync + matcher + background
     outbox) run outbox $B/outbox.ts $U/background/outbox.test.ts ;;

@@ -58,7 +58,7 @@ for g in "$@"; do
     # index: its own tests (not the background's matcher.test.ts, which reaches index/ through the matcher).
     # AD_INDEX_QUICK=1: grouped.test.ts's properties at 25 runs, not 150 (at load 12-17 the run
     # with 150 was estimated at hours: each survivor ran them in full; TESTING.md, fifth session).
-    index) AD_INDEX_QUICK=1; export AD_INDEX_QUICK; run index "src/core/index/*.ts" $U/core/index/grouped.test.ts,$U/core/index/index.test.ts,$U/core/index/edges.test.ts,$U/core/match/grouped-rows.test.ts; unset AD_INDEX_QUICK ;;
+    index) AD_INDEX_QUICK=1; export AD_INDEX_QUICK; run index "src/core/index/*.ts" $U/core/index/grouped.test.ts,$U/core/index/index.test.ts,$U/core/index/edges.test.ts,$U/core/index/radius.test.ts,$U/core/match/grouped-rows.test.ts; unset AD_INDEX_QUICK ;;
     report) run report "src/core/report/*.ts" "$(ls $U/core/report/*.test.ts | paste -sd, -)" ;;
     # pdq: not reference.test.ts (32 photos up to 512x512 through instrumented loops: the dry run
     # alone passed Stryker's 5 min at load 16), and AD_PDQ_QUICK=1 keeps the reference-synthetic

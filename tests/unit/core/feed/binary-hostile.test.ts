@@ -113,7 +113,7 @@ describe('binary payload: the fixed part, each check for itself', () => {
   it('each wrong magic byte is refused', () => {
     for (let i = 0; i < 4; i++) {
       const b = layout({});
-      b[i] ^= 0x20;
+      b[i] = b[i]! ^ 0x20;
       expect(openError(b).message).toBe('binary: not a binary feed payload');
     }
   });

@@ -15,7 +15,7 @@ const f = Math.fround;
 /** The reference's float luma of one pixel. */
 const referenceLuma = (r: number, g: number, b: number) => f(f(f(f(0.299) * r) + f(f(0.587) * g)) + f(f(0.114) * b));
 
-function picture(width: number, height: number, channels: number, seed: number, offset = 0): Pixels {
+function picture(width: number, height: number, channels: Pixels['channels'], seed: number, offset = 0): Pixels {
   const rand = prng(seed);
   const backing = new Uint8Array(offset + width * height * channels);
   for (let i = 0; i < backing.length; i++) backing[i] = rand() & 255;
@@ -33,7 +33,7 @@ function expected(px: Pixels, grey: boolean, first: number, count: number): numb
 }
 
 describe('isGrey', () => {
-  const grey = (channels: number): Pixels => {
+  const grey = (channels: 3 | 4): Pixels => {
     const px = picture(5, 3, channels, 7);
     for (let p = 0; p < px.data.length; p += channels) px.data[p + 1] = px.data[p + 2] = px.data[p]!;
     return px;
@@ -46,7 +46,7 @@ describe('isGrey', () => {
   });
 
   it('one pixel with G ≠ R, or B ≠ R, anywhere (the last one too) is not grey', () => {
-    for (const channels of [3, 4]) {
+    for (const channels of [3, 4] as const) {
       for (const at of [0, 7, 14]) {
         for (const k of [1, 2]) {
           const px = grey(channels);
@@ -75,7 +75,7 @@ describe('fillLuma: the reference’s float luma, every path and every remainder
   });
 
   it('grey: the first channel’s value, for 1, 3 and 4 channels', () => {
-    for (const channels of [1, 3, 4]) {
+    for (const channels of [1, 3, 4] as const) {
       for (const width of [4, 5, 7]) {
         const px = picture(width, 3, channels, width + channels);
         const out = new Float32Array(2 * width + 1).fill(-1);

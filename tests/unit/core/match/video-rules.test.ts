@@ -12,8 +12,9 @@
 // of the expected values was copied from the code's output.
 import { describe, expect, it } from 'vitest';
 import { hashToHex, type Hash256 } from '../../../../src/core/hash256';
-import { ALIKE_SECONDS, EVIDENCE_RULE, VideoEvidence, boundedCover, clipLooksAlike, matchRule, pictureMatchHolds, videoFramePixels, type FrameHit, type Probe, type SampledFrame, type StoredMediaHashes } from '../../../../src/core/match';
-import { PDQ_MIN_QUALITY, type Pixels } from '../../../../src/core/pdq';
+import { ALIKE_SECONDS, EVIDENCE_RULE, VideoEvidence, boundedCover, captionBarPictures, clipLooksAlike, crop, matchRule, pictureMatchHolds, videoFramePixels, type FrameHit, type Probe, type SampledFrame, type StoredMediaHashes } from '../../../../src/core/match';
+import { PDQ_MIN_QUALITY, pdqHash, type Pixels } from '../../../../src/core/pdq';
+import { scene } from './frames';
 
 /** The hash with exactly these bits set. */
 const h = (bits: number[]): Hash256 => {
@@ -182,5 +183,62 @@ describe('pictureMatchHolds: quality, within, and the first keyframe of a clip t
     // Keyframes at 0 and 1 s: alike only if the clip runs on 5 s past the last one (10 s: 9 s).
     expect(pictureMatchHolds([clip([key(0, 40), key(1, 20)])], probe(), 20, standard)).toBe(true);
     expect(pictureMatchHolds([clip([key(0, 40), key(1, 20)], 10)], probe(), 20, standard)).toBe(false);
+  });
+});
+
+describe('captionBarPictures: one `picture` variant for each bar that cuts into the frame', () => {
+  // A 256 x 144 textured frame (never interface); bars of round(0.2 × 144) = 29 rows, white then
+  // black, above then below. Striped rows — 7 white pixels in every 10, 3 black — are interface
+  // under a white bar (white at least 50%, white and black all of it), not under a black one (30%),
+  // and not an edge frame without a bar (not 95% one colour): a white bar on their side is peeled
+  // with them; a bar on the other side is peeled alone, at the frame's edge, and gives nothing. The
+  // expected variant is the hash of the frame without the peeled lines, cut by hand.
+  const W = 256;
+  const H = 144;
+  const stripe = (x: number) => (x % 10 < 7 ? 255 : 0);
+  const frame = (o: { top?: number; bottom?: number; right?: number }, channels: 1 | 3 = 1): Pixels => {
+    const tex = scene(W, H, 0, 0, 3);
+    const data = new Uint8Array(W * H * channels);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const striped = y < (o.top ?? 0) || y >= H - (o.bottom ?? 0);
+        const v = x >= W - (o.right ?? 0) ? 255 : striped ? stripe(x) : tex[y * W + x]!;
+        // In colour: R and B a little off the grey (the luma the finder does not use; its colours are per channel).
+        for (let k = 0; k < channels; k++) data[(y * W + x) * channels + k] = channels === 1 || striped || v === 255 ? v : Math.max(0, v - 8 * k);
+      }
+    }
+    return { width: W, height: H, channels, data };
+  };
+  const cut = (px: Pixels, y: number, height: number, width = W) => pdqHash(crop(px, { x: 0, y, width, height })).hash;
+  const variants = (px: Pixels) => captionBarPictures(px).map((v) => ({ variant: v.variant, hash: hashToHex(v.hash) }));
+  const picture = (hash: Hash256) => ({ variant: 'picture', hash: hashToHex(hash) });
+
+  it('cuts striped rows at the top under a white bar above only, and at the bottom under a white bar below only', () => {
+    const top = frame({ top: 10 });
+    expect(variants(top)).toEqual([picture(cut(top, 10, 134))]);
+    const bottom = frame({ bottom: 10 });
+    expect(variants(bottom)).toEqual([picture(cut(bottom, 0, 134))]);
+  });
+
+  it('keeps both cuts when they differ (white above, then white below)', () => {
+    const both = frame({ top: 10, bottom: 12 });
+    expect(variants(both)).toEqual([picture(cut(both, 10, 134)), picture(cut(both, 0, 132))]);
+  });
+
+  it('cuts a white right side peeled with a white bar (the frame\'s width, not its height, changes), once', () => {
+    const right = frame({ right: 12 });
+    expect(variants(right)).toEqual([picture(cut(right, 0, H, W - 12))]);
+  });
+
+  it('lays a bar of 29 rows: one striped row and the bar are more than 2% of the padded frame', () => {
+    const one = frame({ top: 1 });
+    expect(variants(one)).toEqual([picture(cut(one, 1, 143))]);
+  });
+
+  it('reads colour frames the same way', () => {
+    const top = frame({ top: 10 }, 3);
+    expect(variants(top)).toEqual([picture(cut(top, 10, 134))]);
+    const bottom = frame({ bottom: 10 }, 3);
+    expect(variants(bottom)).toEqual([picture(cut(bottom, 0, 134))]);
   });
 });

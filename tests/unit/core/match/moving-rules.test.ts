@@ -9,7 +9,7 @@
 // thresholds are crossed at known values. The expected rectangles are where each test put the
 // clip, never the detector's own output.
 import { describe, expect, it } from 'vitest';
-import { findMovingPicture, findMovingPictures } from '../../../../src/core/match';
+import { findMovingPicture, findMovingPictures, ladderCuts, movingPictureFromVideo, movingPicturePixels, movingPictureSource, resizeArea, sourceRect } from '../../../../src/core/match';
 import type { Pixels } from '../../../../src/core/pdq';
 
 interface Box {
@@ -134,5 +134,122 @@ describe('findMovingPictures: the wrapper', () => {
   it('nothing for a moving patch with a still texture all round it (a fixed camera\'s street)', () => {
     const street = (x: number, y: number) => ((Math.imul(x * 73856093 ^ y * 19349663, 83492791) >>> 24) & 1 ? 100 : 220);
     expect(findMovingPictures(pulse(96, 64, CLIP, { bg: street }))).toEqual([]);
+  });
+});
+
+describe('ladderCuts: the publisher\'s caption-cut rungs (CUT_LADDER 0.125, 0.18, 0.25)', () => {
+  const W = 100;
+  const H = 1000;
+  const below = (y: number) => ({ x: 0, y, width: W, height: H - y }); // a band over the top of a full-width clip
+  const above = (bottom: number) => ({ x: 0, y: 0, width: W, height: bottom }); // a ticker over its bottom
+  it('moves the cut side of a full-width rectangle to the first rung leaving none of the cover', () => {
+    expect(ladderCuts([below(200)], W, H)).toEqual([below(250)]); // 0.2: rung 0.25; 0.2 − 0.18 > 0.015
+    expect(ladderCuts([above(800)], W, H)).toEqual([above(750)]);
+    expect(ladderCuts([below(100)], W, H)).toEqual([below(125)]); // 0.1: rung 0.125, none below
+  });
+  it('and to the rung below too when the cover reaches past it by at most 1.5%', () => {
+    expect(ladderCuts([below(194)], W, H)).toEqual([below(250), below(180)]); // 0.194 − 0.18 = 0.014
+    expect(ladderCuts([below(196)], W, H)).toEqual([below(250)]); // 0.016
+    expect(ladderCuts([above(806)], W, H)).toEqual([above(750), above(820)]);
+  });
+  it('a rung within 0.008 above the cover still counts (0.133 − 0.008 = 0.125)', () => {
+    expect(ladderCuts([below(133)], W, H)).toEqual([below(125)]);
+    expect(ladderCuts([below(134)], W, H)).toEqual([below(180), below(125)]); // past 0.125 + 0.008: 0.18, and 0.125 within 1.5%
+  });
+  it('no rung under 3% (kept as found) and none past 0.258 (kept as found)', () => {
+    expect(ladderCuts([below(29)], W, H)).toEqual([below(29)]);
+    expect(ladderCuts([below(30)], W, H)).toEqual([below(125)]);
+    expect(ladderCuts([below(258)], W, H)).toEqual([below(250)]);
+    expect(ladderCuts([below(260)], W, H)).toEqual([below(260)]);
+  });
+  it('only a full-width rectangle with exactly one side at the frame edge is cut to the rung', () => {
+    const whole = { x: 0, y: 0, width: W, height: H };
+    expect(ladderCuts([whole], W, H)).toEqual([whole]);
+    const band = { x: 0, y: 200, width: W, height: 600 }; // full width, neither side at an edge; 100 / (16/9) = 56.25 < 600: no aspect cut
+    expect(ladderCuts([band], W, H)).toEqual([band]);
+    const narrow = { x: 0, y: 200, width: 99, height: 800 }; // at the bottom, not full width
+    expect(ladderCuts([narrow], W, H)).toEqual([narrow]);
+    const offset = { x: 1, y: 200, width: 99, height: 800 };
+    expect(ladderCuts([offset], W, H)).toEqual([offset]);
+  });
+  it('cuts a rectangle inside the frame at the rung its 16:9 (or 4:3) clip would be cut at, from the top and from the bottom, after all the rectangles', () => {
+    // 160 wide: a 16:9 clip is 90 tall; 70 of it is a cut of 0.222 → rung 0.25 keeps 67.5 → 68.
+    const r = { x: 10, y: 20, width: 160, height: 70 };
+    const other = { x: 5, y: 100, width: 40, height: 40 }; // square: no clip of either aspect is taller
+    expect(ladderCuts([r, other], 200, 200)).toEqual([r, other, { x: 10, y: 20, width: 160, height: 68 }, { x: 10, y: 22, width: 160, height: 68 }]);
+    // 4:3: 120 wide is 90 tall; 75 of it is a cut of 0.167 → rung 0.18 keeps 73.8 → 74 (16:9: 67.5 < 75, no cut).
+    const q = { x: 10, y: 20, width: 120, height: 75 };
+    expect(ladderCuts([q], 200, 200)).toEqual([q]); // 74 ≥ 75 − 1: the cut is the rectangle itself
+    const q2 = { x: 10, y: 20, width: 120, height: 76 }; // 0.156 → 0.18 still (0.148 ≥ 0.125): keeps 74, two rows short
+    expect(ladderCuts([q2], 200, 200)).toEqual([q2, { x: 10, y: 20, width: 120, height: 74 }, { x: 10, y: 22, width: 120, height: 74 }]);
+  });
+  it('never cuts a rectangle taller than its rung would keep', () => {
+    // 1600 wide: 900 tall as 16:9; 782 is a cut of 0.131 → rung 0.125 keeps 787.5 → 788, more than 782.
+    const r = { x: 10, y: 50, width: 1600, height: 782 };
+    expect(ladderCuts([r], 2000, 2000)).toEqual([r]);
+  });
+  it('drops rectangles under 8 px tall and near-duplicates (same x and width, y and height within 1)', () => {
+    const a = { x: 20, y: 30, width: 10, height: 10 }; // square: no aspect cuts
+    expect(ladderCuts([{ ...a, height: 7 }], 200, 200)).toEqual([]);
+    expect(ladderCuts([{ ...a, height: 8 }], 200, 200)).toEqual([{ ...a, height: 8 }]);
+    expect(
+      ladderCuts([a, { ...a, y: 31 }, { ...a, y: 29 }, { ...a, height: 11 }, { ...a, height: 9 }, { ...a, y: 31, height: 11 }, { ...a, x: 21 }, { ...a, width: 11 }, { ...a, y: 32 }, { ...a, height: 12 }], 200, 200),
+    ).toEqual([a, { ...a, x: 21 }, { ...a, width: 11 }, { ...a, y: 32 }, { ...a, height: 12 }]);
+  });
+});
+
+describe('sourceRect and movingPictureSource: the rectangle in the video\'s own pixels', () => {
+  it('scales each axis by its own ratio and rounds', () => {
+    expect(sourceRect({ x: 10, y: 20, width: 100, height: 50 }, { width: 256, height: 144 }, { width: 1280, height: 720 })).toEqual({ x: 50, y: 100, width: 500, height: 250 });
+    // 640 x 480 from 256 x 144: 2.5 across, 10/3 down.
+    expect(sourceRect({ x: 3, y: 3, width: 10, height: 9 }, { width: 256, height: 144 }, { width: 640, height: 480 })).toEqual({ x: 8, y: 10, width: 25, height: 30 });
+  });
+  it('clamps to the source: no negative corner, no side past the edge, at least 1 px', () => {
+    expect(sourceRect({ x: 250, y: 140, width: 10, height: 10 }, { width: 256, height: 144 }, { width: 1280, height: 720 })).toEqual({ x: 1250, y: 700, width: 30, height: 20 });
+    expect(sourceRect({ x: -2, y: -1, width: 0, height: 0 }, { width: 256, height: 144 }, { width: 1280, height: 720 })).toEqual({ x: 0, y: 0, width: 1, height: 1 });
+  });
+  it('draws the cut at its own size up to 640 on the long side', () => {
+    expect(movingPictureSource({ x: 10, y: 20, width: 100, height: 50 }, { width: 256, height: 144 }, { width: 1280, height: 720 })).toEqual({ source: { x: 50, y: 100, width: 500, height: 250 }, draw: { width: 500, height: 250 } });
+    expect(movingPictureSource({ x: 0, y: 0, width: 256, height: 144 }, { width: 256, height: 144 }, { width: 1920, height: 1080 })).toEqual({ source: { x: 0, y: 0, width: 1920, height: 1080 }, draw: { width: 640, height: 360 } });
+  });
+});
+
+/** The w x h block at (x0, y0) of a one-channel picture, copied by hand. */
+function block(px: Pixels, x0: number, y0: number, w: number, h: number): Pixels {
+  const data = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = px.data[(y0 + y) * px.width + x0 + x]!;
+  return { width: w, height: h, channels: 1, data };
+}
+
+describe('movingPicturePixels and movingPictureFromVideo: the cut, in the decoded frame or the video', () => {
+  const big = grey(128, 96, 1, (x, y) => (x * 7 + y * 13) % 251)[0]!;
+  it('cuts the rectangle found in a 64 x 48 frame from a 128 x 96 decoded frame (twice the size), small enough to stay as cut', () => {
+    expect(movingPicturePixels(big, { width: 64, height: 48 }, { x: 8, y: 4, width: 32, height: 24 })).toEqual(block(big, 16, 8, 64, 48));
+    expect(movingPictureFromVideo(big, { width: 64, height: 48 }, { x: 8, y: 4, width: 32, height: 24 })).toEqual(block(big, 16, 8, 64, 48));
+  });
+});
+
+describe('resizeArea: each output pixel the mean of the source pixels it covers', () => {
+  it('halves a grey picture by 2 x 2 means', () => {
+    const px = { width: 4, height: 2, channels: 1, data: Uint8Array.from([0, 10, 20, 30, 40, 50, 60, 70]) };
+    expect(resizeArea(px, 2, 1)).toEqual({ width: 2, height: 1, channels: 1, data: Uint8Array.from([25, 45]) });
+  });
+  it('covers 2 then 3 source columns of 5, per channel', () => {
+    const data = new Uint8Array(15);
+    for (let i = 0; i < 5; i++) data.set([10 * i, 100 + i, 255 - 20 * i], i * 3);
+    // (0 + 10) / 2, (100 + 101) / 2 = 100.5 → 101, (255 + 235) / 2; then (20 + 30 + 40) / 3, 103, (215 + 195 + 175) / 3.
+    expect(resizeArea({ width: 5, height: 1, channels: 3, data }, 2, 1).data).toEqual(Uint8Array.from([5, 101, 245, 30, 103, 195]));
+  });
+  it('covers 1 then 2 source rows and columns of 3', () => {
+    const px = { width: 3, height: 3, channels: 1, data: Uint8Array.from([0, 10, 20, 30, 40, 50, 60, 70, 80]) };
+    expect(resizeArea(px, 2, 2).data).toEqual(Uint8Array.from([0, 15, 45, 60]));
+  });
+  it('takes all three rows of a 4 x 3 picture into one, rounding the mean', () => {
+    const px = { width: 4, height: 3, channels: 1, data: Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) };
+    expect(resizeArea(px, 2, 1).data).toEqual(Uint8Array.from([5, 7])); // 27 / 6 = 4.5 → 5, 39 / 6 = 6.5 → 7
+  });
+  it('copies each source pixel into the block it covers when enlarging', () => {
+    const px = { width: 2, height: 2, channels: 1, data: Uint8Array.from([1, 2, 3, 4]) };
+    expect(resizeArea(px, 4, 4).data).toEqual(Uint8Array.from([1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]));
   });
 });

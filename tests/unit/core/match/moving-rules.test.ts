@@ -231,25 +231,191 @@ describe('movingPicturePixels and movingPictureFromVideo: the cut, in the decode
 
 describe('resizeArea: each output pixel the mean of the source pixels it covers', () => {
   it('halves a grey picture by 2 x 2 means', () => {
-    const px = { width: 4, height: 2, channels: 1, data: Uint8Array.from([0, 10, 20, 30, 40, 50, 60, 70]) };
-    expect(resizeArea(px, 2, 1)).toEqual({ width: 2, height: 1, channels: 1, data: Uint8Array.from([25, 45]) });
+    const px = { width: 4, height: 2, channels: 1 as const, data: Uint8Array.from([0, 10, 20, 30, 40, 50, 60, 70]) };
+    expect(resizeArea(px, 2, 1)).toEqual({ width: 2, height: 1, channels: 1 as const, data: Uint8Array.from([25, 45]) });
   });
   it('covers 2 then 3 source columns of 5, per channel', () => {
     const data = new Uint8Array(15);
     for (let i = 0; i < 5; i++) data.set([10 * i, 100 + i, 255 - 20 * i], i * 3);
     // (0 + 10) / 2, (100 + 101) / 2 = 100.5 → 101, (255 + 235) / 2; then (20 + 30 + 40) / 3, 103, (215 + 195 + 175) / 3.
-    expect(resizeArea({ width: 5, height: 1, channels: 3, data }, 2, 1).data).toEqual(Uint8Array.from([5, 101, 245, 30, 103, 195]));
+    expect(resizeArea({ width: 5, height: 1, channels: 3 as const, data }, 2, 1).data).toEqual(Uint8Array.from([5, 101, 245, 30, 103, 195]));
   });
   it('covers 1 then 2 source rows and columns of 3', () => {
-    const px = { width: 3, height: 3, channels: 1, data: Uint8Array.from([0, 10, 20, 30, 40, 50, 60, 70, 80]) };
+    const px = { width: 3, height: 3, channels: 1 as const, data: Uint8Array.from([0, 10, 20, 30, 40, 50, 60, 70, 80]) };
     expect(resizeArea(px, 2, 2).data).toEqual(Uint8Array.from([0, 15, 45, 60]));
   });
   it('takes all three rows of a 4 x 3 picture into one, rounding the mean', () => {
-    const px = { width: 4, height: 3, channels: 1, data: Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) };
+    const px = { width: 4, height: 3, channels: 1 as const, data: Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) };
     expect(resizeArea(px, 2, 1).data).toEqual(Uint8Array.from([5, 7])); // 27 / 6 = 4.5 → 5, 39 / 6 = 6.5 → 7
   });
   it('copies each source pixel into the block it covers when enlarging', () => {
-    const px = { width: 2, height: 2, channels: 1, data: Uint8Array.from([1, 2, 3, 4]) };
+    const px = { width: 2, height: 2, channels: 1 as const, data: Uint8Array.from([1, 2, 3, 4]) };
     expect(resizeArea(px, 4, 4).data).toEqual(Uint8Array.from([1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]));
+  });
+});
+
+// --- The sides: snapped to a step of the mean frame, else walked out to two plain lines.
+//
+// Four frames, each pixel given its four levels: the picture "pulses" (160, a checkerboard
+// 100 / 220, 160, the checkerboard inverted: its mean is 160 exactly, every pixel moves, and the
+// last frame's detail is 120 between neighbours); a "blink" pixel goes 160, 220, 100, 160 (it moves,
+// its mean is 160 and the last frame is flat there); anything else stands still. Means of four
+// frames are exact, so a step of 12 or 13 levels is exactly that.
+type Levels = readonly [number, number, number, number];
+const PULSE = (x: number, y: number): Levels => ((x + y) % 2 ? [160, 220, 160, 100] : [160, 100, 160, 220]);
+const BLINK: Levels = [160, 220, 100, 160];
+const still = (v: number): Levels => [v, v, v, v];
+/** A still fine checkerboard 160 ± a (detail 2a in every direction, mean steps of 2a between lines). */
+const fine = (a: number) => (x: number, y: number): Levels => still((x + y) % 2 ? 160 + a : 160 - a);
+
+function four(W: number, H: number, f: (x: number, y: number) => Levels): Pixels[] {
+  const at = Array.from({ length: W * H }, (_, i) => f(i % W, Math.floor(i / W)));
+  return [0, 1, 2, 3].map((k) => ({ width: W, height: H, channels: 1, data: Uint8Array.from(at, (l) => l[k]!) }));
+}
+/** The picture `pic` with the pulsing part `mov` (the rest of the picture `margin`), in a still `wrapper`. */
+function picture(W: number, H: number, pic: Box, mov: Box, margin: (x: number, y: number) => Levels, wrapper: (x: number, y: number) => Levels = () => still(160)): Pixels[] {
+  return four(W, H, (x, y) => (inside(mov, x, y) ? PULSE(x, y) : inside(pic, x, y) ? margin(x, y) : wrapper(x, y)));
+}
+
+describe('findMovingPictures: a side walks out over the picture\'s still part to two plain lines', () => {
+  const P = { x: 16, y: 10, width: 64, height: 60 }; // in 96 x 80, no step anywhere (all means 160)
+  it('walks up, down, left and right over a still margin with detail (a fixed camera\'s still street)', () => {
+    expect(findMovingPictures(picture(96, 80, P, { x: 16, y: 24, width: 64, height: 46 }, fine(3)))).toEqual([P]);
+    expect(findMovingPictures(picture(96, 80, P, { x: 16, y: 10, width: 64, height: 46 }, fine(3)))).toEqual([P]);
+    expect(findMovingPictures(picture(96, 80, P, { x: 30, y: 10, width: 50, height: 60 }, fine(3)))).toEqual([P]);
+    expect(findMovingPictures(picture(96, 80, P, { x: 16, y: 10, width: 50, height: 60 }, fine(3)))).toEqual([P]);
+  });
+  it('a line is plain under PLAIN_DETAIL = 2: a margin of detail 2 is picture, of detail 1 wrapper', () => {
+    const tall = { x: 16, y: 8, width: 64, height: 62 };
+    const mov = { x: 16, y: 20, width: 64, height: 50 }; // taller than 3/4 of its width: no ladder cuts
+    expect(findMovingPictures(picture(96, 80, tall, mov, fine(1)))).toEqual([tall]); // 159 / 161
+    expect(findMovingPictures(picture(96, 80, tall, mov, (x, y) => still((x + y) % 2 ? 161 : 160)))).toEqual([mov]);
+    const side = { x: 30, y: 10, width: 50, height: 60 };
+    expect(findMovingPictures(picture(96, 80, P, side, fine(1)))).toEqual([P]);
+    expect(findMovingPictures(picture(96, 80, P, side, (x, y) => still((x + y) % 2 ? 161 : 160)))).toEqual([side]);
+  });
+  it('needs two plain lines in a row: one plain line in the margin is walked over, three are not', () => {
+    const mov = { x: 16, y: 24, width: 64, height: 46 };
+    const gap = (rows: number[]) => (x: number, y: number) => (rows.includes(y) ? still(160) : fine(3)(x, y));
+    expect(findMovingPictures(picture(96, 80, P, mov, gap([15])))).toEqual([P]);
+    expect(findMovingPictures(picture(96, 80, P, mov, gap([14, 15, 16])))).toEqual([{ x: 16, y: 17, width: 64, height: 53 }]);
+    const low = { x: 16, y: 10, width: 64, height: 46 }; // margin rows 56–69
+    expect(findMovingPictures(picture(96, 80, P, low, gap([62])))).toEqual([P]);
+    expect(findMovingPictures(picture(96, 80, P, low, gap([61, 62, 63])))).toEqual([{ x: 16, y: 10, width: 64, height: 51 }]);
+  });
+  it('walks as far as the frame\'s edge, where one plain line is enough', () => {
+    const mov = { x: 16, y: 14, width: 64, height: 56 };
+    expect(findMovingPictures(picture(96, 80, { x: 16, y: 0, width: 64, height: 70 }, mov, fine(3)))).toEqual([{ x: 16, y: 0, width: 64, height: 70 }]);
+    expect(findMovingPictures(picture(96, 80, { x: 16, y: 1, width: 64, height: 69 }, mov, fine(3)))).toEqual([{ x: 16, y: 1, width: 64, height: 69 }]);
+    const up = { x: 16, y: 10, width: 64, height: 56 };
+    expect(findMovingPictures(picture(96, 80, { x: 16, y: 10, width: 64, height: 70 }, up, fine(3)))).toEqual([{ x: 16, y: 10, width: 64, height: 70 }]);
+    expect(findMovingPictures(picture(96, 80, { x: 16, y: 10, width: 64, height: 69 }, up, fine(3)))).toEqual([{ x: 16, y: 10, width: 64, height: 69 }]);
+  });
+});
+
+describe('findMovingPictures: a side snaps to a step of the mean frame within `snap`', () => {
+  // Wrapper 220, the picture's still margin flat 160 (plain: walking would stop where it moves).
+  const wrap = () => still(220);
+  const flat = () => still(160);
+  const mov = { x: 16, y: 30, width: 64, height: 30 }; // reach: ceil(80 · 0.08) = 7 rows, ceil(96 · 0.08) = 8 columns
+  it('reaches 7 rows up and down, 8 columns left and right', () => {
+    expect(findMovingPictures(picture(96, 80, { x: 16, y: 23, width: 64, height: 37 }, mov, flat, wrap))).toEqual([{ x: 16, y: 23, width: 64, height: 37 }]);
+    expect(findMovingPictures(picture(96, 80, { x: 16, y: 22, width: 64, height: 38 }, mov, flat, wrap))).toEqual([{ x: 16, y: 30, width: 64, height: 30 }]);
+    expect(findMovingPictures(picture(96, 80, { x: 16, y: 30, width: 64, height: 37 }, mov, flat, wrap))).toEqual([{ x: 16, y: 30, width: 64, height: 37 }]);
+    expect(findMovingPictures(picture(96, 80, { x: 16, y: 30, width: 64, height: 38 }, mov, flat, wrap))).toEqual([{ x: 16, y: 30, width: 64, height: 30 }]);
+    const narrow = { x: 24, y: 20, width: 40, height: 40 };
+    expect(findMovingPictures(picture(96, 80, { x: 16, y: 20, width: 48, height: 40 }, narrow, flat, wrap))).toEqual([{ x: 16, y: 20, width: 48, height: 40 }]);
+    expect(findMovingPictures(picture(96, 80, { x: 15, y: 20, width: 49, height: 40 }, narrow, flat, wrap))).toEqual([narrow]);
+    expect(findMovingPictures(picture(96, 80, { x: 24, y: 20, width: 48, height: 40 }, narrow, flat, wrap))).toEqual([{ x: 24, y: 20, width: 48, height: 40 }]);
+    expect(findMovingPictures(picture(96, 80, { x: 24, y: 20, width: 49, height: 40 }, narrow, flat, wrap))).toEqual([narrow]);
+  });
+  it('to the frame\'s edge within reach', () => {
+    const top = { x: 16, y: 7, width: 64, height: 40 };
+    expect(findMovingPictures(picture(96, 80, { x: 16, y: 0, width: 64, height: 47 }, top, flat, wrap))).toEqual([{ x: 16, y: 0, width: 64, height: 47 }]);
+    const top8 = { x: 16, y: 8, width: 64, height: 40 };
+    expect(findMovingPictures(picture(96, 80, { x: 16, y: 0, width: 64, height: 48 }, top8, flat, wrap))).toEqual([top8]);
+    const bottom = { x: 16, y: 33, width: 64, height: 40 }; // ends 7 rows from the bottom
+    expect(findMovingPictures(picture(96, 80, { x: 16, y: 33, width: 64, height: 47 }, bottom, flat, wrap))).toEqual([{ x: 16, y: 33, width: 64, height: 47 }]);
+    const bottom8 = { x: 16, y: 32, width: 64, height: 40 };
+    expect(findMovingPictures(picture(96, 80, { x: 16, y: 32, width: 64, height: 48 }, bottom8, flat, wrap))).toEqual([bottom8]);
+    const left = { x: 8, y: 20, width: 48, height: 44 };
+    expect(findMovingPictures(picture(96, 80, { x: 0, y: 20, width: 56, height: 44 }, left, flat, wrap))).toEqual([{ x: 0, y: 20, width: 56, height: 44 }]);
+    const left9 = { x: 9, y: 20, width: 48, height: 44 };
+    expect(findMovingPictures(picture(96, 80, { x: 0, y: 20, width: 57, height: 44 }, left9, flat, wrap))).toEqual([left9]);
+    const right = { x: 40, y: 20, width: 48, height: 44 };
+    expect(findMovingPictures(picture(96, 80, { x: 40, y: 20, width: 56, height: 44 }, right, flat, wrap))).toEqual([{ x: 40, y: 20, width: 56, height: 44 }]);
+    const right9 = { x: 39, y: 20, width: 48, height: 44 };
+    expect(findMovingPictures(picture(96, 80, { x: 39, y: 20, width: 57, height: 44 }, right9, flat, wrap))).toEqual([right9]);
+  });
+  it('a step is more than 12 levels over at least half the side', () => {
+    const P = { x: 16, y: 23, width: 64, height: 37 };
+    expect(findMovingPictures(picture(96, 80, P, mov, flat, () => still(173)))).toEqual([P]);
+    expect(findMovingPictures(picture(96, 80, P, mov, flat, () => still(172)))).toEqual([mov]);
+    expect(findMovingPictures(picture(96, 80, P, mov, flat, () => still(147)))).toEqual([P]);
+    expect(findMovingPictures(picture(96, 80, P, mov, flat, () => still(148)))).toEqual([mov]);
+    // The wrapper's row above the picture steps against it over the first k of its 64 columns only
+    // (160 over the rest, the row above that 8 rows out of reach); the margin 160 / 161 (plain, but
+    // with the detail to hold the wrapper's one step of 60 along that row under 35% of its own).
+    const half = (k: number) => (x: number, y: number) => (y === 22 && x >= 16 + k ? still(160) : still(220));
+    const faintMargin = (x: number, y: number) => still((x + y) % 2 ? 161 : 160);
+    expect(findMovingPictures(picture(96, 80, P, mov, faintMargin, half(32)))).toEqual([P]);
+    expect(findMovingPictures(picture(96, 80, P, mov, faintMargin, half(31)))).toEqual([mov]);
+  });
+});
+
+describe('findMovingPictures: peeling the lines that barely move', () => {
+  const wrap = () => still(220);
+  const flat = () => still(160);
+  /** k blink pixels, every other column from x0 (none adjacent), on row y; else `rest`. */
+  const sparseRow = (y: number, x0: number, k: number, rest: (x: number, y: number) => Levels) => (x: number, yy: number) => (yy === y && x >= x0 && x < x0 + 2 * k && (x - x0) % 2 === 0 ? BLINK : rest(x, yy));
+  const sparseCol = (x: number, y0: number, k: number, rest: (x: number, y: number) => Levels) => (xx: number, y: number) => (xx === x && y >= y0 && y < y0 + 2 * k && (y - y0) % 2 === 0 ? BLINK : rest(xx, y));
+  it('a row stays when lineShare of it moves (24 of 96 at 0.25), not one pixel less', () => {
+    const P = { x: 16, y: 10, width: 64, height: 64 }; // in 97 x 80: the first pass reads 96 columns
+    const top = { x: 16, y: 20, width: 64, height: 54 }; // rows 11–19 still and plain
+    expect(findMovingPictures(picture(97, 80, P, top, sparseRow(10, 16, 24, flat), wrap), { lineShare: 0.25 })).toEqual([P]);
+    expect(findMovingPictures(picture(97, 80, P, top, sparseRow(10, 16, 23, flat), wrap), { lineShare: 0.25 })).toEqual([top]);
+    const bottom = { x: 16, y: 10, width: 64, height: 54 }; // rows 64–72 still, 73 sparse
+    expect(findMovingPictures(picture(97, 80, P, bottom, sparseRow(73, 16, 24, flat), wrap), { lineShare: 0.25 })).toEqual([P]);
+    expect(findMovingPictures(picture(97, 80, P, bottom, sparseRow(73, 16, 23, flat), wrap), { lineShare: 0.25 })).toEqual([bottom]);
+  });
+  it('a column stays when lineShare of it moves (4 of 64 at 0.0625), not one pixel less', () => {
+    const P = { x: 10, y: 10, width: 70, height: 64 };
+    const right = { x: 20, y: 10, width: 60, height: 64 };
+    expect(findMovingPictures(picture(96, 80, P, right, sparseCol(10, 10, 4, flat), wrap), { lineShare: 0.0625 })).toEqual([P]);
+    expect(findMovingPictures(picture(96, 80, P, right, sparseCol(10, 10, 3, flat), wrap), { lineShare: 0.0625 })).toEqual([right]);
+    const Q = { x: 16, y: 10, width: 70, height: 64 };
+    const left = { x: 16, y: 10, width: 60, height: 64 };
+    expect(findMovingPictures(picture(96, 80, Q, left, sparseCol(85, 10, 4, flat), wrap), { lineShare: 0.0625 })).toEqual([Q]);
+    expect(findMovingPictures(picture(96, 80, Q, left, sparseCol(85, 10, 3, flat), wrap), { lineShare: 0.0625 })).toEqual([left]);
+  });
+  it('rows at the ends moving less than a fifth of the median row are peeled (a translucent caption band): 13 of 64 stay, 12 go', () => {
+    // Band rows of k blink pixels (their last frame flat: plain), no step between band and picture.
+    const band = (rows: [number, number], k: number) => (x: number, y: number) => (y >= rows[0] && y < rows[1] && x >= 16 && x < 80 && (x - 16) % 4 === (y % 2) * 2 && (x - 16 - (y % 2) * 2) / 4 < k ? BLINK : still(160));
+    const P = { x: 16, y: 10, width: 64, height: 60 };
+    const below = { x: 16, y: 20, width: 64, height: 50 };
+    expect(findMovingPictures(picture(96, 80, P, below, band([10, 20], 13), wrap))).toEqual([P]);
+    expect(findMovingPictures(picture(96, 80, P, below, band([10, 20], 12), wrap))).toEqual([below]);
+    const above = { x: 16, y: 10, width: 64, height: 50 };
+    expect(findMovingPictures(picture(96, 80, P, above, band([60, 70], 13), wrap))).toEqual([P]);
+    expect(findMovingPictures(picture(96, 80, P, above, band([60, 70], 12), wrap))).toEqual([above]);
+  });
+  it('the fifth is of the median row, not of the middle row: a half-moving stripe in the middle changes nothing', () => {
+    const band = (x: number, y: number) => (y >= 10 && y < 20 && x >= 16 && x < 80 && (x - 16) % 4 === (y % 2) * 2 && (x - 16 - (y % 2) * 2) / 4 < 12 ? BLINK : still(160));
+    // Rows 39–41 of the box (rows 10–69; row 40 its middle one) have only their odd columns moving.
+    const f = four(96, 80, (x, y) => (inside({ x: 16, y: 20, width: 64, height: 50 }, x, y) ? (y >= 39 && y <= 41 && x % 2 === 0 ? still(160) : PULSE(x, y)) : inside({ x: 16, y: 10, width: 64, height: 60 }, x, y) ? band(x, y) : still(220)));
+    expect(findMovingPictures(f)).toEqual([{ x: 16, y: 20, width: 64, height: 50 }]);
+  });
+});
+
+describe('findMovingPictures: minMove', () => {
+  const mov = { x: 32, y: 12, width: 64, height: 40 }; // in 128 x 64; 4:3 cut 0.167 → rung 0.18 keeps 39: no cut
+  const f = picture(128, 64, mov, mov, () => still(160), () => still(220));
+  it('what moves must span minMove of the height (40 of 64 at 0.625, not at 41/64) and of the width (64 of 128 at 0.5, not at 65/128)', () => {
+    const wide = { x: 16, y: 12, width: 96, height: 40 }; // 16:9 cut 0.26, past the last rung; 4:3 0.44
+    const g = picture(128, 64, wide, wide, () => still(160), () => still(220));
+    expect(findMovingPictures(g, { minMove: 0.625 })).toEqual([wide]);
+    expect(findMovingPictures(g, { minMove: 41 / 64 })).toEqual([]);
+    expect(findMovingPictures(f, { minMove: 0.5 })).toEqual([mov]);
+    expect(findMovingPictures(f, { minMove: 65 / 128 })).toEqual([]);
   });
 });

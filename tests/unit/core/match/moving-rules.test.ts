@@ -419,3 +419,70 @@ describe('findMovingPictures: minMove', () => {
     expect(findMovingPictures(f, { minMove: 65 / 128 })).toEqual([]);
   });
 });
+
+describe('findMovingPictures: the centred rectangles of the common aspect ratios', () => {
+  const wrap = () => still(220);
+  it('a full-width clip in a square frame: the centred 4:3 that holds all that moves, after the clip', () => {
+    const clip = { x: 0, y: 21, width: 96, height: 54 }; // 16:9 centred in 96 x 96: itself; 4:3 is rows 12–83; 1:1 is the frame
+    expect(findMovingPictures(picture(96, 96, clip, clip, () => still(160), wrap))).toEqual([clip, { x: 0, y: 12, width: 96, height: 72 }]);
+  });
+  it('what moves may poke out of it by 5% (5 rows of 96), not 6', () => {
+    const c = (y: number, height: number) => ({ x: 0, y, width: 96, height });
+    expect(findMovingPictures(picture(96, 96, c(7, 82), c(7, 82), () => still(160), wrap))).toEqual([c(7, 82), c(12, 72)]);
+    expect(findMovingPictures(picture(96, 96, c(6, 84), c(6, 84), () => still(160), wrap))).toEqual([c(6, 84)]);
+    expect(findMovingPictures(picture(96, 96, c(7, 83), c(7, 83), () => still(160), wrap))).toEqual([c(7, 83)]);
+  });
+  it('in a landscape frame only when the clip spans its width', () => {
+    const c = { x: 0, y: 8, width: 128, height: 80 }; // 128 x 96: 16:9 is rows 12–83
+    expect(findMovingPictures(picture(128, 96, c, c, () => still(160), wrap))).toEqual([c, { x: 0, y: 12, width: 128, height: 72 }]);
+    const inner = { x: 10, y: 8, width: 108, height: 80 };
+    expect(findMovingPictures(picture(128, 96, inner, inner, () => still(160), wrap))).toEqual([inner]);
+  });
+  it('a frame at least 0.95 as tall as wide counts as square (95 of 100), 94 does not', () => {
+    const c = { x: 10, y: 20, width: 80, height: 60 };
+    expect(findMovingPictures(picture(100, 95, c, c, () => still(160), wrap))).toEqual([c, { x: 0, y: 20, width: 100, height: 56 }, { x: 0, y: 10, width: 100, height: 75 }]);
+    expect(findMovingPictures(picture(100, 94, c, c, () => still(160), wrap))).toEqual([c]);
+  });
+  it('a full-height clip in a landscape frame: the centred portrait rectangles within 5% (7 columns of 128)', () => {
+    const c = (x: number, width: number) => ({ x, y: 0, width, height: 64 }); // 128 x 64: 3:4 is columns 40–87, 1:1 32–95, 9:16 46–81
+    expect(findMovingPictures(picture(128, 64, c(38, 52), c(38, 52), () => still(160), wrap))).toEqual([c(38, 52), c(40, 48), c(32, 64)]);
+    expect(findMovingPictures(picture(128, 64, c(33, 62), c(33, 62), () => still(160), wrap))).toEqual([c(33, 62), c(40, 48), c(32, 64)]);
+    expect(findMovingPictures(picture(128, 64, c(32, 63), c(32, 63), () => still(160), wrap))).toEqual([c(32, 63), c(32, 64)]);
+    expect(findMovingPictures(picture(128, 64, c(33, 63), c(33, 63), () => still(160), wrap))).toEqual([c(33, 63), c(32, 64)]);
+  });
+  it('only when what moves spans minKeep both ways (45 rows of 96 at 45/96, not at 46/96)', () => {
+    // The clip's top 9 rows are a still margin with detail: the side walks up to the clip's edge, what moves starts 9 rows lower.
+    const clip = { x: 0, y: 21, width: 96, height: 54 };
+    const f = picture(96, 96, clip, { x: 0, y: 30, width: 96, height: 45 }, fine(3), wrap);
+    expect(findMovingPictures(f, { minKeep: 45 / 96 })).toEqual([clip, { x: 0, y: 12, width: 96, height: 72 }]);
+    expect(findMovingPictures(f, { minKeep: 46 / 96 })).toEqual([clip]);
+  });
+});
+
+describe('findMovingPictures: a caption over the top or the bottom of a clip that fills the frame', () => {
+  // 100 x 200: the caption band still with detail (no step, so the sides walk to the frame's edges: no rectangle of their own).
+  const frame = (mov: Box) => picture(100, 200, { x: 0, y: 0, width: 100, height: 200 }, mov, fine(3));
+  it('what moves reaches the bottom, its top 3–26.5% down: the picture below the band, cut at the rung', () => {
+    expect(findMovingPictures(frame({ x: 0, y: 53, width: 100, height: 147 }))).toEqual([{ x: 0, y: 53, width: 100, height: 147 }]); // 0.265: past the last rung's reach
+    expect(findMovingPictures(frame({ x: 0, y: 54, width: 100, height: 146 }))).toEqual([]);
+    expect(findMovingPictures(frame({ x: 0, y: 6, width: 100, height: 194 }))).toEqual([{ x: 0, y: 25, width: 100, height: 175 }]); // 0.03 → rung 0.125
+    expect(findMovingPictures(frame({ x: 0, y: 5, width: 100, height: 195 }))).toEqual([]);
+  });
+  it('within 5% of the bottom (10 rows of 200), and across 85% of the width', () => {
+    expect(findMovingPictures(frame({ x: 0, y: 53, width: 100, height: 137 }))).toEqual([{ x: 0, y: 53, width: 100, height: 147 }]); // moves down to row 189
+    expect(findMovingPictures(frame({ x: 0, y: 53, width: 100, height: 136 }))).toEqual([]);
+    expect(findMovingPictures(frame({ x: 0, y: 53, width: 85, height: 147 }))).toEqual([{ x: 0, y: 53, width: 100, height: 147 }]);
+    expect(findMovingPictures(frame({ x: 0, y: 53, width: 84, height: 147 }))).toEqual([]);
+    // Against the right edge: the frame's last column never moves (gradients stop one short).
+    expect(findMovingPictures(frame({ x: 14, y: 53, width: 86, height: 147 }))).toEqual([{ x: 0, y: 53, width: 100, height: 147 }]);
+    expect(findMovingPictures(frame({ x: 15, y: 53, width: 85, height: 147 }))).toEqual([]);
+  });
+  it('what moves reaches the top, its bottom 3–26.5% up: the picture above the band (a ticker)', () => {
+    expect(findMovingPictures(frame({ x: 0, y: 0, width: 100, height: 147 }))).toEqual([{ x: 0, y: 0, width: 100, height: 147 }]);
+    expect(findMovingPictures(frame({ x: 0, y: 0, width: 100, height: 146 }))).toEqual([]);
+    expect(findMovingPictures(frame({ x: 0, y: 0, width: 100, height: 194 }))).toEqual([{ x: 0, y: 0, width: 100, height: 175 }]);
+    expect(findMovingPictures(frame({ x: 0, y: 0, width: 100, height: 195 }))).toEqual([]);
+    expect(findMovingPictures(frame({ x: 0, y: 10, width: 100, height: 137 }))).toEqual([{ x: 0, y: 0, width: 100, height: 147 }]);
+    expect(findMovingPictures(frame({ x: 0, y: 11, width: 100, height: 136 }))).toEqual([]);
+  });
+});

@@ -399,6 +399,19 @@ describe('findMovingPictures: peeling the lines that barely move', () => {
     expect(findMovingPictures(picture(96, 80, P, above, band([60, 70], 13), wrap))).toEqual([P]);
     expect(findMovingPictures(picture(96, 80, P, above, band([60, 70], 12), wrap))).toEqual([above]);
   });
+  it('a band row moving exactly a fifth of the median row stays (12 of 64 against rows moving 60 of 64)', () => {
+    // Four still columns in the picture (x ≡ 8 mod 16: their gradient changes, their luma does not):
+    // its rows move 60 of 64, a fifth of that is 12 / 64 exactly.
+    const band = (rows: [number, number], k: number) => (x: number, y: number) => (y >= rows[0] && y < rows[1] && x >= 16 && x < 80 && (x - 16) % 4 === (y % 2) * 2 && (x - 16 - (y % 2) * 2) / 4 < k ? BLINK : still(160));
+    const f = (mov: Box, rows: [number, number], k: number) => four(96, 80, (x, y) => (inside(mov, x, y) ? (x % 16 === 8 ? still(160) : PULSE(x, y)) : inside({ x: 16, y: 10, width: 64, height: 60 }, x, y) ? band(rows, k)(x, y) : still(220)));
+    const P = { x: 16, y: 10, width: 64, height: 60 };
+    const below = { x: 16, y: 20, width: 64, height: 50 };
+    expect(findMovingPictures(f(below, [10, 20], 12))).toEqual([P]);
+    expect(findMovingPictures(f(below, [10, 20], 11))).toEqual([below]);
+    const above = { x: 16, y: 10, width: 64, height: 50 };
+    expect(findMovingPictures(f(above, [60, 70], 12))).toEqual([P]);
+    expect(findMovingPictures(f(above, [60, 70], 11))).toEqual([above]);
+  });
   it('the fifth is of the median row, not of the middle row: a half-moving stripe in the middle changes nothing', () => {
     const band = (x: number, y: number) => (y >= 10 && y < 20 && x >= 16 && x < 80 && (x - 16) % 4 === (y % 2) * 2 && (x - 16 - (y % 2) * 2) / 4 < 12 ? BLINK : still(160));
     // Rows 39–41 of the box (rows 10–69; row 40 its middle one) have only their odd columns moving.

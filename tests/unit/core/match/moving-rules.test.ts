@@ -463,12 +463,16 @@ describe('findMovingPictures: the centred rectangles of the common aspect ratios
     expect(findMovingPictures(picture(128, 64, c(32, 63), c(32, 63), () => still(160), wrap))).toEqual([c(32, 63), c(32, 64)]);
     expect(findMovingPictures(picture(128, 64, c(33, 63), c(33, 63), () => still(160), wrap))).toEqual([c(33, 63), c(32, 64)]);
   });
-  it('only when what moves spans minKeep both ways (45 rows of 96 at 45/96, not at 46/96)', () => {
+  it('only when what moves spans minKeep both ways (45 rows of 96 at 45/96, not at 46/96; 48 columns at 0.5, not at 49/96)', () => {
     // The clip's top 9 rows are a still margin with detail: the side walks up to the clip's edge, what moves starts 9 rows lower.
     const clip = { x: 0, y: 21, width: 96, height: 54 };
     const f = picture(96, 96, clip, { x: 0, y: 30, width: 96, height: 45 }, fine(3), wrap);
     expect(findMovingPictures(f, { minKeep: 45 / 96 })).toEqual([clip, { x: 0, y: 12, width: 96, height: 72 }]);
     expect(findMovingPictures(f, { minKeep: 46 / 96 })).toEqual([clip]);
+    // Its right half a still margin with detail: what moves is 48 columns of 96.
+    const g = picture(96, 96, clip, { x: 0, y: 21, width: 48, height: 54 }, fine(3), wrap);
+    expect(findMovingPictures(g, { minKeep: 0.5 })).toEqual([clip, { x: 0, y: 12, width: 96, height: 72 }]);
+    expect(findMovingPictures(g, { minKeep: 49 / 96 })).toEqual([clip]);
   });
 });
 

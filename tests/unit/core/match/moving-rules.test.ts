@@ -361,6 +361,17 @@ describe('findMovingPictures: a side snaps to a step of the mean frame within `s
     expect(findMovingPictures(picture(96, 80, P, mov, faintMargin, half(32)))).toEqual([P]);
     expect(findMovingPictures(picture(96, 80, P, mov, faintMargin, half(31)))).toEqual([mov]);
   });
+  it('the same on a column: more than 12 levels, over at least half the side', () => {
+    const P = { x: 16, y: 8, width: 64, height: 64 };
+    const right = { x: 24, y: 8, width: 56, height: 64 }; // the picture's 8 left columns still and flat
+    expect(findMovingPictures(picture(96, 80, P, right, flat, () => still(173)))).toEqual([P]);
+    expect(findMovingPictures(picture(96, 80, P, right, flat, () => still(172)))).toEqual([right]);
+    // The wrapper's column left of the picture steps against it over its first k of 64 rows only.
+    const half = (k: number) => (x: number, y: number) => (x === 15 && y >= 8 + k ? still(160) : still(220));
+    const faintMargin = (x: number, y: number) => still((x + y) % 2 ? 161 : 160);
+    expect(findMovingPictures(picture(96, 80, P, right, faintMargin, half(32)))).toEqual([P]);
+    expect(findMovingPictures(picture(96, 80, P, right, faintMargin, half(31)))).toEqual([right]);
+  });
 });
 
 describe('findMovingPictures: peeling the lines that barely move', () => {

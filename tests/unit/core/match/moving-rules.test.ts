@@ -329,6 +329,15 @@ describe('findMovingPictures: a side snaps to a step of the mean frame within `s
     expect(findMovingPictures(picture(96, 80, { x: 24, y: 20, width: 48, height: 40 }, narrow, flat, wrap))).toEqual([{ x: 24, y: 20, width: 48, height: 40 }]);
     expect(findMovingPictures(picture(96, 80, { x: 24, y: 20, width: 49, height: 40 }, narrow, flat, wrap))).toEqual([narrow]);
   });
+  it('top and left from one line inside: a first line that moves but means the wrapper\'s level is spill', () => {
+    // The clip's first row (or column) flickers around 220, the wrapper's level (220, 250, 220, 190).
+    const SPILL: Levels = [220, 250, 220, 190];
+    const clip = { x: 16, y: 20, width: 64, height: 50 };
+    const rowSpill = four(96, 80, (x, y) => (inside(clip, x, y) ? (y === 20 ? SPILL : PULSE(x, y)) : still(220)));
+    expect(findMovingPictures(rowSpill)).toEqual([{ x: 16, y: 21, width: 64, height: 49 }]);
+    const colSpill = four(96, 80, (x, y) => (inside(clip, x, y) ? (x === 16 ? SPILL : PULSE(x, y)) : still(220)));
+    expect(findMovingPictures(colSpill)).toEqual([{ x: 17, y: 20, width: 63, height: 50 }]);
+  });
   it('to the frame\'s edge within reach', () => {
     const top = { x: 16, y: 7, width: 64, height: 40 };
     expect(findMovingPictures(picture(96, 80, { x: 16, y: 0, width: 64, height: 47 }, top, flat, wrap))).toEqual([{ x: 16, y: 0, width: 64, height: 47 }]);

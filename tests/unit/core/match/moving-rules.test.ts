@@ -523,3 +523,18 @@ describe('findMovingPictures: a caption over the top or the bottom of a clip tha
     expect(findMovingPictures(frame({ x: 0, y: 11, width: 100, height: 136 }))).toEqual([]);
   });
 });
+
+describe('findMovingPictures: what a rectangle must be', () => {
+  const wrap = () => still(220);
+  const only = (W: number, H: number, c: Box) => findMovingPictures(picture(W, H, c, c, () => still(160), wrap));
+  it('it loses at least minStrip of the frame on some side (20 of 128 columns at 0.15625; 15 of 100 rows and 19 of 128 columns are less)', () => {
+    expect(findMovingPictures(picture(128, 100, { x: 20, y: 15, width: 88, height: 70 }, { x: 20, y: 15, width: 88, height: 70 }, () => still(160), wrap), { minStrip: 0.15625 })).toEqual([{ x: 20, y: 15, width: 88, height: 70 }]);
+    expect(findMovingPictures(picture(128, 100, { x: 19, y: 15, width: 90, height: 70 }, { x: 19, y: 15, width: 90, height: 70 }, () => still(160), wrap), { minStrip: 0.15625 })).toEqual([]);
+  });
+  it('it keeps at least minKeep (25%) of each dimension: 24 of 96 columns, 20 of 80 rows', () => {
+    expect(only(96, 80, { x: 36, y: 20, width: 24, height: 40 })).toEqual([{ x: 36, y: 20, width: 24, height: 40 }]);
+    expect(only(96, 80, { x: 36, y: 20, width: 23, height: 40 })).toEqual([]);
+    expect(only(96, 80, { x: 20, y: 30, width: 40, height: 20 })).toEqual([{ x: 20, y: 30, width: 40, height: 20 }]); // 16:9 rung keeps 20: no cut
+    expect(only(96, 80, { x: 20, y: 30, width: 40, height: 19 })).toEqual([]);
+  });
+});

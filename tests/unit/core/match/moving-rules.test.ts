@@ -9,7 +9,7 @@
 // thresholds are crossed at known values. The expected rectangles are where each test put the
 // clip, never the detector's own output.
 import { describe, expect, it } from 'vitest';
-import { findMovingPicture, findMovingPictures, ladderCuts, movingPictureFromVideo, movingPicturePixels, movingPictureSource, resizeArea, sourceRect } from '../../../../src/core/match';
+import { MAX_PICTURES, findMovingPicture, findMovingPictures, ladderCuts, movingPictureFromVideo, movingPicturePixels, movingPictureSource, resizeArea, sourceRect } from '../../../../src/core/match';
 import type { Pixels } from '../../../../src/core/pdq';
 
 interface Box {
@@ -458,6 +458,12 @@ describe('findMovingPictures: the centred rectangles of the common aspect ratios
   it('a full-width clip in a square frame: the centred 4:3 that holds all that moves, after the clip', () => {
     const clip = { x: 0, y: 21, width: 96, height: 54 }; // 16:9 centred in 96 x 96: itself; 4:3 is rows 12–83; 1:1 is the frame
     expect(findMovingPictures(picture(96, 96, clip, clip, () => still(160), wrap))).toEqual([clip, { x: 0, y: 12, width: 96, height: 72 }]);
+  });
+  it('at most MAX_PICTURES = 4: the clip, the centred 16:9 and 4:3, then the ladder\'s cuts of the clip (the fifth, its bottom part, dropped)', () => {
+    // 58 rows: as a cut of a 4:3 clip (72 rows) it is 0.194 → rung 0.25 keeps 54, from the top (19) and from the bottom (23).
+    const clip = { x: 0, y: 19, width: 96, height: 58 };
+    expect(MAX_PICTURES).toBe(4);
+    expect(findMovingPictures(picture(96, 96, clip, clip, () => still(160), wrap))).toEqual([clip, { x: 0, y: 21, width: 96, height: 54 }, { x: 0, y: 12, width: 96, height: 72 }, { x: 0, y: 19, width: 96, height: 54 }]);
   });
   it('what moves may poke out of it by 5% (5 rows of 96), not 6', () => {
     const c = (y: number, height: number) => ({ x: 0, y, width: 96, height });

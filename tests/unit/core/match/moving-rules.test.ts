@@ -9,7 +9,7 @@
 // thresholds are crossed at known values. The expected rectangles are where each test put the
 // clip, never the detector's own output.
 import { describe, expect, it } from 'vitest';
-import { MAX_PICTURES, findMovingPicture, findMovingPictures, ladderCuts, movingPictureFromVideo, movingPicturePixels, movingPictureSource, resizeArea, sourceRect } from '../../../../src/core/match';
+import { MAX_PICTURES, WRAPPER_SHARE, findMovingPicture, findMovingPictures, ladderCuts, movingPictureFromVideo, movingPicturePixels, movingPictureSource, resizeArea, sourceRect } from '../../../../src/core/match';
 import type { Pixels } from '../../../../src/core/pdq';
 
 interface Box {
@@ -542,5 +542,37 @@ describe('findMovingPictures: what a rectangle must be', () => {
     expect(only(96, 80, { x: 36, y: 20, width: 23, height: 40 })).toEqual([]);
     expect(only(96, 80, { x: 20, y: 30, width: 40, height: 20 })).toEqual([{ x: 20, y: 30, width: 40, height: 20 }]); // 16:9 rung keeps 20: no cut
     expect(only(96, 80, { x: 20, y: 30, width: 40, height: 19 })).toEqual([]);
+  });
+});
+
+describe('findMovingPictures: the wrapper is plainer than the picture\'s edge (WRAPPER_SHARE)', () => {
+  // The clip pulses (its last frame's detail 120 between neighbours: 360 over the three lines inside
+  // each side); the wrapper is a still checkerboard 220 ± a on one side (or all round): 6a over
+  // the three lines outside. 6 · 20 = 120 is under 0.35 · 360 = 126, 6 · 21 = 126 is not (0.35 · 360 is a hair under 126 in doubles).
+  const clip = { x: 16, y: 20, width: 64, height: 50 };
+  const textured = (a: number, where: (x: number, y: number) => boolean) => (x: number, y: number) => (where(x, y) ? still((x + y) % 2 ? 220 + a : 220 - a) : still(220));
+  const sides: Record<string, (x: number, y: number) => boolean> = {
+    top: (_x, y) => y < 20,
+    bottom: (_x, y) => y >= 70,
+    left: (x) => x < 16,
+    right: (x) => x >= 80,
+  };
+  it('holds with the wrapper\'s detail at 20 on every side, not at 21', () => {
+    expect(WRAPPER_SHARE).toBe(0.35);
+    expect(findMovingPictures(picture(96, 80, clip, clip, () => still(160), textured(20, () => true)))).toEqual([clip]);
+    expect(findMovingPictures(picture(96, 80, clip, clip, () => still(160), textured(21, () => true)))).toEqual([]);
+  });
+  it('each side on its own', () => {
+    for (const [side, where] of Object.entries(sides)) {
+      expect(findMovingPictures(picture(96, 80, clip, clip, () => still(160), textured(20, where))), side).toEqual([clip]);
+      expect(findMovingPictures(picture(96, 80, clip, clip, () => still(160), textured(21, where))), side).not.toContainEqual(clip);
+    }
+  });
+  it('when a step inside the picture fails it (the edge of a crowd), the sides walk out from what moves to the plain wrapper instead', () => {
+    // The picture's top 14 rows: a still checkerboard 160 ± 25 (steps of 25 against the clip's mean 160, detail 50: too much for a wrapper).
+    const P = { x: 16, y: 10, width: 64, height: 60 };
+    expect(findMovingPictures(picture(96, 80, P, { x: 16, y: 24, width: 64, height: 46 }, fine(25)))).toEqual([P]);
+    const Q = { x: 16, y: 10, width: 64, height: 60 };
+    expect(findMovingPictures(picture(96, 80, Q, { x: 30, y: 10, width: 50, height: 60 }, fine(25)))).toEqual([Q]);
   });
 });

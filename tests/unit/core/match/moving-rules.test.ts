@@ -285,6 +285,14 @@ describe('findMovingPictures: a side walks out over the picture\'s still part to
     expect(findMovingPictures(picture(96, 80, P, { x: 30, y: 10, width: 50, height: 60 }, fine(3)))).toEqual([P]);
     expect(findMovingPictures(picture(96, 80, P, { x: 16, y: 10, width: 50, height: 60 }, fine(3)))).toEqual([P]);
   });
+  it('starts outside what moves, even when its own first and last lines are plain in the last frame', () => {
+    // The clip's first and last rows (then columns) blink: they move, but the last frame is flat there.
+    const clip = { x: 16, y: 20, width: 64, height: 50 };
+    const rows = four(96, 80, (x, y) => (inside(clip, x, y) ? (y === 20 || y === 69 ? BLINK : PULSE(x, y)) : still(160)));
+    expect(findMovingPictures(rows)).toEqual([clip]);
+    const cols = four(96, 80, (x, y) => (inside(clip, x, y) ? (x === 16 || x === 79 ? BLINK : PULSE(x, y)) : still(160)));
+    expect(findMovingPictures(cols)).toEqual([clip]);
+  });
   it('a line is plain under PLAIN_DETAIL = 2: a margin of detail 2 is picture, of detail 1 wrapper', () => {
     const tall = { x: 16, y: 8, width: 64, height: 62 };
     const mov = { x: 16, y: 20, width: 64, height: 50 }; // taller than 3/4 of its width: no ladder cuts

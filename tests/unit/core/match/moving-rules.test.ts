@@ -311,6 +311,14 @@ describe('findMovingPictures: a side walks out over the picture\'s still part to
     expect(findMovingPictures(picture(96, 80, P, low, gap([62])))).toEqual([P]);
     expect(findMovingPictures(picture(96, 80, P, low, gap([61, 62, 63])))).toEqual([{ x: 16, y: 10, width: 64, height: 51 }]);
   });
+  it('a plain line next to a line of detail exactly 2 is not two plain lines; nor is a plain line next to the frame\'s first row with detail', () => {
+    const mov = { x: 16, y: 24, width: 64, height: 46 };
+    const gap1 = (x: number, y: number) => (y === 15 ? still(160) : fine(1)(x, y)); // row 15 plain, row 14 detail 2
+    expect(findMovingPictures(picture(96, 80, P, mov, gap1))).toEqual([P]);
+    const top = { x: 16, y: 0, width: 64, height: 70 };
+    const row1 = (x: number, y: number) => (y === 1 ? still(160) : fine(3)(x, y)); // row 1 plain, row 0 detail
+    expect(findMovingPictures(picture(96, 80, top, { x: 16, y: 14, width: 64, height: 56 }, row1))).toEqual([top]);
+  });
   it('walks as far as the frame\'s edge, where one plain line is enough', () => {
     const mov = { x: 16, y: 14, width: 64, height: 56 };
     expect(findMovingPictures(picture(96, 80, { x: 16, y: 0, width: 64, height: 70 }, mov, fine(3)))).toEqual([{ x: 16, y: 0, width: 64, height: 70 }]);
@@ -363,6 +371,16 @@ describe('findMovingPictures: a side snaps to a step of the mean frame within `s
     expect(findMovingPictures(picture(96, 80, { x: 40, y: 20, width: 56, height: 44 }, right, flat, wrap))).toEqual([{ x: 40, y: 20, width: 56, height: 44 }]);
     const right9 = { x: 39, y: 20, width: 48, height: 44 };
     expect(findMovingPictures(picture(96, 80, { x: 39, y: 20, width: 57, height: 44 }, right9, flat, wrap))).toEqual([right9]);
+  });
+  it('one side snapped, the next walked: each keeps its own direction', () => {
+    // The top margin flat (snaps to the wrapper's step 7 rows up; a walk would stop where it moves),
+    // the left margin a still texture (no step within reach: walks out to the wrapper).
+    const P = { x: 16, y: 10, width: 64, height: 60 };
+    const m1 = (x: number, y: number) => (y < 17 ? still(160) : fine(3)(x, y));
+    expect(findMovingPictures(picture(96, 80, P, { x: 30, y: 17, width: 50, height: 53 }, m1, wrap))).toEqual([P]);
+    // The left margin flat (snaps to the wrapper 8 columns out), the top margin a still texture (walks).
+    const m2 = (x: number, y: number) => (y < 24 ? fine(3)(x, y) : still(160));
+    expect(findMovingPictures(picture(96, 80, P, { x: 24, y: 24, width: 56, height: 46 }, m2, wrap))).toEqual([P]);
   });
   it('a step is more than 12 levels over at least half the side', () => {
     const P = { x: 16, y: 23, width: 64, height: 37 };

@@ -594,6 +594,12 @@ describe('findMovingPictures: the wrapper is plainer than the picture\'s edge (W
       expect(findMovingPictures(picture(96, 80, clip, clip, () => still(160), textured(21, where))), side).not.toContainEqual(clip);
     }
   });
+  it('the three lines outside reach the frame\'s first row: a clip 2 rows down, the wrapper\'s row 0 over it alternating 58 / 198 (detail 140)', () => {
+    // Not wrapped (140 > 126): the sides walk instead, the top over the plain row 1 and the detailed row 0 to the frame's edge.
+    const clip = { x: 16, y: 2, width: 64, height: 50 };
+    const f = picture(96, 80, clip, clip, () => still(160), (x, y) => (y === 0 && x >= 16 && x < 80 ? still(x % 2 ? 198 : 58) : still(220)));
+    expect(findMovingPictures(f)).toEqual([{ x: 16, y: 0, width: 64, height: 52 }]);
+  });
   it('when a step inside the picture fails it (the edge of a crowd), the sides walk out from what moves to the plain wrapper instead', () => {
     // The picture's top 14 rows: a still checkerboard 160 ± 25 (steps of 25 against the clip's mean 160, detail 50: too much for a wrapper).
     const P = { x: 16, y: 10, width: 64, height: 60 };

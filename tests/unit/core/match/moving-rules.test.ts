@@ -302,6 +302,17 @@ describe('findMovingPictures: a side walks out over the picture\'s still part to
     expect(findMovingPictures(picture(96, 80, P, side, fine(1)))).toEqual([P]);
     expect(findMovingPictures(picture(96, 80, P, side, (x, y) => still((x + y) % 2 ? 161 : 160)))).toEqual([side]);
   });
+  it('a line\'s detail is read over the box\'s extent only: a wrapper 12 levels off just outside it does not count', () => {
+    // Margin 159 / 161 but its last column (row) 160: 62 steps of 2 and one of 1 over 63 pairs, 1.98: plain.
+    // The wrapper's column (row) just outside each side is 172: 12 levels off the picture, not a step.
+    const tall = { x: 16, y: 8, width: 64, height: 62 };
+    const mov = { x: 16, y: 20, width: 64, height: 50 };
+    const rowsMargin = (x: number, y: number) => (x === 79 ? still(160) : fine(1)(x, y));
+    expect(findMovingPictures(picture(96, 80, tall, mov, rowsMargin, (x) => still(x === 15 || x === 80 ? 172 : 160)))).toEqual([mov]);
+    const side = { x: 30, y: 10, width: 50, height: 60 }; // margin columns 16–29 over rows 10–69: 58 steps of 2 and one of 1
+    const colsMargin = (x: number, y: number) => (y === 69 ? still(160) : fine(1)(x, y));
+    expect(findMovingPictures(picture(96, 80, P, side, colsMargin, (_x, y) => still(y === 9 || y === 70 ? 172 : 160)))).toEqual([side]);
+  });
   it('needs two plain lines in a row: one plain line in the margin is walked over, three are not', () => {
     const mov = { x: 16, y: 24, width: 64, height: 46 };
     const gap = (rows: number[]) => (x: number, y: number) => (rows.includes(y) ? still(160) : fine(3)(x, y));

@@ -611,6 +611,13 @@ describe('findMovingPictures: the wrapper is plainer than the picture\'s edge (W
     const f = picture(96, 80, clip, clip, () => still(160), (x, y) => (y === 0 && x >= 16 && x < 80 ? still(x % 2 ? 198 : 58) : still(220)));
     expect(findMovingPictures(f)).toEqual([{ x: 16, y: 0, width: 64, height: 52 }]);
   });
+  it('the three lines outside: a line of detail 128 (96 / 224) three rows below the clip fails it, four rows below does not', () => {
+    // Three rows below: out = 0 + 0 + 128 > 126; the walk stops at the same two plain rows, so nothing is wrapped.
+    const clip = { x: 16, y: 20, width: 64, height: 50 };
+    const line = (row: number) => (x: number, y: number) => (y === row && x >= 16 && x < 80 ? still(x % 2 ? 224 : 96) : still(220));
+    expect(findMovingPictures(picture(96, 80, clip, clip, () => still(160), line(72)))).toEqual([]);
+    expect(findMovingPictures(picture(96, 80, clip, clip, () => still(160), line(73)))).toEqual([clip]);
+  });
   it('when a step inside the picture fails it (the edge of a crowd), the sides walk out from what moves to the plain wrapper instead', () => {
     // The picture's top 14 rows: a still checkerboard 160 ± 25 (steps of 25 against the clip's mean 160, detail 50: too much for a wrapper).
     const P = { x: 16, y: 10, width: 64, height: 60 };

@@ -108,6 +108,13 @@ describe('findMovingPictures: what moves', () => {
     expect(findMovingPictures(f, { motion: 40 })).toEqual([]);
     expect(findMovingPictures(f, { motion: 39 })).toEqual([WIDE]);
   });
+  it('the gradient threshold on its own: black squares +12, white −8 (gradients change by 40, luma by 12 and 8)', () => {
+    // From a flat 100 to 112 / 92, then 88 / 108 (the mean stays 100): with motion 40 the white
+    // squares never move (8 ≤ 10) and the black ones move only if 40 counts as more than 40.
+    const f = grey(96, 80, 3, (x, y, k) => (!inside(WIDE, x, y) ? 220 : k === 0 ? 100 : (x + y) % 2 ? (k === 1 ? 112 : 88) : k === 1 ? 92 : 108));
+    expect(findMovingPictures(f, { motion: 40 })).toEqual([]);
+    expect(findMovingPictures(f, { motion: 39 })).toEqual([WIDE]);
+  });
   it('and its own luma by more than motion / 4', () => {
     // From a flat 100, black squares to 100 + e, white ones to 40, then back through 100 − e and
     // 160 (the mean stays 100): each inner gradient changes by 2(60 + e), the black squares' luma

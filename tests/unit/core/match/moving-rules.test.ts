@@ -495,6 +495,14 @@ describe('findMovingPictures: minMove', () => {
     expect(findMovingPictures(f, { minMove: 0.5 })).toEqual([mov]);
     expect(findMovingPictures(f, { minMove: 65 / 128 })).toEqual([]);
   });
+  it('against the frame\'s bottom the last row never moves (gradients stop one short); against the top the first row does', () => {
+    const low = { x: 16, y: 24, width: 96, height: 40 }; // rows 24–63: 39 of them move
+    const g = picture(128, 64, low, low, () => still(160), () => still(220));
+    expect(findMovingPictures(g, { minMove: 39 / 64 })).toEqual([low]);
+    expect(findMovingPictures(g, { minMove: 40 / 64 })).toEqual([]);
+    const high = { x: 16, y: 0, width: 96, height: 40 }; // rows 0–39: all 40 move
+    expect(findMovingPictures(picture(128, 64, high, high, () => still(160), () => still(220)), { minMove: 40 / 64 })).toEqual([high]);
+  });
 });
 
 describe('findMovingPictures: the centred rectangles of the common aspect ratios', () => {

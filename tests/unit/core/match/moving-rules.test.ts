@@ -563,6 +563,10 @@ describe('findMovingPictures: a caption over the top or the bottom of a clip tha
     expect(findMovingPictures(frame({ x: 0, y: 6, width: 100, height: 194 }))).toEqual([{ x: 0, y: 25, width: 100, height: 175 }]); // 0.03 → rung 0.125
     expect(findMovingPictures(frame({ x: 0, y: 5, width: 100, height: 195 }))).toEqual([]);
   });
+  it('a band under 3% is no caption, even when a strip that thin would count (minStrip 0.01)', () => {
+    expect(findMovingPictures(frame({ x: 0, y: 5, width: 100, height: 195 }), { minStrip: 0.01 })).toEqual([]);
+    expect(findMovingPictures(frame({ x: 0, y: 0, width: 100, height: 195 }), { minStrip: 0.01 })).toEqual([]);
+  });
   it('within 5% of the bottom (10 rows of 200), and across 85% of the width', () => {
     expect(findMovingPictures(frame({ x: 0, y: 53, width: 100, height: 137 }))).toEqual([{ x: 0, y: 53, width: 100, height: 147 }]); // moves down to row 189
     expect(findMovingPictures(frame({ x: 0, y: 53, width: 100, height: 136 }))).toEqual([]);

@@ -441,6 +441,9 @@ describe('findMovingPictures: peeling the lines that barely move', () => {
     const bottom = { x: 16, y: 10, width: 64, height: 54 }; // rows 64–72 still, 73 sparse
     expect(findMovingPictures(picture(97, 80, P, bottom, sparseRow(73, 16, 24, flat), wrap), { lineShare: 0.25 })).toEqual([P]);
     expect(findMovingPictures(picture(97, 80, P, bottom, sparseRow(73, 16, 23, flat), wrap), { lineShare: 0.25 })).toEqual([bottom]);
+    // Once the columns are peeled a row's share is of the box's width (24 of 56 here), not of more.
+    const R = { x: 40, y: 10, width: 56, height: 64 };
+    expect(findMovingPictures(picture(97, 80, R, { x: 40, y: 20, width: 56, height: 54 }, sparseRow(10, 40, 24, flat), wrap), { lineShare: 0.25 })).toEqual([R]);
   });
   it('a column stays when lineShare of it moves (4 of 64 at 0.0625), not one pixel less', () => {
     const P = { x: 10, y: 10, width: 70, height: 64 };
@@ -551,6 +554,10 @@ describe('findMovingPictures: the centred rectangles of the common aspect ratios
     const g = picture(96, 96, clip, { x: 0, y: 21, width: 48, height: 54 }, fine(3), wrap);
     expect(findMovingPictures(g, { minKeep: 0.5 })).toEqual([clip, { x: 0, y: 12, width: 96, height: 72 }]);
     expect(findMovingPictures(g, { minKeep: 49 / 96 })).toEqual([clip]);
+    // Its left half the still margin: what moves is columns 48–94 (the frame's last column never moves), 47 of 96.
+    const k = picture(96, 96, clip, { x: 48, y: 21, width: 48, height: 54 }, fine(3), wrap);
+    expect(findMovingPictures(k, { minKeep: 47 / 96 })).toEqual([clip, { x: 0, y: 12, width: 96, height: 72 }]);
+    expect(findMovingPictures(k, { minKeep: 0.5 })).toEqual([clip]);
   });
 });
 

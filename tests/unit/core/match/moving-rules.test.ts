@@ -1,7 +1,9 @@
-// findMovingPictures' rules (src/core/match/moving.ts, docs/matching.md "The moving picture"),
-// each pinned on small synthetic frames whose moving map, mean frame and detail are known by
-// construction: a "clip" region that changes between frames (fresh binary noise, or a flat frame
-// then a checkerboard) inside a wrapper that does not change (flat, or a still texture).
+// The rules of src/core/match/moving.ts (docs/matching.md "The moving picture"): findMovingPictures
+// pinned on small synthetic frames whose moving map, mean frame and detail are known by
+// construction (a "clip" that goes from flat to a checkerboard and back, inside a wrapper that does
+// not change: flat, or a still texture), each threshold just inside and just outside; then
+// ladderCuts, sourceRect / movingPictureSource, the cuts from the decoded frame, and resizeArea on
+// hand-computed numbers.
 //
 // What moves: a pixel whose gradient (|dx| + |dy|, forward differences) changes by more than
 // `motion` and whose own luma changes by more than motion / 4. A flat frame followed by a

@@ -6,6 +6,7 @@
 // 500 000 entries) and the odd-but-valid shapes (no chunks, an empty chunk, a foreign hash).
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { specExampleHead } from './fixtures';
 import { FeedError, encodeBinary, openBinary, parseBinaryDelta, parseBinarySnapshot, type FeedEntry } from '../../../../src/core/feed';
 
 const H1 = 'f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22'; // Meta's bridge-1-original.jpg
@@ -57,18 +58,8 @@ function layout(o: Layout): Uint8Array {
 }
 
 /** A valid snapshot head (the JSON snapshot without `entries`), as in the spec's example. */
-const snapshotHead = (entryCount: number) =>
-  JSON.stringify({
-    format: 'already-debunked/snapshot',
-    formatVersion: 1,
-    feed: { id: 'f', name: { en: 'F' }, publisher: { name: 'P' } },
-    epoch: 1,
-    seq: 1,
-    generatedAt: '2026-01-01T00:00:00.000Z',
-    expiresAt: '2026-02-01T00:00:00.000Z',
-    entryCount,
-    stateHash: 'sha256:' + '0'.repeat(64),
-  });
+const snapshotHead = (entryCount: number) => JSON.stringify(specExampleHead(entryCount));
+
 
 /** An entry as it sits in a chunk: its pdq hash objects and frame items without `value`. */
 const chunkEntry = (id: string, media: unknown[] = [{ type: 'image', hashes: [{ alg: 'pdq', quality: 100 }] }]) => ({

@@ -23,6 +23,7 @@ import {
 import { hashFromHex, hashToWords32 } from '../../../../src/core/hash256';
 import { buildMatchIndex, decide, findPairs, groupedRows, matchRule, type Probe } from '../../../../src/core/match';
 import { prng } from '../../../lib/prng';
+import { specExampleHead } from './fixtures';
 
 // Meta's reference hash of bridge-1-original.jpg (ThreatExchange pdq/data), and one 2 bits away.
 const H1 = 'f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22';
@@ -34,17 +35,7 @@ const hex = (h: string) => Array.from({ length: 32 }, (_, i) => parseInt(h.slice
 
 describe('binary payload: known answer', () => {
   // A snapshot with one entry, one image, its own hash and one variant.
-  const head = {
-    format: 'already-debunked/snapshot',
-    formatVersion: 1,
-    feed: { id: 'f', name: { en: 'F' }, publisher: { name: 'P' } },
-    epoch: 1,
-    seq: 1,
-    generatedAt: '2026-01-01T00:00:00.000Z',
-    expiresAt: '2026-02-01T00:00:00.000Z',
-    entryCount: 1,
-    stateHash: 'sha256:' + '0'.repeat(64),
-  };
+  const head = specExampleHead(1);
   const entry: FeedEntry = {
     id: 'e1',
     rev: 1,

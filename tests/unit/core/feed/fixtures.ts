@@ -67,3 +67,16 @@ export const googleClaimReview = (over: Record<string, unknown> = {}) => ({
   reviewRating: { '@type': 'Rating', ratingValue: 1, bestRating: 5, worstRating: 1, alternateName: 'False' },
   ...over,
 });
+
+/** The head (a snapshot without `entries`) of docs/feed-format.md's binary known-answer example. */
+export const specExampleHead = (entryCount = 1) => ({
+  format: 'already-debunked/snapshot',
+  formatVersion: 1,
+  feed: { id: 'f', name: { en: 'F' }, publisher: { name: 'P' } },
+  epoch: 1,
+  seq: 1,
+  generatedAt: '2026-01-01T00:00:00.000Z',
+  expiresAt: '2026-02-01T00:00:00.000Z',
+  entryCount,
+  stateHash: 'sha256:' + '0'.repeat(64),
+});

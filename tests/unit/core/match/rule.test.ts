@@ -128,6 +128,10 @@ describe('viewFamily: which stored hashes are one view of the entry (docs/matchi
     expect(same('rotate:3', 'rotate:-3')).toBe(true);
     expect(same('cut-top:0.125', 'cut-top:0.18')).toBe(true);
   });
+  it('the halves are one view (one family, "the rungs of one ladder", whichever half)', () => {
+    expect(same('half-top', 'half-bottom')).toBe(true);
+    expect(same('half-left', 'half-top')).toBe(true);
+  });
   it('different geometries are different views', () => {
     const kinds = ['original', 'picture', 'crop:0.9', 'rotate:3', 'cut-top:0.125', 'cut-bottom:0.125', 'half-top'];
     for (const a of kinds) for (const b of kinds) if (a !== b) expect(same(a, b), `${a} / ${b}`).toBe(false);

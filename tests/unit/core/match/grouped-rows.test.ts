@@ -28,4 +28,12 @@ describe('groupedRows: queryFor asks only the groups of allowed kinds', () => {
     const all = stored.queryFor!(zero, 31, () => true);
     expect(all.map((m) => stored.entryOf(m.id)).sort()).toEqual([10, 11, 12]);
   });
+
+  it('query (the StoredRows contract without a filter) answers every group, and a row of an unknown kind reads as the original', () => {
+    const { stored } = rows();
+    expect(stored.query(zero, 0).map((m) => stored.entryOf(m.id)).sort()).toEqual([10, 11, 12]);
+    const lanes = new Uint32Array(8);
+    const built = buildMatchIndex(lanes, Uint8Array.from([7]), Uint32Array.from([5]), new Uint16Array(1), KINDS);
+    expect(groupedRows(built.index, KINDS, Uint8Array.from([7]), built.rowEntry).kindOf(0)).toBe('original');
+  });
 });

@@ -91,6 +91,15 @@ describe('openEnvelope refuses, each with its own code', () => {
     })();
     expect(thrown?.code).toBe('wrong-payload-type');
     expect(thrown?.message).toBe(`expected ${TYPE}, got ${long.slice(0, 80)}`);
+    // Two accepted types (a file in either form) are both named.
+    const both = [TYPE, 'application/vnd.already-debunked.index+adfb'];
+    expect(() => openEnvelope(envelope('{"a":1}', [sign('{"a":1}', secret, 'x/y')], 'x/y'), [publicKey], both, 1 << 20)).toThrow(`expected ${both[0]} or ${both[1]}, got x/y`);
+  });
+
+  it('tells each step as it ends, the phase marks the benchmarks read (documented on openEnvelope)', () => {
+    const steps: string[] = [];
+    openEnvelope(envelope('{"a":1}'), [publicKey], TYPE, 1 << 20, (name) => steps.push(name));
+    expect(steps).toEqual(['envelope-parsed', 'payload-decoded', 'signature-verified']);
   });
 
   it('at most 8 signatures are tried: a good 9th after 8 bad ones is refused, a good 8th is accepted', () => {

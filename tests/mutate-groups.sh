@@ -43,7 +43,7 @@ for g in "$@"; do
     # src/core/feed (import/ apart): envelope + accept + floor + feed
     envelope) run envelope $F/envelope.ts $FEEDT ;;
     # Not verify-agreement.test.ts: its fuzzing (9 s) made most mutants time out on a loaded machine.
-    accept) run accept $F/accept.ts $FEEDT,$U/background/sync.test.ts,$U/background/sync-files.test.ts,$U/background/feeds.test.ts ;;
+    accept) run accept $F/accept.ts $FEEDT,$U/background/sync.test.ts,$U/background/sync-files.test.ts,$U/background/feeds.test.ts,$U/background/sync-binary.test.ts ;;
     floor) run floor $F/floor.ts $FEEDT,$U/background/sync.test.ts ;;
     # feed: AD_FEED_QUICK=1 skips feed.test.ts's fuzz test (6 s a run, asks only for a FeedError).
     feed) AD_FEED_QUICK=1; export AD_FEED_QUICK; run feed "$F/*.ts,!$F/envelope.ts,!$F/accept.ts,!$F/floor.ts" $FEEDT,$U/core/feed/publish.test.ts,$U/core/feed/state.test.ts,$U/core/feed/directory-edges.test.ts,$U/core/feed/feed.test.ts,$U/core/feed/binary.test.ts,$U/core/feed/binary-hostile.test.ts,$U/core/feed/claimreview.test.ts,$U/core/feed/schema-bounds.test.ts,$U/core/feed/claimreview-fields.test.ts,$U/core/feed/build-fields.test.ts,$U/background/sync.test.ts; unset AD_FEED_QUICK ;;

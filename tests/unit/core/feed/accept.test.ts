@@ -6,9 +6,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import {
+  BINARY_PAYLOAD_TYPES,
   FeedError,
   LIMITS,
   acceptFeed,
+  encodeBinarySnapshot,
+  openSnapshotStream,
+  signEnvelope,
   openDelta,
   buildDelta,
   buildIndex,
@@ -241,5 +245,37 @@ describe('acceptFeed: the reader’s test hosts reach every file’s schema', ()
     expect(failures).toEqual([]);
     expect(r.update).toMatchObject({ replaceAll: false, entryCount: 31, remove: [] });
     expect(ids(r.update!.put)).toEqual(['new@1']);
+  });
+});
+
+describe('openSnapshotStream: a binary snapshot', () => {
+  /** Seq 2 with a binary snapshot whose head is `head` (the JSON snapshot beside it, as the CLI publishes). */
+  function binaryFeed(head: (s: ReturnType<typeof buildSnapshot>) => ReturnType<typeof buildSnapshot>) {
+    const snapshot = buildSnapshot(META, AFTER, 2, 1, NOW);
+    const json = signFile('snapshots/2.json', snapshot, 'snapshot', keys.secretKey);
+    const bin = { path: 'snapshots/2.adfb', bytes: signEnvelope(encodeBinarySnapshot(head(snapshot)), BINARY_PAYLOAD_TYPES.snapshot, keys.secretKey) };
+    const index = buildIndex(META, { seq: 2, epoch: 1, file: json }, [], NOW, 2, 3600, { snapshot: bin, deltas: [] });
+    return { bin, index };
+  }
+
+  it('tells each step as it ends (the phase marks the sync bench reads), the binary head opened before any entry', () => {
+    const { bin, index } = binaryFeed((s) => s);
+    const steps: string[] = [];
+    const opened = openSnapshotStream(bin.bytes, index, { keys: [keys.publicKey], now: NOW, testHosts: [], phase: (p) => steps.push(p) });
+    expect(steps).toEqual(['file-checked', 'envelope-parsed', 'payload-decoded', 'signature-verified', 'binary-opened']);
+    expect([...opened.entries].flat().length).toBe(AFTER.length);
+  });
+
+  it('a head whose entry count is not the chunk table’s is refused when the file is opened, before any chunk is read', () => {
+    const { bin, index } = binaryFeed((s) => ({ ...s, entryCount: AFTER.length + 1 }));
+    let thrown: unknown;
+    try {
+      openSnapshotStream(bin.bytes, index, { keys: [keys.publicKey], now: NOW, testHosts: [] });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(FeedError);
+    const e = thrown as FeedError;
+    expect([e.code, e.path, e.message]).toEqual(['schema', 'entryCount', `entryCount: says ${AFTER.length + 1} entries, has ${AFTER.length}`]);
   });
 });

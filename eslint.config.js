@@ -22,7 +22,7 @@ const noImportsFrom = (groups, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.bench-corpus/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.bench-corpus/**', '.stryker-tmp/**', 'reports/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],
